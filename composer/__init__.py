@@ -1,0 +1,35 @@
+"""composer: briefing issues in YAML, compiled into a responsive HTML email and its plain text.
+
+    from composer import compose
+    composed = compose(Path("issues/2017-11-09.yaml"))
+    composed.html, composed.text
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import ComposerError, InvalidInput, OutputProblem, Problem, TemplateProblem
+
+if TYPE_CHECKING:
+    from .pipeline import Composed, compose, write
+
+__all__ = [
+    "ComposerError",
+    "Composed",
+    "InvalidInput",
+    "OutputProblem",
+    "Problem",
+    "TemplateProblem",
+    "compose",
+    "write",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # The pipeline pulls in pydantic, Jinja2, MRML and premailer: load them on first use only.
+    if name in ("Composed", "compose", "write"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(name)

@@ -1,0 +1,102 @@
+"""The command line: a thin layer over composer.pipeline, and the only place that prints or exits.
+
+Heavy libraries (pydantic, premailer, MRML) are imported inside the commands, so that
+``compose --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .errors import ComposerError
+
+DEFAULT_COMMAND = "build"
+
+
+class ComposeGroup(click.Group):
+    """`compose FILE...` means `compose build FILE...`; `compose preview ...` and others stay commands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=ComposeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="composer", message="compose %(version)s")
+def main() -> None:
+    """Compile briefing issues written in YAML into a responsive HTML email and its plain text.
+
+    \b
+      compose issues/2017-11-09.yaml      writes build/2017-11-09.html and .txt
+      compose issues/*.yaml -o public     several issues, another folder
+    """
+
+
+@main.command(DEFAULT_COMMAND)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", default=Path("build"), show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the email files into.")
+@click.option("--mjml", "with_mjml", is_flag=True, help="Also write the intermediate .mjml, for template work.")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), help="Use this templates folder first (default: a templates/ folder beside the issues, then composer's own).")
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
+def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Path | None, debug: bool) -> None:
+    """Compile each issue FILE into OUTPUT/<name>.html and OUTPUT/<name>.txt.
+
+    publication.yaml files are skipped, so `compose issues/*.yaml` works. A folder stands for
+    the issues in it. On a problem nothing is written for that issue: each problem is printed
+    as path:line:column: field: message, and the exit status is 1.
+    """
+    from .pipeline import compose, write
+
+    failed = False
+    for path in _issue_files(files):
+        try:
+            composed = compose(path, templates)
+            written = write(composed, output, with_mjml)
+        except ComposerError as error:
+            failed = True
+            _report(error, debug)
+            continue
+        except Exception:  # a bug in composer, not a mistake of the editor's
+            if debug:
+                raise
+            click.secho(f"{path}: internal error in composer; run again with --debug and report it:", fg="red", err=True)
+            click.echo(traceback.format_exc().strip().splitlines()[-1], err=True)
+            sys.exit(2)
+        size = composed.html_bytes / 1024
+        click.echo(
+            f"{written.html} ({size:.1f} KB), {written.text} ({len(composed.text.encode()) / 1024:.1f} KB)"
+            f"{f', {written.mjml}' if written.mjml else ''}; read time {composed.read_minutes} min"
+        )
+        if composed.clipped_by_gmail:
+            click.secho(
+                f"warning: {written.html} is {size:.0f} KB; Gmail clips emails over 102 KB and hides "
+                "the rest behind 'View entire message'. Shorten the issue.",
+                fg="yellow",
+                err=True,
+            )
+    if failed:
+        sys.exit(1)
+
+
+def _issue_files(files: tuple[Path, ...]) -> list[Path]:
+    from .load import PUBLICATION_FILE
+
+    found: list[Path] = []
+    for path in files:
+        if path.is_dir():
+            found.extend(sorted(child for child in path.glob("*.yaml") if child.name != PUBLICATION_FILE))
+        elif path.name != PUBLICATION_FILE:
+            found.append(path)
+    return found
+
+
+def _report(error: ComposerError, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    for problem in error.problems:
+        click.secho(str(problem), fg="red", err=True)

@@ -1,0 +1,81 @@
+"""MJML -> HTML (mjml-python, the Rust MRML) -> CSS inlined (premailer): one paste-ready file.
+
+The traps, each handled here and tested in tests/test_email.py:
+- MRML ignores <mj-style inline="inline"> and leaves that CSS in a <style> block, so premailer
+  inlines it afterwards. Only that block is handed to premailer; MRML's own blocks (resets,
+  media queries) are marked data-premailer="ignore" and stay in <head> untouched.
+- MRML links Google Fonts unless given fonts={}; premailer fetches linked stylesheets unless
+  allow_network=False. Neither may touch the network.
+- premailer drops the doctype, strips !important (which the phone and dark-mode rules need)
+  and percent-encodes hrefs such as {{ unsubscribe_url }}: hrefs are set aside before it runs
+  and put back byte for byte after.
+- cssutils logs a warning for every mso- property; its log is silenced below ERROR.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from .errors import TemplateProblem
+
+INLINE_MARKER = "/* composer:inline */"
+GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips messages larger than this ("[Message clipped]")
+
+_OUR_STYLE = re.compile(r"<style type=\"text/css\">\s*" + re.escape(INLINE_MARKER) + r"(.*?)</style>", re.S)
+_MRML_STYLE = re.compile(r"<style(?=[\s>])")
+_HREF = re.compile(r'(\shref=")([^"]*)(")')
+_SET_ASIDE = re.compile(r'href="composer-href-(\d+)"')
+_DOCTYPE = "<!doctype html>"
+
+
+def compile_mjml(mjml: str) -> str:
+    """The HTML MRML makes of ``mjml``, without any network font."""
+    import mjml as mrml
+
+    try:
+        return mrml.mjml2html(mjml, fonts={}, disable_comments=False)
+    except Exception as error:  # MRML raises a bare Exception with its parser's message
+        raise TemplateProblem(f"the email template produced invalid MJML: {error}") from None
+
+
+def inline_css(html: str) -> str:
+    """Inline our own CSS block into the elements it styles, keeping everything else as it is."""
+    match = _OUR_STYLE.search(html)
+    if match is None:
+        return html
+    css = match.group(1)
+    html = html[: match.start()] + html[match.end() :]
+    html = _MRML_STYLE.sub('<style data-premailer="ignore"', html)
+
+    hrefs: list[str] = []
+
+    def set_aside(found: re.Match[str]) -> str:
+        hrefs.append(found.group(2))
+        return f"{found.group(1)}composer-href-{len(hrefs) - 1}{found.group(3)}"
+
+    html = _HREF.sub(set_aside, html)
+    inlined = _premailer(html, css)
+    inlined = _SET_ASIDE.sub(lambda found: f'href="{hrefs[int(found.group(1))]}"', inlined)
+    return _DOCTYPE + "\n" + inlined.removeprefix(_DOCTYPE).lstrip()
+
+
+def _premailer(html: str, css: str) -> str:
+    from premailer import Premailer
+
+    return Premailer(
+        html,
+        css_text=[css],
+        allow_network=False,
+        strip_important=False,
+        keep_style_tags=True,
+        disable_validation=True,  # our CSS is known good; validating each style costs ~100 ms
+        remove_classes=False,  # the dark-mode rules select by class
+        exclude_pseudoclasses=True,
+        disable_leftover_css=True,  # nothing of ours is left over: media queries live in <head>
+        cssutils_logging_level=logging.ERROR,
+    ).transform(pretty_print=False)
+
+
+def to_html(mjml: str) -> str:
+    return inline_css(compile_mjml(mjml))

@@ -1,0 +1,184 @@
+"""Load an issue and its publication: read, validate, and report every problem with its place."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import markdown
+from .errors import InvalidInput, Problem
+from .models import Issue, Publication
+from .source import Document, Key, read_yaml
+
+PUBLICATION_FILE = "publication.yaml"
+Model = TypeVar("Model", bound=BaseModel)
+
+# Fields holding Markdown, whose links and blocks markdown.problems() checks.
+_MARKDOWN_FIELDS = {Issue: ("summary", ("stories", "body")), Publication: ("notice", "footer")}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A valid issue with the publication it belongs to."""
+
+    issue: Issue
+    publication: Publication
+    path: Path
+    publication_path: Path
+
+
+def load(path: Path) -> Loaded:
+    """Validate the issue at ``path`` and its publication.yaml; raise InvalidInput with every problem."""
+    publication_path = find_publication(path)
+    problems: list[Problem] = []
+    publication = None
+    if publication_path is None:
+        problems.append(
+            Problem(
+                _shown(path), 0, 0, "",
+                f"no {PUBLICATION_FILE} in this folder or the folders above it; "
+                "it holds the publication's name, address and colours (see README)",
+            )
+        )
+    else:
+        publication = _validated(publication_path, Publication, problems)
+    issue = _validated(path, Issue, problems)
+    if problems:
+        raise InvalidInput(problems)
+    assert issue is not None and publication is not None and publication_path is not None
+    return Loaded(issue, publication, path, publication_path)
+
+
+def find_publication(issue_path: Path) -> Path | None:
+    for folder in [issue_path.parent, *issue_path.parent.resolve().parents]:
+        candidate = folder / PUBLICATION_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _shown(path: Path) -> str:
+    """The path as the editor would type it: relative to the current folder when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _validated(path: Path, model: type[Model], problems: list[Problem]) -> Model | None:
+    try:
+        document = read_yaml(path, _shown(path))
+    except InvalidInput as error:
+        problems.extend(error.problems)
+        return None
+    try:
+        result = model.model_validate(document.data)
+    except ValidationError as error:
+        problems.extend(_problem(document, model, detail) for detail in error.errors())
+        return None
+    found = _markdown_problems(document, result)
+    problems.extend(found)
+    return None if found else result
+
+
+def _markdown_problems(document: Document, result: BaseModel) -> list[Problem]:
+    found = []
+    for spec in _MARKDOWN_FIELDS[type(result)]:
+        if isinstance(spec, str):
+            places: list[tuple[Key, Any]] = [((spec,), getattr(result, spec))]
+        else:
+            items, name = spec
+            places = [((items, index, name), getattr(item, name)) for index, item in enumerate(getattr(result, items))]
+        for key, source in places:
+            if source is None:
+                continue
+            for message, text in markdown.problems(source):
+                line, column = document.find_in_value(key, text)
+                found.append(Problem(document.path, line, column, field_name(key), message))
+    return found
+
+
+def field_name(key: Key) -> str:
+    """("stories", 0, "headline") -> "stories[1].headline": editors count items from one."""
+    name = ""
+    for part in key:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name
+
+
+def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem:
+    key: Key = tuple(detail["loc"])
+    kind, value = detail["type"], detail.get("input")
+    if kind == "extra_forbidden":
+        line, column = document.key_at(key)
+        message = f"unknown key '{key[-1]}'"
+        known = _fields_at(model, key[:-1])
+        close = difflib.get_close_matches(str(key[-1]), known, n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        elif known:
+            message += f"; the keys here are {', '.join(known)}"
+        return Problem(document.path, line, column, field_name(key), message)
+    if kind == "missing":
+        line, column = document.value_at(key[:-1])
+        return Problem(document.path, line, column, field_name(key), "Field required")
+    line, column = document.value_at(key)
+    return Problem(document.path, line, column, field_name(key), _message(kind, value, detail, model, key))
+
+
+def _message(kind: str, value: Any, detail: Any, model: type[BaseModel], key: Key) -> str:
+    if kind in ("string_too_short", "too_short") and detail.get("ctx", {}).get("min_length") == 1:
+        return "must not be empty" if kind == "string_too_short" else "needs at least one item"
+    if value is None or value == "":
+        return "must not be empty"
+    if kind == "string_type":
+        return f"should be text, not {_kind_of(value)}"
+    if kind == "list_type":
+        return f"should be a list (each item on a line starting with '- '), not {_kind_of(value)}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        keys = ", ".join(_fields_at(model, key))
+        return f"should be a group of keys ({keys}), not {_kind_of(value)}"
+    if kind == "int_parsing":
+        return f"should be a whole number, not {value!r}"
+    if kind == "value_error":
+        return str(detail["msg"]).removeprefix("Value error, ")
+    return str(detail["msg"])
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a group of keys"
+    if isinstance(value, list):
+        return "a list"
+    return f"{value!r}"
+
+
+def _fields_at(model: type[BaseModel], key: Key) -> list[str]:
+    """The field names of the model found at ``key`` inside ``model`` (for suggestions)."""
+    current: Any = model
+    for part in key:
+        if isinstance(part, int):
+            current = next((arg for arg in typing.get_args(current) if arg is not type(None)), current)
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        annotation = current.model_fields[str(part)].annotation if part in current.model_fields else None
+        current = _unwrap(annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """list[Story] -> list[Story]; Image | None -> Image."""
+    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return args[0] if args else annotation
+    return annotation

@@ -1,0 +1,197 @@
+"""One Markdown parser for both outputs: HTML for the email, wrapped text for the plain part.
+
+CommonMark with raw HTML switched off, so ``<script>`` typed by an editor stays literal text.
+Every link is parsed (markdown-it would otherwise silently drop ``javascript:`` links) and then
+``problems()`` turns a bad scheme, a relative link, an image or a heading into a message.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .models import LINK_SCHEMES, check_url
+
+WIDTH = 78  # the plain-text part wraps here (RFC 5322 advises lines of at most 78 characters)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
+    md.validateLink = lambda url: True  # keep every link visible to problems(), which decides
+    return md
+
+
+_MD = _parser()
+
+
+@lru_cache(maxsize=512)
+def parse(source: str) -> tuple[Token, ...]:
+    """The token stream of ``source``; cached so validation and both renderers parse once."""
+    return tuple(_MD.parse(source))
+
+
+def _inline_tokens(tokens: tuple[Token, ...]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from token.children
+
+
+def problems(source: str) -> list[tuple[str, str]]:
+    """What is wrong with ``source`` as email Markdown: (message, text to point at) pairs."""
+    found = []
+    for token in _inline_tokens(parse(source)):
+        if token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+            try:
+                check_url(href)
+            except ValueError as error:
+                found.append((str(error), href))
+        elif token.type == "image":
+            found.append(("images cannot go in the text; give the story an 'image:' instead", "!["))
+        elif token.type == "heading_open":
+            marker = token.markup if token.markup.startswith("#") else "heading"
+            found.append(
+                (
+                    "headings cannot go in the text (each story has its headline); "
+                    "remove the '#' or the underline",
+                    marker,
+                )
+            )
+    return found
+
+
+def to_html(source: str) -> str:
+    """HTML for the email. Hrefs are re-checked so an unchecked link can never pass."""
+    tokens = parse(source)
+    for token in _inline_tokens(tokens):
+        if token.type == "link_open":
+            check_url(str(token.attrs.get("href", "")))
+    return _MD.renderer.render(list(tokens), _MD.options, {})
+
+
+def to_inline_text(source: str) -> str:
+    """Plain text on one line, no markup, for places such as the inbox preview."""
+    return " ".join(_MD.parseInline(source)[0].content.split()) if source.strip() else ""
+
+
+@dataclass
+class References:
+    """Links collected while writing text, printed as numbered notes: [1] https://..."""
+
+    urls: list[str] = field(default_factory=list)
+    listed: int = 0  # how many have been printed already
+
+    def number(self, url: str) -> int:
+        self.urls.append(url)
+        return len(self.urls)
+
+    def take(self) -> str:
+        """The notes not printed yet, one per line; numbering goes on across the email."""
+        lines = [f"[{number}] {url}" for number, url in enumerate(self.urls, 1)][self.listed :]
+        self.listed = len(self.urls)
+        return "\n".join(lines)
+
+
+def to_text(source: str, references: References, width: int = WIDTH) -> str:
+    """Wrapped plain text: paragraphs, "- " lists, "> " quotes, links as [n] references."""
+    blocks = _TextWriter(references, width).write(list(parse(source)))
+    return "\n\n".join(blocks)
+
+
+def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "") -> str:
+    """Wrap at ``width`` without ever breaking a word or a URL (a long URL gets its own line)."""
+    wrapper = textwrap.TextWrapper(
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    lines = [wrapper.fill(line) if line.strip() else first.rstrip() for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+class _TextWriter:
+    def __init__(self, references: References, width: int) -> None:
+        self.references = references
+        self.width = width
+
+    def write(self, tokens: list[Token], width: int | None = None) -> list[str]:
+        """Blocks of text (one per paragraph, list or quote) from a block token stream."""
+        width = width or self.width
+        blocks: list[str] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type == "inline":
+                blocks.append(wrap(self.inline(token), width))
+            elif token.type in ("fence", "code_block"):
+                blocks.append(token.content.rstrip("\n"))
+            elif token.type == "hr":
+                blocks.append("-" * min(width, 20))
+            elif token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+                end = _closing(tokens, index)
+                blocks.append(self.container(token, tokens[index + 1 : end], width))
+                index = end
+            index += 1
+        return blocks
+
+    def container(self, opening: Token, inner: list[Token], width: int) -> str:
+        if opening.type == "blockquote_open":
+            text = "\n\n".join(self.write(inner, width - 2))
+            return "\n".join(f"> {line}".rstrip() for line in text.split("\n"))
+        items = []
+        number = int(opening.attrs.get("start", 1) or 1)
+        position = 0
+        while position < len(inner):
+            end = _closing(inner, position)
+            marker = f"{number}. " if opening.type == "ordered_list_open" else "- "
+            indent = " " * len(marker)
+            text = "\n\n".join(self.write(inner[position + 1 : end], width - len(marker)))
+            lines = text.split("\n")
+            items.append(
+                "\n".join([marker + lines[0]] + [(indent + line).rstrip() for line in lines[1:]])
+            )
+            number += 1
+            position = end + 1
+        loose = any(token.type == "paragraph_open" and not token.hidden for token in inner)
+        return ("\n\n" if loose else "\n").join(items)
+
+    def inline(self, token: Token) -> str:
+        parts: list[str] = []
+        link_text: list[str] | None = None
+        href = ""
+        for child in token.children or []:
+            if child.type == "link_open":
+                link_text, href = [], str(child.attrs.get("href", ""))
+            elif child.type == "link_close":
+                text = "".join(link_text or [])
+                if text == href or f"mailto:{text}" == href:
+                    parts.append(text)  # the link is its own text: show it once, unbroken
+                else:
+                    label = href[len("mailto:") :] if href.startswith("mailto:") else None
+                    if label:
+                        parts.append(f"{text} ({label})")
+                    else:
+                        parts.append(f"{text} [{self.references.number(href)}]")
+                link_text = None
+            else:
+                piece = {"softbreak": " ", "hardbreak": "\n"}.get(child.type, child.content)
+                (link_text if link_text is not None else parts).append(piece)
+        return "".join(parts)
+
+
+def _closing(tokens: list[Token], index: int) -> int:
+    """The index of the token that closes tokens[index] (same nesting level)."""
+    depth = 0
+    for position in range(index, len(tokens)):
+        depth += tokens[position].nesting
+        if depth == 0:
+            return position
+    return len(tokens) - 1

@@ -1,0 +1,197 @@
+"""The issue and publication files as strict pydantic models.
+
+Unknown keys are errors (``extra="forbid"``). Plain-text fields are stripped and must not be
+empty; Markdown fields are checked further (links, headings) by ``markdown.check``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from . import dates
+
+RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
+LINK_SCHEMES = ("http", "https", "mailto")
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be empty")
+    return text
+
+
+Markdown = Annotated[str, AfterValidator(_not_blank)]  # kept as typed: indentation is meaningful
+
+
+def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
+    """Raise ValueError with an editor-friendly message unless ``url`` is a usable absolute link."""
+    if any(character.isspace() for character in url):
+        raise ValueError(f"a link cannot contain spaces: {url!r}")
+    parts = urlsplit(url)
+    allowed = ", ".join(f"{scheme}:" for scheme in schemes)
+    if not parts.scheme:
+        raise ValueError(f"{url!r} is not a full link; write it out, starting with https://")
+    if parts.scheme.lower() not in schemes:
+        raise ValueError(f"links must start with {allowed} — '{parts.scheme}:' is not allowed")
+    if parts.scheme.lower() == "mailto":
+        if "@" not in parts.path:
+            raise ValueError(f"{url!r} is not an e-mail link; write mailto:name@example.com")
+    elif not parts.hostname or "." not in parts.hostname and parts.hostname != "localhost":
+        raise ValueError(f"{url!r} has no website name; write e.g. https://www.example.com/page")
+    return url
+
+
+def _link(value: str) -> str:
+    return check_url(value)
+
+
+def _web_address(value: str) -> str:
+    return check_url(value, ("http", "https"))
+
+
+def _email_address(value: str) -> str:
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+        raise ValueError(f"{value!r} is not an e-mail address such as editors@example.com")
+    return value
+
+
+def _language(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+        raise ValueError(f"{value!r} is not a language tag such as en, en-GB, ar or fr-CA")
+    return value
+
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value):
+        raise ValueError(f"{value!r} is not a colour written #rrggbb, e.g. #1a1a1a")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD, e.g. 2017-11-09")
+        try:
+            return Date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a day in the calendar") from None
+    return value
+
+
+Link = Annotated[Text, AfterValidator(_link)]
+WebAddress = Annotated[Text, AfterValidator(_web_address)]
+EmailAddress = Annotated[Text, AfterValidator(_email_address)]
+Language = Annotated[Text, AfterValidator(_language)]
+Colour = Annotated[Text, AfterValidator(_colour)]
+IsoDate = Annotated[Date, BeforeValidator(_iso_date)]
+Pixels = Annotated[int, Field(ge=1, le=2000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sized(Strict):
+    """An image's own size in pixels: both or neither (the email cannot download it to look)."""
+
+    width: Pixels | None = None
+    height: Pixels | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Sized:
+        if (self.width is None) != (self.height is None):
+            raise ValueError("give both width and height (the image's size in pixels), or neither")
+        return self
+
+
+class Image(Sized):
+    src: WebAddress
+    alt: Text
+    caption: Text | None = None
+    credit: Text | None = None
+
+
+class Story(Strict):
+    headline: Text
+    body: Markdown
+    url: Link | None = None
+    image: Image | None = None
+
+
+class Read(Strict):
+    title: Text
+    url: Link
+    source: Text | None = None
+    note: Text | None = None
+
+
+class Issue(Strict):
+    date: IsoDate
+    title: Text | None = None
+    subject: Text | None = None
+    preheader: Text | None = None
+    lang: Language | None = None
+    summary: Markdown
+    stories: list[Story] = Field(min_length=1)
+    recommended_reads: list[Read] = []
+
+
+class CallToAction(Strict):
+    heading: Text
+    text: Text | None = None
+    label: Text
+    url: Link
+
+
+class Colours(Strict):
+    text: Colour = "#222222"
+    background: Colour = "#f4f4f4"
+    paper: Colour = "#ffffff"
+    accent: Colour = "#b3261e"
+    muted: Colour = "#666666"
+    button_text: Colour = "#ffffff"
+
+
+class Logo(Sized):
+    src: WebAddress
+    alt: Text
+
+
+class Sender(Strict):
+    name: Text
+    email: EmailAddress
+
+
+class Publication(Strict):
+    name: Text
+    url: WebAddress
+    lang: Language = "en"
+    title_pattern: Annotated[Text, AfterValidator(dates.check_pattern)] = "{name}: {month} {day}, {year}"
+    date_format: Annotated[Text, AfterValidator(dates.check_pattern)] = "{month_ap} {day}, {year}"
+    words_per_minute: Annotated[int, Field(ge=50, le=1000)] = 238
+    notice: Markdown | None = None
+    contact: EmailAddress | None = None
+    calls_to_action: list[CallToAction] = []
+    colours: Colours = Colours()
+    logo: Logo | None = None
+    footer: Markdown | None = None
+    sender: Sender | None = None
+
+
+def is_right_to_left(lang: str) -> bool:
+    return lang.split("-")[0].lower() in RIGHT_TO_LEFT

@@ -1,0 +1,61 @@
+"""compose(): one issue file in, the email's HTML, its plain text and the MJML between them out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import email, load, render
+from .output import write_atomically
+
+
+@dataclass(frozen=True)
+class Composed:
+    """What one issue compiles to, in memory."""
+
+    source: Path
+    html: str
+    text: str
+    mjml: str
+    read_minutes: int
+
+    @property
+    def html_bytes(self) -> int:
+        return len(self.html.encode("utf-8"))
+
+    @property
+    def clipped_by_gmail(self) -> bool:
+        return self.html_bytes > email.GMAIL_CLIP_BYTES
+
+
+def compose(path: Path, templates: Path | None = None) -> Composed:
+    """Compile the issue at ``path``. Raises ComposerError (InvalidInput, TemplateProblem).
+
+    The steps, in order:
+    1. load: read the YAML safely, validate issue and publication, check every Markdown link;
+    2. render: Jinja2 turns the issue into MJML, and into the plain text (its own template);
+    3. to_html: MRML compiles the MJML, premailer inlines our CSS.
+    """
+    loaded = load.load(path)
+    template_dirs = (templates, render.default_templates()) if templates else render.find_templates(path)
+    rendered = render.render(loaded, tuple(template_dirs))
+    html = email.to_html(rendered.mjml)
+    return Composed(path, html, rendered.text, rendered.mjml, rendered.read_minutes)
+
+
+@dataclass(frozen=True)
+class Written:
+    html: Path
+    text: Path
+    mjml: Path | None
+
+
+def write(composed: Composed, folder: Path, with_mjml: bool = False) -> Written:
+    """Write build/<stem>.html and .txt (and .mjml), each atomically."""
+    stem = composed.source.stem
+    written = Written(folder / f"{stem}.html", folder / f"{stem}.txt", folder / f"{stem}.mjml" if with_mjml else None)
+    write_atomically(written.html, composed.html)
+    write_atomically(written.text, composed.text)
+    if written.mjml:
+        write_atomically(written.mjml, composed.mjml)
+    return written

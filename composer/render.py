@@ -1,0 +1,170 @@
+"""Templates: the validated issue becomes MJML (for the email) and plain text.
+
+Two Jinja environments share one loader: the MJML one escapes everything an editor typed
+(autoescape), the text one writes it as is. Both use StrictUndefined, so a template typo fails
+loudly instead of leaving a hole in thousands of inboxes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import dates, markdown
+from .errors import Problem, TemplateProblem
+from .load import Loaded
+from .models import Image, Logo, is_right_to_left
+
+EMAIL_TEMPLATE = "email.mjml.j2"
+TEXT_TEMPLATE = "email.txt.j2"
+CONTENT_WIDTH = 552  # 600 px email minus 24 px padding on each side
+PREHEADER_LENGTH = 140  # inbox previews show 40-140 characters
+
+
+def default_templates() -> Path:
+    """The templates that ship with composer: inside the installed package, or the repository's."""
+    packaged = Path(__file__).parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def find_templates(issue_path: Path) -> list[Path]:
+    """Template folders by precedence: a templates/ beside the issues, then composer's own.
+
+    "Beside the issues" is the nearest templates/ folder in the issue's folder or above it, so
+    the usual layout (issues/ and templates/ side by side) needs no option. A partial override
+    works: a template missing there is taken from composer's own.
+    """
+    default = default_templates().resolve()
+    for folder in [issue_path.parent.resolve(), *issue_path.parent.resolve().parents]:
+        candidate = folder / "templates"
+        if candidate.is_dir():
+            return [candidate] if candidate.resolve() == default else [candidate, default]
+    return [default]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    mjml: str
+    text: str
+    read_minutes: int
+
+
+def render(loaded: Loaded, template_dirs: tuple[Path, ...]) -> Rendered:
+    """The MJML source and the plain text of one issue."""
+    view = build_view(loaded)
+    html_env, text_env = environments(template_dirs)
+    mjml = _render(html_env, EMAIL_TEMPLATE, view)
+    text = tidy_text(_render(text_env, TEXT_TEMPLATE, {**view, "references": markdown.References()}))
+    return Rendered(mjml=mjml, text=text, read_minutes=view["read_minutes"])
+
+
+def _render(env: jinja2.Environment, name: str, view: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(view)
+    except jinja2.TemplateSyntaxError as error:
+        where = error.filename or name
+        raise TemplateProblem([Problem(where, error.lineno, 1, "", f"template error: {error.message}")]) from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateProblem(f"template {error.name} not found in {', '.join(map(str, env.loader_dirs))}") from None  # type: ignore[attr-defined]
+    except (jinja2.UndefinedError, TypeError, ValueError) as error:
+        raise TemplateProblem(f"{name}: template error: {error}") from None
+
+
+@lru_cache(maxsize=8)
+def environments(template_dirs: tuple[Path, ...]) -> tuple[jinja2.Environment, jinja2.Environment]:
+    """The MJML (escaping) and text (verbatim) environments; built once per template set."""
+    loader = jinja2.FileSystemLoader([str(folder) for folder in template_dirs])
+    common: dict[str, Any] = {
+        "loader": loader,
+        "undefined": jinja2.StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "bytecode_cache": _bytecode_cache(),
+    }
+    html_env = jinja2.Environment(autoescape=True, **common)
+    html_env.filters["markdown"] = lambda source: Markup(markdown.to_html(source))
+    text_env = jinja2.Environment(autoescape=False, **common)
+    text_env.filters["markdown"] = lambda source, references: markdown.to_text(source, references)
+    text_env.filters["wrap"] = markdown.wrap
+    text_env.filters["underline"] = underline
+    for env in (html_env, text_env):
+        env.globals["image_size"] = image_size
+        env.loader_dirs = template_dirs  # type: ignore[attr-defined]
+    return html_env, text_env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs: saves the parse of every template on each start."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "composer", "jinja")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None  # a read-only home: compile every time, nothing else changes
+    return jinja2.FileSystemBytecodeCache(folder)
+
+
+def build_view(loaded: Loaded) -> dict[str, Any]:
+    """Everything the templates need, computed once: titles, dates, read time, image sizes."""
+    issue, publication = loaded.issue, loaded.publication
+    lang = issue.lang or publication.lang
+    title = issue.title or dates.fill(publication.title_pattern, issue.date, publication.name)
+    words = count_words(
+        title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
+    )
+    right_to_left = is_right_to_left(lang)
+    return {
+        "issue": issue,
+        "publication": publication,
+        "colours": publication.colours,
+        "lang": lang,
+        "dir": "rtl" if right_to_left else "ltr",
+        "start": "right" if right_to_left else "left",
+        "end": "left" if right_to_left else "right",
+        "title": title,
+        "subject": issue.subject or title,
+        "preheader": issue.preheader or preview_text(issue.summary),
+        "date_line": dates.fill(publication.date_format, issue.date, publication.name),
+        "read_minutes": max(1, math.ceil(words / publication.words_per_minute)),
+    }
+
+
+def count_words(*texts: str) -> int:
+    return sum(len(re.findall(r"\w+(?:[’'.-]\w+)*", text)) for text in texts)
+
+
+def preview_text(summary: str) -> str:
+    """The inbox preview: the summary's opening, cut at a word before PREHEADER_LENGTH."""
+    text = markdown.to_inline_text(summary)
+    if len(text) <= PREHEADER_LENGTH:
+        return text
+    cut = text[: PREHEADER_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def image_size(image: Image | Logo, widest: int = CONTENT_WIDTH) -> dict[str, int | None]:
+    """The displayed width, and the height that keeps the image's proportions (when known)."""
+    if image.width is None or image.height is None:
+        return {"width": widest, "height": None}
+    width = min(image.width, widest)
+    return {"width": width, "height": round(image.height * width / image.width)}
+
+
+def underline(text: str, character: str = "-") -> str:
+    """A headline set apart in plain text: the text, then a rule as long as its longest line."""
+    return text + "\n" + character * max(len(line) for line in text.split("\n"))
+
+
+def tidy_text(text: str) -> str:
+    """No trailing spaces, at most one blank line in a row, one newline at the end."""
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"

@@ -1,0 +1,70 @@
+"""Shared test helpers: small issue trees written into tmp_path, and the sample's paths."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "2017-11-09.yaml"
+SEED = ROOT.parent / "shared" / "seeds" / "000_487d43e7e5401dcc.txt"
+
+PUBLICATION = """\
+name: The Daily Test
+url: https://news.example.com
+title_pattern: Briefing for {month} {day_ordinal}
+contact: desk@example.com
+calls_to_action:
+  - heading: Tip us off.
+    label: Send
+    url: mailto:desk@example.com
+  - heading: Write for us.
+    text: We pay for stories.
+    label: Learn more
+    url: https://news.example.com/write
+"""
+
+ISSUE = """\
+date: 2020-02-03
+summary: A short summary with a [link](https://example.com/summary).
+stories:
+  - headline: First headline
+    body: |
+      First paragraph.
+
+      Second paragraph with *emphasis*.
+recommended_reads:
+  - title: A long read
+    url: https://example.com/read
+    source: The Example
+    note: Worth your time.
+"""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regenerate-golden", action="store_true", help="rewrite tests/golden/ from the current output"
+    )
+
+
+@pytest.fixture
+def regenerate(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regenerate-golden"))
+
+
+@pytest.fixture
+def make_issue(tmp_path: Path):
+    """make_issue(issue_yaml, publication_yaml=PUBLICATION, name="issue.yaml") -> path of the issue."""
+
+    def make(issue: str = ISSUE, publication: str | None = PUBLICATION, name: str = "issue.yaml") -> Path:
+        folder = tmp_path / "issues"
+        folder.mkdir(exist_ok=True)
+        if publication is not None:
+            (folder / "publication.yaml").write_text(textwrap.dedent(publication), encoding="utf-8")
+        path = folder / name
+        path.write_text(textwrap.dedent(issue), encoding="utf-8")
+        return path
+
+    return make

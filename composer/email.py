@@ -24,6 +24,7 @@ GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips messages larger than this ("[Messag
 
 _OUR_STYLE = re.compile(r"<style type=\"text/css\">\s*" + re.escape(INLINE_MARKER) + r"(.*?)</style>", re.S)
 _MRML_STYLE = re.compile(r"<style(?=[\s>])")
+_IGNORE = ' data-premailer="ignore"'  # premailer removes it from the blocks it sees, not from <!--[if mso]>
 _HREF = re.compile(r'(\shref=")([^"]*)(")')
 _SET_ASIDE = re.compile(r'href="composer-href-(\d+)"')
 _DOCTYPE = "<!doctype html>"
@@ -46,7 +47,7 @@ def inline_css(html: str) -> str:
         return html
     css = match.group(1)
     html = html[: match.start()] + html[match.end() :]
-    html = _MRML_STYLE.sub('<style data-premailer="ignore"', html)
+    html = _MRML_STYLE.sub("<style" + _IGNORE, html)
 
     hrefs: list[str] = []
 
@@ -57,6 +58,7 @@ def inline_css(html: str) -> str:
     html = _HREF.sub(set_aside, html)
     inlined = _premailer(html, css)
     inlined = _SET_ASIDE.sub(lambda found: f'href="{hrefs[int(found.group(1))]}"', inlined)
+    inlined = inlined.replace(_IGNORE, "")
     return _DOCTYPE + "\n" + inlined.removeprefix(_DOCTYPE).lstrip()
 
 

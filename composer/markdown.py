@@ -45,6 +45,7 @@ def _inline_tokens(tokens: tuple[Token, ...]) -> Iterator[Token]:
 def problems(source: str) -> list[tuple[str, str]]:
     """What is wrong with ``source`` as email Markdown: (message, text to point at) pairs."""
     found = []
+    source_lines = source.splitlines()
     for token in _inline_tokens(parse(source)):
         if token.type == "link_open":
             href = str(token.attrs.get("href", ""))
@@ -55,15 +56,26 @@ def problems(source: str) -> list[tuple[str, str]]:
         elif token.type == "image":
             found.append(("images cannot go in the text; give the story an 'image:' instead", "!["))
         elif token.type == "heading_open":
-            marker = token.markup if token.markup.startswith("#") else "heading"
             found.append(
                 (
                     "headings cannot go in the text (each story has its headline); "
                     "remove the '#' or the underline",
-                    marker,
+                    _heading_line(token, source_lines),
                 )
             )
     return found
+
+
+def _heading_line(heading: Token, source_lines: list[str]) -> str:
+    """The source line to point the editor at: the '# ...' line, or a setext heading's underline.
+
+    A bare "#" or "=" would be found first wherever it occurs earlier in the field (an issue
+    number, a hyphenated word), so the whole line is given instead.
+    """
+    if heading.map is None:
+        return heading.markup
+    row = heading.map[0] if heading.markup.startswith("#") else heading.map[1] - 1
+    return source_lines[row].strip() if row < len(source_lines) else heading.markup
 
 
 def to_html(source: str) -> str:
@@ -76,8 +88,18 @@ def to_html(source: str) -> str:
 
 
 def to_inline_text(source: str) -> str:
-    """Plain text on one line, no markup, for places such as the inbox preview."""
-    return " ".join(_MD.parseInline(source)[0].content.split()) if source.strip() else ""
+    """Plain text on one line, no markup, for places such as the inbox preview.
+
+    Built from the parsed inline tokens: emphasis markers, link targets and entities such as
+    ``&amp;`` must not reach the inbox preview (``[text](url)`` reads as just "text").
+    """
+    if not source.strip():
+        return ""
+    pieces = [
+        " " if child.type in ("softbreak", "hardbreak") else child.content
+        for child in _MD.parseInline(source)[0].children or []
+    ]
+    return " ".join("".join(pieces).split())
 
 
 @dataclass
@@ -146,6 +168,12 @@ class _TextWriter:
         if opening.type == "blockquote_open":
             text = "\n\n".join(self.write(inner, width - 2))
             return "\n".join(f"> {line}".rstrip() for line in text.split("\n"))
+        # Loose (blank lines between items) only by this list's own paragraphs, not a nested one's.
+        loose = any(
+            token.type == "paragraph_open" and not token.hidden and token.level == opening.level + 2
+            for token in inner
+        )
+        between = "\n\n" if loose else "\n"
         items = []
         number = int(opening.attrs.get("start", 1) or 1)
         position = 0
@@ -153,15 +181,14 @@ class _TextWriter:
             end = _closing(inner, position)
             marker = f"{number}. " if opening.type == "ordered_list_open" else "- "
             indent = " " * len(marker)
-            text = "\n\n".join(self.write(inner[position + 1 : end], width - len(marker)))
+            text = between.join(self.write(inner[position + 1 : end], width - len(marker)))
             lines = text.split("\n")
             items.append(
                 "\n".join([marker + lines[0]] + [(indent + line).rstrip() for line in lines[1:]])
             )
             number += 1
             position = end + 1
-        loose = any(token.type == "paragraph_open" and not token.hidden for token in inner)
-        return ("\n\n" if loose else "\n").join(items)
+        return between.join(items)
 
     def inline(self, token: Token) -> str:
         parts: list[str] = []
@@ -172,7 +199,8 @@ class _TextWriter:
                 link_text, href = [], str(child.attrs.get("href", ""))
             elif child.type == "link_close":
                 text = "".join(link_text or [])
-                if text == href or f"mailto:{text}" == href:
+                # An autolink's href is percent-encoded, so it may differ from its text.
+                if child.markup == "autolink" or text == href or f"mailto:{text}" == href:
                     parts.append(text)  # the link is its own text: show it once, unbroken
                 else:
                     label = href[len("mailto:") :] if href.startswith("mailto:") else None

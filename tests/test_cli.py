@@ -1,0 +1,135 @@
+"""The `compose` command as an editor uses it, through click's runner and as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from composer.cli import main
+
+from .conftest import ISSUE, ROOT, SAMPLE
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_compose_writes_html_and_text_named_after_the_issue(tmp_path: Path) -> None:
+    code, out, err = run(SAMPLE, "-o", tmp_path)
+    assert code == 0, err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["2017-11-09.html", "2017-11-09.txt"]
+    assert out.startswith(f"{tmp_path / '2017-11-09.html'} (")
+    assert "KB)" in out and out.rstrip().endswith("read time 3 min")
+    assert err == ""
+
+
+def test_default_output_folder_is_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(SAMPLE)
+    assert code == 0, err
+    assert (tmp_path / "build" / "2017-11-09.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_mjml_flag_writes_the_intermediate_file(tmp_path: Path) -> None:
+    code, out, _ = run(SAMPLE, "--mjml", "-o", tmp_path)
+    assert code == 0
+    assert (tmp_path / "2017-11-09.mjml").read_text(encoding="utf-8").lstrip().startswith("<mjml")
+    assert "2017-11-09.mjml" in out
+
+
+def test_several_files_and_publication_yaml_is_skipped(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = make_issue(name="2020-02-03.yaml")
+    make_issue(ISSUE.replace("2020-02-03", "2020-02-04"), name="2020-02-04.yaml")
+    out_dir = tmp_path / "out"
+    code, out, err = run(*sorted(first.parent.glob("*.yaml")), "-o", out_dir)
+    assert code == 0, err
+    assert sorted(path.name for path in out_dir.iterdir()) == [
+        "2020-02-03.html", "2020-02-03.txt", "2020-02-04.html", "2020-02-04.txt",
+    ]
+    assert len(out.splitlines()) == 2
+    # A folder stands for the issues in it.
+    code, out, _ = run(first.parent, "-o", tmp_path / "again")
+    assert code == 0 and len(out.splitlines()) == 2
+
+
+def test_one_bad_issue_among_good_ones_exits_1_and_the_good_are_written(  # type: ignore[no-untyped-def]
+    make_issue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # paths are shown relative to the current folder, as typed
+    good = make_issue(name="good.yaml")
+    bad = make_issue("date: 2020-02-03\nsummary: x\nstories: []\n", name="bad.yaml")
+    code, _, err = run(good, bad, "-o", tmp_path / "out")
+    assert code == 1
+    assert err.strip() == "issues/bad.yaml:3:10: stories: needs at least one item"
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["good.html", "good.txt"]
+
+
+def test_gmail_clipping_warning(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paragraph = "A sentence that fills the email with words, again and again. " * 40
+    body = "\n".join(f"      {paragraph}\n" for _ in range(60))
+    issue = make_issue(f"date: 2020-02-03\nsummary: Long.\nstories:\n  - headline: Long\n    body: |\n{body}")
+    code, out, err = run(issue, "-o", tmp_path / "out")
+    assert code == 0
+    assert "warning:" in err and "Gmail clips emails over 102 KB" in err
+    assert (tmp_path / "out" / "issue.html").stat().st_size > 102 * 1024
+
+
+def test_help_for_every_command() -> None:
+    code, out, _ = run("--help")
+    assert code == 0 and "compose issues/2017-11-09.yaml" in out
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        code, out, _ = run(name, "--help")
+        assert code == 0 and "Usage:" in out
+        assert command.help, f"`compose {name}` has no help text"
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path / "nope.yaml", "-o", tmp_path)
+    assert code == 1
+    assert err.strip() == f"{tmp_path / 'nope.yaml'}: no such file"  # outside the current folder: in full
+
+
+def test_python_dash_m_composer_works_the_same(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "composer", str(SAMPLE), "-o", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "2017-11-09.txt").exists()
+    helped = subprocess.run([sys.executable, "-m", "composer", "--help"], capture_output=True, text=True, check=False)
+    assert helped.returncode == 0 and "Usage: compose" in helped.stdout
+
+
+def test_templates_beside_the_issues_take_precedence(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "email.txt.j2").write_text("Custom text for {{ title }}\n", encoding="utf-8")
+    code, _, err = run(issue, "-o", tmp_path / "out")
+    assert code == 0, err
+    assert (tmp_path / "out" / "issue.txt").read_text(encoding="utf-8") == "Custom text for Briefing for February 3rd\n"
+    # The HTML template was not overridden, so composer's own is used.
+    assert "Briefing for February 3rd" in (tmp_path / "out" / "issue.html").read_text(encoding="utf-8")
+
+
+def test_a_pip_installed_compose_finds_its_own_templates(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    wheels, target = tmp_path / "wheels", tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True)
+    wheel = next(wheels.glob("composer-*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True)
+    issue = make_issue()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    script = "import composer, sys; print(composer.__file__); from composer.cli import main; main()"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(issue), "-o", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(str(target)), "the installed copy, not the repository's, must run"
+    assert (tmp_path / "out" / "issue.html").read_text(encoding="utf-8").startswith("<!doctype html>")

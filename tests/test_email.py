@@ -1,0 +1,193 @@
+"""The MJML -> HTML -> inlined-CSS traps: each is shown on the bare library, then handled by us."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from pathlib import Path
+
+import mjml
+import pytest
+from lxml import html as lxml_html
+from premailer import Premailer
+
+from composer import email
+from composer.errors import TemplateProblem
+from composer.pipeline import Composed, compose
+
+from .conftest import SAMPLE
+
+STYLED = """<mjml><mj-head>
+  <mj-attributes><mj-all font-family="Roboto, Arial" /></mj-attributes>
+  <mj-style inline="inline">/* composer:inline */ .note p { color: #cd0012; }</mj-style>
+  <mj-style>@media (prefers-color-scheme: dark) { .note p { color: #ffffff !important; } }</mj-style>
+</mj-head><mj-body><mj-section><mj-column>
+  <mj-text css-class="note"><p>Hello</p><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
+</mj-column></mj-section></mj-body></mjml>"""
+
+
+@pytest.fixture(scope="module")
+def sample() -> Composed:
+    return compose(SAMPLE)
+
+
+def paragraph_style(html: str) -> str:
+    return lxml_html.fromstring(html).xpath("//p[text()='Hello']")[0].get("style") or ""
+
+
+def test_mrml_ignores_inline_styles_so_premailer_inlines_them() -> None:
+    bare = mjml.mjml2html(STYLED, fonts={})
+    assert "color" not in paragraph_style(bare)  # MRML left the rule in a <style> block
+    assert ".note p { color: #cd0012; }" in bare
+
+    ours = email.to_html(STYLED)
+    assert "color:#cd0012" in paragraph_style(ours).replace(" ", "")
+    assert "#cd0012" not in ours.split("<body")[0], "the inlined rule should leave <head>"
+
+
+def test_no_google_fonts_and_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "fonts.googleapis.com" in mjml.mjml2html(STYLED)  # MRML's default for Roboto
+
+    def refuse(*args: object) -> None:
+        raise AssertionError(f"composer tried to connect to {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    ours = email.to_html(STYLED)
+    assert "googleapis" not in ours and "<link" not in ours and "@import" not in ours
+
+
+def test_premailer_traps_on_the_bare_library() -> None:
+    page = (
+        '<!doctype html><html><head><style>.a { color: red } '
+        "@media (max-width: 400px) { .a { color: blue !important } }</style></head>"
+        '<body><a class="a" href="{{ unsubscribe_url }}">x</a></body></html>'
+    )
+    out = Premailer(page, allow_network=False).transform()
+    assert not out.lower().startswith("<!doctype")  # the doctype is dropped
+    assert "!important" not in out  # stripped
+    assert "{{%20unsubscribe_url%20}}" in out  # merge tag percent-encoded
+
+
+def test_doctype_important_and_merge_tags_survive() -> None:
+    ours = email.to_html(STYLED)
+    assert ours.startswith("<!doctype html>")
+    assert "color: #ffffff !important" in ours
+    assert 'href="{{ unsubscribe_url }}"' in ours
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "{{ unsubscribe_url }}",
+        "{{ email.absolute_url }}",
+        "*|UNSUB|*",
+        "*|ARCHIVE|*",
+        "{{{unsubscribe}}}",
+        "%unsubscribe_url%",
+        "https://example.com/a b?x=1&amp;y=é",
+    ],
+)
+def test_every_href_survives_inlining_byte_for_byte(href: str) -> None:
+    page = (
+        "<!doctype html><html><head>"
+        '<style type="text/css">/* composer:inline */ a { color: red; }</style>'
+        f'</head><body><a href="{href}">link</a></body></html>'
+    )
+    out = email.inline_css(page)
+    assert f'href="{href}"' in out
+    assert 'style="color:red"' in out.replace(" ", "")
+
+
+def test_mso_properties_log_no_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    page = (
+        '<html><head><style type="text/css">/* composer:inline */ td { color: red; }</style></head>'
+        '<body><table><tr><td style="mso-line-height-rule:exactly">x</td></tr></table></body></html>'
+    )
+    with caplog.at_level(logging.DEBUG):
+        email.inline_css(page)
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+def test_sample_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        compose(SAMPLE)
+    assert not [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+def test_mrml_rejects_html_attributes_so_alts_come_from_mj_image() -> None:
+    with pytest.raises(Exception, match="unexpected element"):
+        mjml.mjml2html(
+            "<mjml><mj-head><mj-html-attributes><mj-selector path='.x'>"
+            "<mj-html-attribute name='alt'>x</mj-html-attribute></mj-selector></mj-html-attributes>"
+            "</mj-head><mj-body></mj-body></mjml>"
+        )
+    bare = mjml.mjml2html("<mjml><mj-body><mj-section><mj-column><mj-image src='https://e.com/a.png' />"
+                          "</mj-column></mj-section></mj-body></mjml>", fonts={})
+    assert "alt=" not in bare
+
+
+def test_every_image_has_alt_width_and_height(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue(
+        """\
+        date: 2020-02-03
+        summary: Summary.
+        stories:
+          - headline: With a picture
+            body: Text.
+            image:
+              src: https://example.com/photo.jpg
+              alt: Fighters at the border
+              width: 1200
+              height: 800
+              caption: The border crossing.
+              credit: Photo by A. Photographer
+        """
+    )
+    images = lxml_html.fromstring(compose(issue).html).xpath("//img")
+    assert images
+    for image in images:
+        assert image.get("alt") == "Fighters at the border"
+        assert (image.get("width"), image.get("height")) == ("552", "368")
+
+
+def test_leftover_template_tags_break_mrml_so_jinja_runs_first(sample: Composed) -> None:
+    with pytest.raises(ValueError):
+        mjml.mjml2html('<mjml><mj-head>{% include "styles" %}</mj-head><mj-body></mj-body></mjml>')
+    # In the body MRML lets them through into the email, which is worse: none may reach it.
+    leaked = mjml.mjml2html("<mjml><mj-body><mj-section>{% for s in x %}</mj-section></mj-body></mjml>")
+    assert "{% for s in x %}" in leaked
+    for marker in ("{%", "{#", "{{"):
+        assert marker not in sample.mjml
+        assert marker not in sample.html
+
+
+def test_a_broken_template_is_reported_with_its_file_and_line(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "email.mjml.j2").write_text("<mjml>\n<mj-body>\n{% if %}\n</mj-body></mjml>\n")
+    with pytest.raises(TemplateProblem) as caught:
+        compose(issue)
+    assert str(caught.value).startswith(f"{templates / 'email.mjml.j2'}:3:1: template error:")
+
+
+def test_invalid_mjml_from_a_template_is_a_template_problem(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "email.mjml.j2").write_text("<mjml><mj-head><mj-nonsense /></mj-head></mjml>\n")
+    with pytest.raises(TemplateProblem, match="invalid MJML"):
+        compose(issue)
+
+
+def test_sample_is_far_under_gmail_clipping(sample: Composed) -> None:
+    assert sample.html_bytes < email.GMAIL_CLIP_BYTES / 2
+    assert not sample.clipped_by_gmail
+
+
+def test_dark_mode_and_phone_rules_are_in_the_head(sample: Composed) -> None:
+    head = sample.html.split("<body")[0]
+    assert '<meta name="color-scheme" content="light dark">' in head
+    assert '<meta name="supported-color-schemes" content="light dark">' in head
+    assert "@media (prefers-color-scheme: dark)" in head
+    assert "!important" in head.split("prefers-color-scheme: dark")[1]

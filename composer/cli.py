@@ -39,9 +39,20 @@ def main() -> None:
 
 @main.command(DEFAULT_COMMAND)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output", default=Path("build"), show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Folder to write the email files into.")
+@click.option(
+    "-o",
+    "--output",
+    default=Path("build"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the email files into.",
+)
 @click.option("--mjml", "with_mjml", is_flag=True, help="Also write the intermediate .mjml, for template work.")
-@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), help="Use this templates folder first (default: a templates/ folder beside the issues, then composer's own).")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Use this templates folder first (default: a templates/ folder beside the issues, then composer's own).",
+)
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
 def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Path | None, debug: bool) -> None:
     """Compile each issue FILE into OUTPUT/<name>.html and OUTPUT/<name>.txt.
@@ -64,7 +75,7 @@ def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Pat
         except Exception:  # a bug in composer, not a mistake of the editor's
             if debug:
                 raise
-            click.secho(f"{path}: internal error in composer; run again with --debug and report it:", fg="red", err=True)
+            click.secho(f"{path}: internal error in composer; run again with --debug and report it:", err=True)
             click.echo(traceback.format_exc().strip().splitlines()[-1], err=True)
             sys.exit(2)
         size = composed.html_bytes / 1024

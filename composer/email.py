@@ -65,7 +65,7 @@ def inline_css(html: str) -> str:
 def _premailer(html: str, css: str) -> str:
     from premailer import Premailer
 
-    return Premailer(
+    inlined: str = Premailer(
         html,
         css_text=[css],
         allow_network=False,
@@ -77,6 +77,7 @@ def _premailer(html: str, css: str) -> str:
         disable_leftover_css=True,  # nothing of ours is left over: media queries live in <head>
         cssutils_logging_level=logging.ERROR,
     ).transform(pretty_print=False)
+    return inlined
 
 
 def to_html(mjml: str) -> str:

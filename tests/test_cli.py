@@ -74,7 +74,7 @@ def test_gmail_clipping_warning(make_issue, tmp_path: Path) -> None:  # type: ig
     paragraph = "A sentence that fills the email with words, again and again. " * 40
     body = "\n".join(f"      {paragraph}\n" for _ in range(60))
     issue = make_issue(f"date: 2020-02-03\nsummary: Long.\nstories:\n  - headline: Long\n    body: |\n{body}")
-    code, out, err = run(issue, "-o", tmp_path / "out")
+    code, _, err = run(issue, "-o", tmp_path / "out")
     assert code == 0
     assert "warning:" in err and "Gmail clips emails over 102 KB" in err
     assert (tmp_path / "out" / "issue.html").stat().st_size > 102 * 1024

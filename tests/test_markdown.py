@@ -1,0 +1,300 @@
+"""Markdown as editors write it, and exactly what each output makes of it.
+
+One parser feeds both parts: ``to_html`` for the email, ``to_text`` for the plain text (wrapped at
+78 columns, links as numbered notes), and ``problems`` for what an email cannot carry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from composer import markdown
+from composer.errors import InvalidInput
+from composer.load import load
+from composer.markdown import References
+
+LONG_URL = "https://example.com/reports/2017/11/09/" + "a-very-long-slug-that-keeps-going-" * 3 + "end"
+
+
+def text(source: str) -> tuple[str, str]:
+    """The plain text of ``source`` and the reference notes it produced."""
+    references = References()
+    return markdown.to_text(source, references), references.take()
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("One.\n\nTwo.", "<p>One.</p>\n<p>Two.</p>\n"),
+        ("A *soft* and **strong** word.", "<p>A <em>soft</em> and <strong>strong</strong> word.</p>\n"),
+        (
+            "Read [the report](https://example.com/report).",
+            '<p>Read <a href="https://example.com/report">the report</a>.</p>\n',
+        ),
+        (
+            "Write to [the desk](mailto:desk@example.com).",
+            '<p>Write to <a href="mailto:desk@example.com">the desk</a>.</p>\n',
+        ),
+        ("See <https://example.com/a>.", '<p>See <a href="https://example.com/a">https://example.com/a</a>.</p>\n'),
+        ("> Quoted words.", "<blockquote>\n<p>Quoted words.</p>\n</blockquote>\n"),
+        ("- one\n- two", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"),
+        ("3. three\n4. four", '<ol start="3">\n<li>three</li>\n<li>four</li>\n</ol>\n'),
+        (
+            "- outer\n  - inner",
+            "<ul>\n<li>outer\n<ul>\n<li>inner</li>\n</ul>\n</li>\n</ul>\n",
+        ),
+        ("Use `x < y` here.", "<p>Use <code>x &lt; y</code> here.</p>\n"),
+        ("```\nkeep  this\n```", "<pre><code>keep  this\n</code></pre>\n"),
+        ("Line one  \nline two\\\nline three", "<p>Line one<br />\nline two<br />\nline three</p>\n"),
+        # Raw HTML is switched off: it stays visible text.
+        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"),
+        ('Tom & Jerry say "hi" <b>', "<p>Tom &amp; Jerry say &quot;hi&quot; &lt;b&gt;</p>\n"),
+    ],
+)
+def test_to_html(source: str, html: str) -> None:
+    assert markdown.to_html(source) == html
+
+
+def test_to_html_refuses_a_link_that_was_not_checked() -> None:
+    # The renderer re-checks every href: a javascript: link can never reach the email.
+    with pytest.raises(ValueError, match="'javascript:' is not allowed"):
+        markdown.to_html("[x](javascript:alert(1))")
+
+
+# --- plain text -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("One.\n\nTwo.", "One.\n\nTwo."),
+        ("A *soft* and **strong** word, `code` too.", "A soft and strong word, code too."),
+        ("A &amp; B &lt;tag&gt; &copy; &#169;", "A & B <tag> © ©"),
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+        ("Soft\nbreak joins.", "Soft break joins."),
+        ("Line one  \nline two\\\nline three", "Line one\nline two\nline three"),
+        ("> Quoted words.\n>\n> Second paragraph.", "> Quoted words.\n>\n> Second paragraph."),
+        ("- one\n- two\n- three", "- one\n- two\n- three"),
+        ("- one\n\n- two", "- one\n\n- two"),
+        ("1. one\n2. two", "1. one\n2. two"),
+        ("9. nine\n10. ten", "9. nine\n10. ten"),
+        ("- outer\n  - inner one\n  - inner two\n- outer two", "- outer\n  - inner one\n  - inner two\n- outer two"),
+        ("1. first\n   - detail\n2. second", "1. first\n   - detail\n2. second"),
+        ("```\nfenced  code\n  keeps indent\n```", "fenced  code\n  keeps indent"),
+        ("Before\n\n---\n\nafter", "Before\n\n--------------------\n\nafter"),
+    ],
+)
+def test_to_text(source: str, expected: str) -> None:
+    assert text(source) == (expected, "")
+
+
+def test_paragraph_wraps_at_78_columns_between_words() -> None:
+    source = (
+        "Pro-government forces captured the so-called Islamic State’s last stronghold in Syria "
+        "on Thursday after militants withdrew from the area, the Associated Press reported."
+    )
+    assert text(source)[0] == (
+        "Pro-government forces captured the so-called Islamic State’s last stronghold\n"
+        "in Syria on Thursday after militants withdrew from the area, the Associated\n"
+        "Press reported."
+    )
+
+
+def test_links_become_numbered_references() -> None:
+    assert text("Read [the report](https://example.com/report) and [more](https://example.com/more).") == (
+        "Read the report [1] and more [2].",
+        "[1] https://example.com/report\n[2] https://example.com/more",
+    )
+
+
+def test_reference_numbers_go_on_across_the_email() -> None:
+    references = References()
+    first = markdown.to_text("A [first](https://example.com/1) link.", references)
+    first_notes = references.take()
+    second = markdown.to_text("A [second](https://example.com/2) link.", references)
+    second_notes = references.take()
+    assert (first, first_notes) == ("A first [1] link.", "[1] https://example.com/1")
+    # The second story's note is numbered 2 and the first note is not printed again.
+    assert (second, second_notes) == ("A second [2] link.", "[2] https://example.com/2")
+    assert references.take() == ""
+
+
+def test_mailto_link_shows_the_address_instead_of_a_note() -> None:
+    assert text("Write to [the desk](mailto:desk@example.com).") == ("Write to the desk (desk@example.com).", "")
+    assert text("Write to <desk@example.com>.") == ("Write to desk@example.com.", "")
+
+
+def test_a_link_that_is_its_own_text_is_shown_once() -> None:
+    assert text("See [https://example.com/a](https://example.com/a).") == ("See https://example.com/a.", "")
+
+
+def test_autolink_is_shown_once_and_never_broken() -> None:
+    assert len(LONG_URL) > 78
+    assert text(f"The full report is at <{LONG_URL}>.") == (f"The full report is at\n{LONG_URL}.", "")
+
+
+def test_autolink_with_non_ascii_path_is_shown_as_typed_once() -> None:
+    # The href is percent-encoded (%C3%BC...), the text is what the editor typed: show that alone.
+    assert text("See <https://example.com/über>.") == ("See https://example.com/über.", "")
+
+
+def test_block_quote_wraps_inside_its_marker() -> None:
+    source = "> " + "word " * 30
+    assert text(source)[0] == (
+        "> word word word word word word word word word word word word word word word\n"
+        "> word word word word word word word word word word word word word word word"
+    )
+
+
+def test_bullet_list_item_wraps_with_a_hanging_indent() -> None:
+    source = "- " + "word " * 20 + "\n- short"
+    assert text(source)[0] == (
+        "- word word word word word word word word word word word word word word word\n"
+        "  word word word word word\n"
+        "- short"
+    )
+
+
+def test_ordered_list_item_wraps_with_a_hanging_indent() -> None:
+    source = "1. " + "word " * 20 + "\n2. short"
+    assert text(source)[0] == (
+        "1. word word word word word word word word word word word word word word word\n"
+        "   word word word word word\n"
+        "2. short"
+    )
+
+
+def test_loose_list_with_a_tight_nested_list() -> None:
+    source = "1. first\n\n   more about the first\n2. second\n   - a\n   - b"
+    assert text(source)[0] == "1. first\n\n   more about the first\n\n2. second\n\n   - a\n   - b"
+
+
+def test_links_inside_lists_and_quotes_are_numbered_in_reading_order() -> None:
+    source = "> See [one](https://example.com/1).\n\n- and [two](https://example.com/2)"
+    assert text(source) == (
+        "> See one [1].\n\n- and two [2]",
+        "[1] https://example.com/1\n[2] https://example.com/2",
+    )
+
+
+def test_wrap_never_breaks_a_url_or_a_hyphenated_word() -> None:
+    wrapped = markdown.wrap(f"see {LONG_URL} and well-known-hyphenated-words here")
+    assert wrapped.split("\n") == ["see", LONG_URL, "and well-known-hyphenated-words here"]
+
+
+def test_wrap_keeps_non_breaking_spaces_together() -> None:
+    wrapped = markdown.wrap("x " * 36 + "Nov.\xa09, 2017")
+    assert "Nov.\xa09," in wrapped.split("\n")[-1]
+
+
+def test_inline_text_has_no_markup_left() -> None:
+    # Used for the inbox preview: link targets, emphasis markers and entities must not show.
+    assert markdown.to_inline_text("A *short* [link](https://e.com/x) &amp; `code`\nnext  \nline") == (
+        "A short link & code next line"
+    )
+
+
+# --- problems -------------------------------------------------------------------------------------
+
+NOT_ALLOWED = "links must start with http:, https:, mailto: — '{}:' is not allowed"
+HEADING = "headings cannot go in the text (each story has its headline); remove the '#' or the underline"
+IMAGE = "images cannot go in the text; give the story an 'image:' instead"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("[x](javascript:alert(1))", [(NOT_ALLOWED.format("javascript"), "javascript:alert(1)")]),
+        ("[x](JavaScript:alert(1))", [(NOT_ALLOWED.format("JavaScript"), "JavaScript:alert(1)")]),
+        # An entity or an angle-bracket destination does not hide the scheme.
+        ("[x](javascript&#58;alert(1))", [(NOT_ALLOWED.format("javascript"), "javascript:alert(1)")]),
+        ("[x](<javascript:alert(1)>)", [(NOT_ALLOWED.format("javascript"), "javascript:alert(1)")]),
+        ("<javascript:alert(1)>", [(NOT_ALLOWED.format("javascript"), "javascript:alert(1)")]),
+        ("[x][1]\n\n[1]: javascript:alert(1)", [(NOT_ALLOWED.format("javascript"), "javascript:alert(1)")]),
+        ("[x](data:text/html,hi)", [(NOT_ALLOWED.format("data"), "data:text/html,hi")]),
+        ("[x](vbscript:msgbox)", [(NOT_ALLOWED.format("vbscript"), "vbscript:msgbox")]),
+        ("[x](/about)", [("'/about' is not a full link; write it out, starting with https://", "/about")]),
+        ("[x](page.html)", [("'page.html' is not a full link; write it out, starting with https://", "page.html")]),
+        (
+            "[x](//evil.example/x)",
+            [("'//evil.example/x' is not a full link; write it out, starting with https://", "//evil.example/x")],
+        ),
+        ("[x](mailto:nobody)", [("'mailto:nobody' is not an e-mail link; write mailto:name@example.com", "mailto:nobody")]),
+        ("![a chart](https://example.com/chart.png)", [(IMAGE, "![")]),
+        ("# Heading", [(HEADING, "# Heading")]),
+        ("Text\n\n> ## Quoted heading", [(HEADING, "> ## Quoted heading")]),
+        # Setext headings: point at the underline, which is what the editor must remove.
+        ("Heading\n=======", [(HEADING, "=======")]),
+        ("Pro-government\n\nHeading\n---", [(HEADING, "---")]),
+    ],
+)
+def test_problems(source: str, expected: list[tuple[str, str]]) -> None:
+    assert markdown.problems(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Plain words, *emphasis*, `code` and a [link](https://example.com/a?b=1&c=2).",
+        "[Mail us](mailto:desk@example.com) or see <https://example.com>.",
+        "> a quote\n\n- a list\n\n1. numbered\n\n```\ncode\n```",
+        "Issue #5, not a heading; a - b, not one either.",
+        "<script>alert(1)</script> is shown as text, not refused.",
+    ],
+)
+def test_no_problems_in_ordinary_markdown(source: str) -> None:
+    assert markdown.problems(source) == []
+
+
+def test_several_problems_are_all_reported() -> None:
+    assert [pointer for _, pointer in markdown.problems("[a](ftp://e.com/f) ![b](https://e.com/b.png)\n\n# H")] == [
+        "ftp://e.com/f",
+        "![",
+        "# H",
+    ]
+
+
+def test_heading_problem_points_at_the_heading_line(make_issue) -> None:  # type: ignore[no-untyped-def]
+    # "#" occurs earlier in the body ("Issue #5"); the error must still name the heading's line.
+    path: Path = make_issue(
+        """\
+        date: 2020-02-03
+        summary: A summary.
+        stories:
+          - headline: First
+            body: |
+              Issue #5 is out.
+
+              # A heading
+        """
+    )
+    with pytest.raises(InvalidInput) as caught:
+        load(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.field) == (8, 7, "stories[1].body")
+    assert problem.message == HEADING
+
+
+def test_setext_heading_problem_points_at_the_underline(make_issue) -> None:  # type: ignore[no-untyped-def]
+    path: Path = make_issue(
+        """\
+        date: 2020-02-03
+        summary: A summary.
+        stories:
+          - headline: First
+            body: |
+              A well-known fact.
+
+              A heading
+              ---------
+        """
+    )
+    with pytest.raises(InvalidInput) as caught:
+        load(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.field) == (9, 7, "stories[1].body")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import ComposerError
+from .errors import ComposerError, TemplateProblem
 
 DEFAULT_COMMAND = "build"
 
@@ -61,6 +61,7 @@ def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Pat
     the issues in it. On a problem nothing is written for that issue: each problem is printed
     as path:line:column: field: message, and the exit status is 1.
     """
+    from .output import write_atomically
     from .pipeline import compose, write
 
     failed = False
@@ -71,6 +72,10 @@ def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Pat
         except ComposerError as error:
             failed = True
             _report(error, debug)
+            if with_mjml and isinstance(error, TemplateProblem) and error.mjml is not None:
+                mjml_path = output / f"{path.stem}.mjml"
+                write_atomically(mjml_path, error.mjml)
+                click.echo(f"{mjml_path}: the MJML that failed, for inspection", err=True)
             continue
         except Exception:  # a bug in composer, not a mistake of the editor's
             if debug:

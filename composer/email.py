@@ -35,9 +35,17 @@ def compile_mjml(mjml: str) -> str:
     import mjml as mrml
 
     try:
-        return mrml.mjml2html(mjml, fonts={}, disable_comments=False)
-    except Exception as error:  # MRML raises a bare Exception with its parser's message
-        raise TemplateProblem(f"the email template produced invalid MJML: {error}") from None
+        html: str = mrml.mjml2html(mjml, fonts={}, disable_comments=False)
+    except Exception as error:  # MRML raises ValueError or a bare Exception with its parser's message
+        message = str(error)
+        where = re.search(r"at position (\d+):", message)
+        if where:  # MRML counts characters; a template author needs the line of the .mjml
+            offset = int(where.group(1))
+            line = mjml.count("\n", 0, offset) + 1
+            column = offset - (mjml.rfind("\n", 0, offset) + 1) + 1
+            message += f" (line {line}, column {column} of the MJML that --mjml writes)"
+        raise TemplateProblem(f"the email templates produced invalid MJML: {message}") from None
+    return html
 
 
 def inline_css(html: str) -> str:

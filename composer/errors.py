@@ -21,7 +21,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return ": ".join(part for part in (where, self.field, self.message) if part)
 
 
 class ComposerError(Exception):
@@ -40,6 +40,8 @@ class InvalidInput(ComposerError):
 
 class TemplateProblem(ComposerError):
     """A template that does not render or compile (a mistake in templates/, not in the issue)."""
+
+    mjml: str | None = None  # the MJML that failed to compile, for `compose --mjml` to write out
 
 
 class OutputProblem(ComposerError):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import email, load, render
+from .errors import TemplateProblem
 from .output import write_atomically
 
 
@@ -39,7 +40,11 @@ def compose(path: Path, templates: Path | None = None) -> Composed:
     loaded = load.load(path)
     template_dirs = (templates, render.default_templates()) if templates else render.find_templates(path)
     rendered = render.render(loaded, tuple(template_dirs))
-    html = email.to_html(rendered.mjml)
+    try:
+        html = email.to_html(rendered.mjml)
+    except TemplateProblem as error:
+        error.mjml = rendered.mjml
+        raise
     return Composed(path, html, rendered.text, rendered.mjml, rendered.read_minutes)
 
 

@@ -133,3 +133,14 @@ def test_a_pip_installed_compose_finds_its_own_templates(make_issue, tmp_path: P
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(str(target)), "the installed copy, not the repository's, must run"
     assert (tmp_path / "out" / "issue.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_mjml_that_fails_to_compile_is_written_for_inspection(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "email.mjml.j2").write_text("<mjml>\n<mj-nonsense />\n</mjml>\n", encoding="utf-8")
+    code, _, err = run(issue, "--mjml", "-o", tmp_path / "out")
+    assert code == 1
+    assert "invalid MJML" in err and "(line 2, column" in err
+    assert (tmp_path / "out" / "issue.mjml").read_text(encoding="utf-8") == "<mjml>\n<mj-nonsense />\n</mjml>\n"
+    assert not (tmp_path / "out" / "issue.html").exists()

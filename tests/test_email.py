@@ -175,9 +175,11 @@ def test_invalid_mjml_from_a_template_is_a_template_problem(make_issue, tmp_path
     issue = make_issue()
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "email.mjml.j2").write_text("<mjml><mj-head><mj-nonsense /></mj-head></mjml>\n")
-    with pytest.raises(TemplateProblem, match="invalid MJML"):
+    (templates / "email.mjml.j2").write_text("<mjml>\n<mj-head>\n  <mj-nonsense />\n</mj-head></mjml>\n")
+    with pytest.raises(TemplateProblem) as caught:
         compose(issue)
+    assert str(caught.value).startswith("the email templates produced invalid MJML: unexpected element")
+    assert str(caught.value).endswith("(line 3, column 4 of the MJML that --mjml writes)")
 
 
 def test_sample_is_far_under_gmail_clipping(sample: Composed) -> None:

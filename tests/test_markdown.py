@@ -210,7 +210,7 @@ IMAGE = "images cannot go in the text; give the story an 'image:' instead"
     ("source", "expected"),
     [
         ("[x](javascript:alert(1))", [(NOT_ALLOWED.format("javascript"), "javascript:alert(1)")]),
-        ("[x](JavaScript:alert(1))", [(NOT_ALLOWED.format("JavaScript"), "JavaScript:alert(1)")]),
+        ("[x](JavaScript:alert(1))", [(NOT_ALLOWED.format("javascript"), "JavaScript:alert(1)")]),
         # An entity or an angle-bracket destination does not hide the scheme.
         ("[x](javascript&#58;alert(1))", [(NOT_ALLOWED.format("javascript"), "javascript:alert(1)")]),
         ("[x](<javascript:alert(1)>)", [(NOT_ALLOWED.format("javascript"), "javascript:alert(1)")]),
@@ -224,7 +224,10 @@ IMAGE = "images cannot go in the text; give the story an 'image:' instead"
             "[x](//evil.example/x)",
             [("'//evil.example/x' is not a full link; write it out, starting with https://", "//evil.example/x")],
         ),
-        ("[x](mailto:nobody)", [("'mailto:nobody' is not an e-mail link; write mailto:name@example.com", "mailto:nobody")]),
+        (
+            "[x](mailto:nobody)",
+            [("'mailto:nobody' is not an e-mail link; write mailto:name@example.com", "mailto:nobody")],
+        ),
         ("![a chart](https://example.com/chart.png)", [(IMAGE, "![")]),
         ("# Heading", [(HEADING, "# Heading")]),
         ("Text\n\n> ## Quoted heading", [(HEADING, "> ## Quoted heading")]),

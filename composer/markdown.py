@@ -110,8 +110,10 @@ class References:
     listed: int = 0  # how many have been printed already
 
     def number(self, url: str) -> int:
-        self.urls.append(url)
-        return len(self.urls)
+        """The note number of ``url``: a link given twice keeps its first number."""
+        if url not in self.urls:
+            self.urls.append(url)
+        return self.urls.index(url) + 1
 
     def take(self) -> str:
         """The notes not printed yet, one per line; numbering goes on across the email."""

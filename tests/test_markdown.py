@@ -301,3 +301,23 @@ def test_setext_heading_problem_points_at_the_underline(make_issue) -> None:  # 
         load(path)
     [problem] = caught.value.problems
     assert (problem.line, problem.column, problem.field) == (9, 7, "stories[1].body")
+
+
+def test_inbox_preview_taken_from_the_summary_has_no_markdown(make_issue) -> None:  # type: ignore[no-untyped-def]
+    import lxml.html
+
+    from composer.pipeline import compose
+
+    # The default issue's summary is "A short summary with a [link](https://example.com/summary)."
+    html = compose(make_issue()).html
+    preheader = lxml.html.document_fromstring(html).find("body/div")  # hidden; the inbox shows it
+    assert preheader is not None and "display:none" in preheader.get("style", "")
+    assert preheader.text_content().startswith("A short summary with a link.")
+    assert "[link](" not in html
+
+
+def test_the_same_link_twice_keeps_one_note() -> None:
+    references = markdown.References()
+    text = markdown.to_text("[One](https://a.example/x) and [two](https://b.example/) and [again](https://a.example/x).", references)
+    assert text == "One [1] and two [2] and again [1]."
+    assert references.take() == "[1] https://a.example/x\n[2] https://b.example/"

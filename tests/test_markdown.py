@@ -318,6 +318,7 @@ def test_inbox_preview_taken_from_the_summary_has_no_markdown(make_issue) -> Non
 
 def test_the_same_link_twice_keeps_one_note() -> None:
     references = markdown.References()
-    text = markdown.to_text("[One](https://a.example/x) and [two](https://b.example/) and [again](https://a.example/x).", references)
+    source = "[One](https://a.example/x) and [two](https://b.example/) and [again](https://a.example/x)."
+    text = markdown.to_text(source, references)
     assert text == "One [1] and two [2] and again [1]."
     assert references.take() == "[1] https://a.example/x\n[2] https://b.example/"

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from . import markdown
 from .errors import InvalidInput, Problem
 from .models import Issue, Publication
-from .source import Document, Key, read_yaml
+from .source import Document, Key, field_name, read_yaml
 
 PUBLICATION_FILE = "publication.yaml"
 Model = TypeVar("Model", bound=BaseModel)
@@ -73,44 +73,69 @@ def _shown(path: Path) -> str:
 
 
 def _validated(path: Path, model: type[Model], problems: list[Problem]) -> Model | None:
+    """The file as a valid ``model``, or None with every problem of the file added to ``problems``."""
+    found: list[Problem] = []
     try:
-        document = read_yaml(path, _shown(path))
+        document = read_yaml(path, _shown(path), found)  # duplicate keys and bad tags land in found
     except InvalidInput as error:
         problems.extend(error.problems)
         return None
+    result: Model | None = None
     try:
         result = model.model_validate(document.data)
     except ValidationError as error:
-        problems.extend(_problem(document, model, detail) for detail in error.errors())
-        return None
-    found = _markdown_problems(document, result)
+        details = [detail for detail in error.errors() if not _already_reported(document, detail)]
+        found.extend(_problem(document, model, detail) for detail in _without_echoes(document, model, details))
+    found.extend(_markdown_problems(document, model))  # also when other fields are wrong: all at once
     problems.extend(found)
     return None if found else result
 
 
-def _markdown_problems(document: Document, result: BaseModel) -> list[Problem]:
+def _already_reported(document: Document, detail: Any) -> bool:
+    """An error about a value the reader dropped (a forbidden tag): its problem is already listed."""
+    key = tuple(detail["loc"])
+    return any(key[: len(refused)] == refused for refused in document.refused)
+
+
+def _without_echoes(document: Document, model: type[BaseModel], details: list[Any]) -> list[Any]:
+    """Drop "Field required" for a field whose misspelling is reported with "did you mean" it.
+
+    One slip ("hedline:") is one problem for the editor, not two.
+    """
+    suggested = set()
+    for detail in details:
+        if detail["type"] == "extra_forbidden":
+            key: Key = tuple(detail["loc"])
+            close = _suggestion(model, key)
+            if close:
+                suggested.add((*key[:-1], close))
+    return [detail for detail in details if not (detail["type"] == "missing" and tuple(detail["loc"]) in suggested)]
+
+
+def _markdown_problems(document: Document, model: type[BaseModel]) -> list[Problem]:
+    """Bad links, images and headings in the Markdown fields, read from the file's own text."""
+    data = document.data
     found = []
-    for spec in _MARKDOWN_FIELDS[type(result)]:
+    for spec in _MARKDOWN_FIELDS[model]:
         if isinstance(spec, str):
-            places: list[tuple[Key, Any]] = [((spec,), getattr(result, spec))]
+            places: list[tuple[Key, Any]] = [((spec,), data.get(spec))]
         else:
             items, name = spec
-            places = [((items, index, name), getattr(item, name)) for index, item in enumerate(getattr(result, items))]
+            listed = data.get(items)
+            places = [
+                ((items, index, name), item.get(name))
+                for index, item in enumerate(listed if isinstance(listed, list) else [])
+                if isinstance(item, dict)
+            ]
         for key, source in places:
-            if source is None:
-                continue
+            if not isinstance(source, str):
+                continue  # missing or of the wrong type: validation has said so
+            seen: dict[str, int] = {}
             for message, text in markdown.problems(source):
-                line, column = document.find_in_value(key, text)
+                seen[text] = seen.get(text, 0) + 1  # the second identical bad link is further down
+                line, column = document.find_in_value(key, text, seen[text])
                 found.append(Problem(document.path, line, column, field_name(key), message))
     return found
-
-
-def field_name(key: Key) -> str:
-    """("stories", 0, "headline") -> "stories[1].headline": editors count items from one."""
-    name = ""
-    for part in key:
-        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else part)
-    return name
 
 
 def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem:
@@ -120,9 +145,9 @@ def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem
         line, column = document.key_at(key)
         message = f"unknown key '{key[-1]}'"
         known = _fields_at(model, key[:-1])
-        close = difflib.get_close_matches(str(key[-1]), known, n=1, cutoff=0.6)
+        close = _suggestion(model, key)
         if close:
-            message += f"; did you mean '{close[0]}'?"
+            message += f"; did you mean '{close}'?"
         elif known:
             message += f"; the keys here are {', '.join(known)}"
         return Problem(document.path, line, column, field_name(key), message)
@@ -131,6 +156,12 @@ def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem
         return Problem(document.path, line, column, field_name(key), "Field required")
     line, column = document.value_at(key)
     return Problem(document.path, line, column, field_name(key), _message(kind, value, detail, model, key))
+
+
+def _suggestion(model: type[BaseModel], key: Key) -> str | None:
+    """The known key closest to the unknown last part of ``key``, if one is close enough."""
+    close = difflib.get_close_matches(str(key[-1]), _fields_at(model, key[:-1]), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _message(kind: str, value: Any, detail: Any, model: type[BaseModel], key: Key) -> str:

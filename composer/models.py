@@ -6,6 +6,7 @@ empty; Markdown fields are checked further (links, headings) by ``markdown.check
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date as Date
 from typing import Annotated, Any
@@ -51,7 +52,7 @@ def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
     if parts.scheme.lower() == "mailto":
         if "@" not in parts.path:
             raise ValueError(f"{url!r} is not an e-mail link; write mailto:name@example.com")
-    elif not parts.hostname or "." not in parts.hostname and parts.hostname != "localhost":
+    elif not parts.hostname or ("." not in parts.hostname and parts.hostname != "localhost"):
         raise ValueError(f"{url!r} has no website name; write e.g. https://www.example.com/page")
     return url
 
@@ -89,8 +90,18 @@ def _iso_date(value: Any) -> Any:
         try:
             return Date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{value!r} is not a day in the calendar") from None
+            raise ValueError(f"{value!r} is not a date in the calendar: {_why_not_a_day(value)}") from None
     return value
+
+
+def _why_not_a_day(value: str) -> str:
+    """'2017-13-01' -> 'there is no month 13'; '2017-02-30' -> 'February 2017 has 28 days'."""
+    year, month, _ = (int(part) for part in value.strip().split("-"))
+    if year < 1:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
 
 
 Link = Annotated[Text, AfterValidator(_link)]
@@ -106,24 +117,26 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Sized(Strict):
+def _both_or_neither(width: int | None, height: int | None) -> None:
     """An image's own size in pixels: both or neither (the email cannot download it to look)."""
-
-    width: Pixels | None = None
-    height: Pixels | None = None
-
-    @model_validator(mode="after")
-    def _both_or_neither(self) -> Sized:
-        if (self.width is None) != (self.height is None):
-            raise ValueError("give both width and height (the image's size in pixels), or neither")
-        return self
+    if (width is None) != (height is None):
+        raise ValueError("give both width and height (the image's size in pixels), or neither")
 
 
-class Image(Sized):
+# Image and Logo declare width and height last, so that messages list the keys an editor
+# needs first ("src, alt, caption, credit, width, height").
+class Image(Strict):
     src: WebAddress
     alt: Text
     caption: Text | None = None
     credit: Text | None = None
+    width: Pixels | None = None
+    height: Pixels | None = None
+
+    @model_validator(mode="after")
+    def _sized(self) -> Image:
+        _both_or_neither(self.width, self.height)
+        return self
 
 
 class Story(Strict):
@@ -167,9 +180,16 @@ class Colours(Strict):
     button_text: Colour = "#ffffff"
 
 
-class Logo(Sized):
+class Logo(Strict):
     src: WebAddress
     alt: Text
+    width: Pixels | None = None
+    height: Pixels | None = None
+
+    @model_validator(mode="after")
+    def _sized(self) -> Logo:
+        _both_or_neither(self.width, self.height)
+        return self
 
 
 class Sender(Strict):

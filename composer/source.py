@@ -2,13 +2,14 @@
 
 PyYAML's C parser builds the node graph (with line and column marks); we turn the nodes
 into plain data ourselves so that we can refuse what an editor's file should never hold:
-Python-object tags, duplicate keys, alias bombs and oversized files. Every scalar stays the
+Python-object tags, duplicate keys, alias bombs, deep nesting and oversized files. Every scalar stays the
 text the editor typed (YAML 1.1 would turn ``lang: no`` into False and ``title: 1984`` into
 an int); null stays None. pydantic coerces the text where a field wants a number or a date.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ class Document:
     values: dict[Key, Location] = field(default_factory=dict)
     keys: dict[Key, Location] = field(default_factory=dict)
     ends: dict[Key, Location] = field(default_factory=dict)
+    refused: set[Key] = field(default_factory=set)  # values dropped (a forbidden tag): already reported
 
     def value_at(self, key: Key) -> Location:
         """Where the value of ``key`` starts, or the nearest enclosing value that exists."""
@@ -57,19 +59,37 @@ class Document:
     def key_at(self, key: Key) -> Location:
         return self.keys.get(key) or self.value_at(key)
 
-    def find_in_value(self, key: Key, text: str) -> Location:
-        """The line and column of ``text`` inside the value of ``key`` (e.g. a bad link)."""
+    def find_in_value(self, key: Key, text: str, occurrence: int = 1) -> Location:
+        """The line and column of the ``occurrence``-th ``text`` inside the value of ``key`` (a bad link)."""
         start = self.value_at(key)
         end_line = self.ends.get(key, start)[0]
+        seen = 0
         for number in range(start[0], min(end_line, len(self.lines)) + 1):
-            column = self.lines[number - 1].find(text)
-            if column >= 0:
-                return number, column + 1
+            line = self.lines[number - 1]
+            column = line.find(text, start[1] - 1 if number == start[0] else 0)
+            while column >= 0:
+                seen += 1
+                if seen == occurrence:
+                    return number, column + 1
+                column = line.find(text, column + 1)
         return start
 
 
-def read_yaml(path: Path, shown_as: str | None = None) -> Document:
-    """Read ``path`` into a Document, or raise InvalidInput naming every problem found."""
+def field_name(key: Key) -> str:
+    """("stories", 0, "headline") -> "stories[1].headline": editors count items from one."""
+    name = ""
+    for part in key:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name
+
+
+def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] | None = None) -> Document:
+    """Read ``path`` into a Document, or raise InvalidInput naming every problem found.
+
+    With a ``problems`` list, faults that leave the rest of the file readable (a duplicate key,
+    a forbidden tag) are added to it instead, so that validation can report its own problems in
+    the same run; the values concerned are left out and their keys listed in ``refused``.
+    """
     name = shown_as or str(path)
 
     def fail(message: str, line: int = 1, column: int = 1) -> InvalidInput:
@@ -85,49 +105,124 @@ def read_yaml(path: Path, shown_as: str | None = None) -> Document:
     except OSError as error:
         raise InvalidInput([Problem(name, 0, 0, "", f"cannot be read: {error.strerror}")]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise fail(f"the file is larger than {MAX_FILE_BYTES // 1000} KB; is it really an issue file?")
+        raise fail(
+            f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB, and an issue is a few KB of text; "
+            "is this the right file?"
+        )
     if b"\0" in raw:
-        raise fail("this is a binary file, not a YAML text file")
+        raise fail("this is a binary file (a picture or a document?), not a YAML text file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
         line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        column = len(raw[line_start : error.start].decode("utf-8-sig")) + 1  # in characters, as editors count
         raise fail("the file is not UTF-8 text; save it as UTF-8 in your editor", line, column) from None
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip():
         raise fail("the file is empty")
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise fail("the file holds only comments (lines starting with '#')")
 
     try:
+        _check_depth(text, fail)
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        message = _yaml_message(error)
+        message, mark = _yaml_message(error, text)
         if mark is None:
             raise fail(message) from None
         raise fail(message, mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:  # pragma: no cover - the C parser always gives a mark
-        raise fail(f"YAML error: {error}") from None
+        raise fail(f"YAML syntax error: {error}") from None
+    if root is None:  # a stream without any document in it
+        raise fail("the file is empty")
 
     document = Document(path=name, data=None, lines=text.splitlines())
     builder = _Builder(document)
     document.data = builder.build(root, ())
-    if builder.problems:
-        raise InvalidInput(builder.problems)
     if not isinstance(document.data, dict):
-        kind = "a list" if isinstance(document.data, list) else "a single value"
-        raise fail(f"the file holds {kind}; it should hold keys such as 'date:' and 'summary:'")
+        kind = "a list (lines starting with '- ')" if isinstance(document.data, list) else "a single value"
+        builder.problems.append(
+            Problem(name, 1, 1, "", f"the file holds {kind}; it should hold 'key: value' lines")
+        )
+        raise InvalidInput(builder.problems)
+    if builder.problems:
+        if problems is None:
+            raise InvalidInput(builder.problems)
+        problems.extend(builder.problems)
     return document
 
 
-def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+def _check_depth(text: str, fail: Callable[[str, int, int], InvalidInput]) -> None:
+    """Refuse deep nesting before composing: PyYAML's C composer recurses, and crashes the process
+    (a segmentation fault, not an exception) on a few hundred thousand '[' in a row."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise fail(_TOO_DEEP, *((mark.line + 1, mark.column + 1) if mark else (1, 1)))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+_TOO_DEEP = (
+    f"the file nests lists and groups of keys more than {MAX_DEPTH} levels deep; "
+    "an issue file is a few levels deep at most"
+)
+_TOO_BIG = (
+    f"the file expands to more than {MAX_NODES:,} values, because its '*' references repeat "
+    "'&' anchors over and over; an issue file is far smaller: write the values out instead"
+)
+
+# libyaml's wording -> what an editor should change. (part of the problem, message, point at the context?)
+_SYNTAX_MESSAGES = (
+    ("tab character", "a tab is used for indentation; indent with spaces", False),
+    ("mapping values are not allowed", "a ':' cannot go here; check this line's indentation, or put the "
+     "whole text in quotes if it holds ': '", False),
+    ("could not find expected ':'", "this line has no ':' after its key; write it as 'key: value'", True),
+    ("did not find expected key", "this line does not line up with the keys above it; check its indentation",
+     False),
+    ("did not find expected '-' indicator", "this line does not line up with the list above it; check its "
+     "indentation", False),
+    ("did not find expected ',' or ']'", "this '[' list is never closed with ']'; if the '[' is part of the "
+     "text, put the whole text in quotes", True),
+    ("did not find expected ',' or '}'", "this '{' group is never closed with '}'; if the '{' is part of the "
+     "text, put the whole text in quotes", True),
+    ("found undefined alias", "a value cannot start with '*' (a reference to an '&' anchor); put the whole text "
+     "in quotes", False),
+    ("found another document", "a '---' line starts a second document; an issue file holds one: remove it",
+     False),
+)
+_QUOTE_NOT_CLOSED = "this quote is never closed; end the text with the same quote mark"
+
+
+def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[str, yaml.Mark | None]:
+    """A plain-words message for a YAML syntax error, and the place it is best shown at."""
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
-    if "found character '\\t'" in problem:
-        return "YAML syntax error: a tab is used for indentation; indent with spaces"
-    message = f"{context}, {problem}" if context else problem
-    return f"YAML syntax error: {message}"
+    mark = error.problem_mark or error.context_mark
+    if "quoted scalar" in context and "end of stream" in problem:
+        return f"YAML syntax error: {_QUOTE_NOT_CLOSED}", error.context_mark or mark
+    for part, message, at_context in _SYNTAX_MESSAGES:
+        if part in problem:
+            return f"YAML syntax error: {message}", (error.context_mark if at_context else None) or mark
+    if "cannot start any token" in problem or "expected alphabetic or numeric" in problem:
+        where = mark if "cannot start" in problem else error.context_mark  # the '*' or '&', not what follows
+        character = _character_at(text, where)
+        if character == "\t":
+            return "YAML syntax error: a tab is used for indentation; indent with spaces", where
+        if character and not character.isspace():
+            return f"YAML syntax error: a value cannot start with '{character}'; put the whole text in quotes", where
+    return f"YAML syntax error: {f'{context}, {problem}' if context else problem}", mark
+
+
+def _character_at(text: str, mark: yaml.Mark | None) -> str:
+    """The character at a parser mark ('' when there is none); libyaml counts columns in characters."""
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
 
 
 class _Builder:
@@ -138,62 +233,54 @@ class _Builder:
         self.problems: list[Problem] = []
         self.count = 0
 
-    def problem(self, node: yaml.Node, message: str) -> None:
+    def problem(self, node: yaml.Node, key: Key, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.document.path, mark.line + 1, mark.column + 1, "", message))
+        self.problems.append(Problem(self.document.path, mark.line + 1, mark.column + 1, field_name(key), message))
 
     def build(self, node: yaml.Node, key: Key) -> Any:
         self.count += 1
-        if self.count > MAX_NODES or len(key) > MAX_DEPTH:
-            raise InvalidInput(
-                [
-                    Problem(
-                        self.document.path,
-                        node.start_mark.line + 1,
-                        node.start_mark.column + 1,
-                        "",
-                        f"the file expands to more than {MAX_NODES:,} values or {MAX_DEPTH} levels "
-                        "(aliases repeated over and over?); an issue file is far smaller",
-                    )
-                ]
-            )
+        if self.count > MAX_NODES or len(key) > MAX_DEPTH:  # aliases can expand (or refer to themselves)
+            mark = node.start_mark
+            message = _TOO_BIG if self.count > MAX_NODES else _TOO_DEEP
+            raise InvalidInput([Problem(self.document.path, mark.line + 1, mark.column + 1, "", message)])
         self.document.values.setdefault(key, (node.start_mark.line + 1, node.start_mark.column + 1))
         self.document.ends.setdefault(key, (node.end_mark.line + 1, node.end_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             if node.tag not in _MAP_TAGS:
-                return self.refuse_tag(node)
+                return self.refuse_tag(node, key)
             return self.build_mapping(node, key)
         if isinstance(node, yaml.SequenceNode):
             if node.tag not in _SEQ_TAGS:
-                return self.refuse_tag(node)
+                return self.refuse_tag(node, key)
             return [self.build(item, (*key, index)) for index, item in enumerate(node.value)]
         if node.tag == _NULL_TAG:
             return None
         if node.tag not in _PLAIN_TAGS:
-            return self.refuse_tag(node)
+            return self.refuse_tag(node, key)
         return node.value
 
     def build_mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem(key_node, "'<<' merge keys are not supported; write the keys out")
+                self.problem(key_node, key, "'<<' merge keys are not supported; write the keys out")
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL_TAG:
-                self.problem(key_node, "a key must be a plain name such as 'headline'")
+                self.problem(key_node, key, "a key must be a plain name such as 'headline'")
                 continue
             name = key_node.value
             if name in result:
                 first = self.document.keys[(*key, name)]
-                self.problem(key_node, f"duplicate key '{name}' (first given on line {first[0]})")
+                self.problem(
+                    key_node, (*key, name), f"'{name}' is given twice (first on line {first[0]}); keep one of them"
+                )
                 continue
             self.document.keys[(*key, name)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[name] = self.build(value_node, (*key, name))
         return result
 
-    def refuse_tag(self, node: yaml.Node) -> None:
-        self.problem(
-            node,
-            f"the tag '{node.tag}' is not allowed; issue files hold only text, lists and keys",
-        )
+    def refuse_tag(self, node: yaml.Node, key: Key) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)  # as the editor typed it
+        self.problem(node, key, f"the tag '{tag}' is not allowed: the file holds only text, lists and keys; remove it")
+        self.document.refused.add(key)
         return None

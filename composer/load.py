@@ -9,6 +9,7 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 
@@ -36,8 +37,11 @@ class Loaded:
 
 def load(path: Path) -> Loaded:
     """Validate the issue at ``path`` and its publication.yaml; raise InvalidInput with every problem."""
-    publication_path = find_publication(path)
     problems: list[Problem] = []
+    if not path.is_file():  # "no such file" alone: the publication is beside the point
+        _validated(path, Issue, problems)
+        raise InvalidInput(problems)
+    publication_path = find_publication(path)
     publication = None
     if publication_path is None:
         problems.append(
@@ -133,7 +137,12 @@ def _markdown_problems(document: Document, model: type[BaseModel]) -> list[Probl
             seen: dict[str, int] = {}
             for message, text in markdown.problems(source):
                 seen[text] = seen.get(text, 0) + 1  # the second identical bad link is further down
-                line, column = document.find_in_value(key, text, seen[text])
+                # markdown-it percent-encodes hrefs ('"' -> %22): look for the text as typed too
+                line, column = (
+                    document.find_in_value(key, text, seen[text])
+                    or document.find_in_value(key, unquote(text), seen[text])
+                    or document.value_at(key)
+                )
                 found.append(Problem(document.path, line, column, field_name(key), message))
     return found
 

@@ -9,6 +9,7 @@ an int); null stays None. pydantic coerces the text where a field wants a number
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +60,9 @@ class Document:
     def key_at(self, key: Key) -> Location:
         return self.keys.get(key) or self.value_at(key)
 
-    def find_in_value(self, key: Key, text: str, occurrence: int = 1) -> Location:
-        """The line and column of the ``occurrence``-th ``text`` inside the value of ``key`` (a bad link)."""
+    def find_in_value(self, key: Key, text: str, occurrence: int = 1) -> Location | None:
+        """The line and column of the ``occurrence``-th ``text`` inside the value of ``key`` (a bad
+        link), or None when the value does not hold it as typed."""
         start = self.value_at(key)
         end_line = self.ends.get(key, start)[0]
         seen = 0
@@ -72,7 +74,7 @@ class Document:
                 if seen == occurrence:
                     return number, column + 1
                 column = line.find(text, column + 1)
-        return start
+        return None
 
 
 def field_name(key: Key) -> str:
@@ -181,8 +183,8 @@ _SYNTAX_MESSAGES = (
     ("mapping values are not allowed", "a ':' cannot go here; check this line's indentation, or put the "
      "whole text in quotes if it holds ': '", False),
     ("could not find expected ':'", "this line has no ':' after its key; write it as 'key: value'", True),
-    ("did not find expected key", "this line does not line up with the keys above it; check its indentation",
-     False),
+    ("did not find expected comment or line break", "after a '|' or '>' the text goes on the lines below, "
+     "indented; if the text starts with that character, put the whole text in quotes", True),
     ("did not find expected '-' indicator", "this line does not line up with the list above it; check its "
      "indentation", False),
     ("did not find expected ',' or ']'", "this '[' list is never closed with ']'; if the '[' is part of the "
@@ -194,14 +196,42 @@ _SYNTAX_MESSAGES = (
     ("found another document", "a '---' line starts a second document; an issue file holds one: remove it",
      False),
 )
+# A value (after "key: " or "- ") that starts with a character YAML gives a meaning to.
+_SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&])")
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A place found by us rather than by the parser (0-based, as the parser's marks)."""
+
+    line: int
+    column: int
+
+
 _QUOTE_NOT_CLOSED = "this quote is never closed; end the text with the same quote mark"
 
 
-def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[str, yaml.Mark | None]:
+def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[str, yaml.Mark | _Mark | None]:
     """A plain-words message for a YAML syntax error, and the place it is best shown at."""
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
     mark = error.problem_mark or error.context_mark
+    if "did not find expected key" in problem and mark is not None:
+        before = text.splitlines()[mark.line][: mark.column] if mark.line < len(text.splitlines()) else ""
+        special = _SPECIAL_START.match(before)
+        if special:  # `summary: *Breaking:* news` read as a reference named "Breaking:"
+            character = special.group("character")
+            return (
+                f"YAML syntax error: a value cannot start with '{character}'; put the whole text in quotes",
+                _Mark(mark.line, special.start("character")),
+            )
+        if before.strip():  # text after a closing quote or bracket: `summary: "Quoted" and more`
+            return (
+                "YAML syntax error: the text goes on after a closing quote or bracket; "
+                "put the whole text in single quotes (and write each ' inside it as '')",
+                mark,
+            )
+        return "YAML syntax error: this line does not line up with the keys above it; check its indentation", mark
     if "quoted scalar" in context and "end of stream" in problem:
         return f"YAML syntax error: {_QUOTE_NOT_CLOSED}", error.context_mark or mark
     for part, message, at_context in _SYNTAX_MESSAGES:
@@ -240,9 +270,12 @@ class _Builder:
     def build(self, node: yaml.Node, key: Key) -> Any:
         self.count += 1
         if self.count > MAX_NODES or len(key) > MAX_DEPTH:  # aliases can expand (or refer to themselves)
+            # The top-level key being expanded is where it overflows; the node's own mark would
+            # be the anchor's, far from it.
             mark = node.start_mark
+            line, column = self.document.keys.get(key[:1], (mark.line + 1, mark.column + 1))
             message = _TOO_BIG if self.count > MAX_NODES else _TOO_DEEP
-            raise InvalidInput([Problem(self.document.path, mark.line + 1, mark.column + 1, "", message)])
+            raise InvalidInput([Problem(self.document.path, line, column, "", message)])
         self.document.values.setdefault(key, (node.start_mark.line + 1, node.start_mark.column + 1))
         self.document.ends.setdefault(key, (node.end_mark.line + 1, node.end_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
@@ -281,6 +314,9 @@ class _Builder:
 
     def refuse_tag(self, node: yaml.Node, key: Key) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)  # as the editor typed it
-        self.problem(node, key, f"the tag '{tag}' is not allowed: the file holds only text, lists and keys; remove it")
+        message = f"the tag '{tag}' is not allowed: the file holds only text, lists and keys; remove it"
+        if not tag.startswith("!!"):  # `summary: !Important news`: a '!' meant as text
+            message += ", or put the whole text in quotes"
+        self.problem(node, key, message)
         self.document.refused.add(key)
         return None

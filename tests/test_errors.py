@@ -1,0 +1,200 @@
+"""Bad input: the exact lines an editor sees, exit status 1, no traceback, nothing written.
+
+Each case is a file in tests/fixtures/bad/ (a folder there when the case needs its own
+publication.yaml), or, for bytes no editor could review as text, an entry of GENERATED below.
+The case's golden lines are in tests/fixtures/bad/<case>.expected. After a deliberate change of
+wording, rewrite them with `pytest tests/test_errors.py --regenerate-golden`, then read every
+line of the diff: each must name the file, line, column and field, and say in plain words what
+to change.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from composer.cli import main
+
+from .conftest import ISSUE, ROOT
+
+BAD = ROOT / "tests" / "fixtures" / "bad"
+PUBLICATION = BAD / "publication.yaml"  # valid, so that only the issue's own faults are reported
+
+_VALID_ISSUE_HEAD = "date: 2020-02-03\nsummary: "
+_PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
+
+# Inputs that are not reviewable text, built here instead of checked in.
+GENERATED: dict[str, bytes] = {
+    # Saved as Latin-1 by an old editor: "é" is the single byte 0xE9.
+    "not_utf8": (_VALID_ISSUE_HEAD + "Un résumé.\nstories:\n  - headline: Café\n    body: Texte.\n").encode("latin-1"),
+    # A picture saved under the issue's name.
+    "binary": _PNG_HEADER,
+    # A valid issue, but over 1 MB: one summary of 250,000 words.
+    "oversized": (_VALID_ISSUE_HEAD + "word " * 250_000 + "\nstories:\n  - headline: H\n    body: B\n").encode(),
+}
+
+CASES = sorted(
+    [path.stem for path in BAD.glob("*.yaml") if path != PUBLICATION]
+    + [path.name for path in BAD.iterdir() if path.is_dir()]
+    + list(GENERATED)
+)
+
+# path:line:column: field: message, or path:line:column: message for the file as a whole,
+# or path: message when no line is concerned (a missing publication.yaml).
+ERROR_LINE = re.compile(r"^issues/[\w.-]+\.yaml(:\d+:\d+)?: (?:[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*: )?\S.*$")
+
+
+def stage(case: str, folder: Path) -> Path:
+    """Lay the case out as an editor's folder, folder/issues/; return the issue's path relative to folder."""
+    issues = folder / "issues"
+    if (BAD / case).is_dir():  # the case brings its own publication.yaml, or deliberately none
+        shutil.copytree(BAD / case, issues)
+        (issue,) = (path for path in issues.iterdir() if path.name != PUBLICATION.name)
+        return issue.relative_to(folder)
+    issues.mkdir()
+    shutil.copy(PUBLICATION, issues)
+    issue = issues / f"{case}.yaml"
+    if case in GENERATED:
+        issue.write_bytes(GENERATED[case])
+    else:
+        shutil.copy(BAD / f"{case}.yaml", issue)
+    return issue.relative_to(folder)
+
+
+def compose(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from tmp_path, so error lines show paths as the editor typed them: issues/x.yaml."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_gets_exactly_the_expected_error_lines(case: str, in_tmp: Path, regenerate: bool) -> None:
+    issue = stage(case, in_tmp)
+    result = compose(issue, "-o", "out")
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.stdout == ""  # no "written" line
+    assert not (in_tmp / "out").exists(), "nothing may be written for a bad issue"
+    lines = result.stderr.splitlines()
+    for line in lines:
+        assert ERROR_LINE.match(line), f"not in the form path:line:column: field: message: {line!r}"
+    expected = BAD / f"{case}.expected"
+    if regenerate:
+        expected.write_text(result.stderr, encoding="utf-8")
+    assert expected.exists(), f"{expected} is missing: run with --regenerate-golden and read what it wrote"
+    assert lines == expected.read_text(encoding="utf-8").splitlines()
+
+
+def test_every_case_has_expected_lines_and_every_expected_file_a_case() -> None:
+    # An .expected file without its case would never be checked again.
+    assert sorted(path.stem for path in BAD.glob("*.expected")) == CASES
+
+
+def test_every_problem_of_a_file_is_reported_at_once(in_tmp: Path) -> None:
+    # The reader's problems (a duplicate key, a forbidden tag), the models' and the Markdown
+    # links' all come in one run, in the order of the lines: no fix-one-run-again loop.
+    result = compose(stage("many_problems", in_tmp), "-o", "out")
+    lines = result.stderr.splitlines()
+    assert len(lines) >= 3
+    reported_at = [tuple(int(part) for part in line.split(":")[1:3]) for line in lines]
+    assert reported_at == sorted(reported_at) and len(set(reported_at)) == len(lines)
+    for kind in ("given twice", "'!!python/object/apply:os.system' is not allowed", "did you mean 'headline'",
+                 "'javascript:' is not allowed", "not a date in the calendar", "Field required"):
+        assert sum(kind in line for line in lines) == 1, kind
+
+
+def test_a_misspelt_key_is_one_problem_not_two(in_tmp: Path) -> None:
+    result = compose(stage("unknown_key_close", in_tmp), "-o", "out")
+    assert result.stderr.splitlines() == [
+        "issues/unknown_key_close.yaml:4:5: stories[1].hedline: unknown key 'hedline'; did you mean 'headline'?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("case", "bad_link"),
+    [
+        ("markdown_link_javascript", "javascript:alert(1)"),
+        ("markdown_link_data", "data:text/html;base64,"),
+        ("markdown_link_relative", "/news/second-story"),
+    ],
+)
+def test_a_bad_markdown_link_is_reported_where_it_is_typed(case: str, bad_link: str, in_tmp: Path) -> None:
+    issue = stage(case, in_tmp)
+    source_lines = (in_tmp / issue).read_text(encoding="utf-8").splitlines()
+    result = compose(issue, "-o", "out")
+    places = [tuple(int(part) for part in line.split(":")[1:3]) for line in result.stderr.splitlines()]
+    assert places, result.stderr
+    for line, column in places:  # the editor's cursor lands on the link itself
+        assert source_lines[line - 1][column - 1 :].startswith(bad_link), (line, column)
+    # Two identical bad links are two problems, each at its own place.
+    assert len(set(places)) == len(places) == sum(text.count(f"]({bad_link}") for text in source_lines)
+
+
+def test_the_alias_bomb_is_refused_with_a_message(in_tmp: Path) -> None:
+    # 9 levels of 9 aliases would be 387 million strings; the reader stops at 100,000.
+    result = compose(stage("alias_bomb", in_tmp), "-o", "out")
+    assert result.exit_code == 1
+    assert "more than 100,000 values" in result.stderr
+    assert "MemoryError" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("nesting", "column"),  # the column of the 50th bracket: the file's own keys are the first level
+    [("[" * 300_000 + "]" * 300_000, 59), ("{a: " * 100_000 + "1" + "}" * 100_000, 206)],
+    ids=["lists", "groups"],
+)
+def test_deep_nesting_is_an_error_not_a_crash(nesting: str, column: int, in_tmp: Path) -> None:
+    # PyYAML's C composer recurses: without a limit this kills the process (a segmentation fault).
+    issues = in_tmp / "issues"
+    issues.mkdir()
+    shutil.copy(PUBLICATION, issues)
+    (issues / "deep.yaml").write_text(f"summary: {nesting}\n", encoding="utf-8")
+    result = compose("issues/deep.yaml", "-o", "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"issues/deep.yaml:1:{column}: the file nests lists and groups of keys more than 50 levels deep; "
+        "an issue file is a few levels deep at most"
+    ]
+
+
+def test_debug_shows_the_traceback(in_tmp: Path) -> None:
+    issue = stage("missing_required", in_tmp)
+    result = compose(issue, "-o", "out", "--debug")
+    assert result.exit_code == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "InvalidInput" in result.stderr
+    # The editor's lines are still there, after the traceback.
+    expected = (BAD / "missing_required.expected").read_text(encoding="utf-8").splitlines()
+    assert result.stderr.splitlines()[-len(expected) :] == expected
+    assert not (in_tmp / "out").exists()
+
+
+def test_a_broken_issue_leaves_the_last_good_output_untouched(in_tmp: Path) -> None:
+    issues = in_tmp / "issues"
+    issues.mkdir()
+    shutil.copy(PUBLICATION, issues)
+    issue = issues / "x.yaml"
+    issue.write_text(textwrap.dedent(ISSUE), encoding="utf-8")
+    assert compose(issue, "-o", "build").exit_code == 0
+    build = in_tmp / "build"
+    before = {path.name: path.read_bytes() for path in build.iterdir()}
+    assert sorted(before) == ["x.html", "x.txt"]
+
+    issue.write_text(textwrap.dedent(ISSUE).replace("First headline", '"First headline'), encoding="utf-8")
+    result = compose(issue, "-o", "build")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("issues/x.yaml:")
+    after = {path.name: path.read_bytes() for path in build.iterdir()}  # also: no temporary file left
+    assert after == before

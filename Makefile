@@ -40,7 +40,7 @@ test: test-deps lint
 
 # Rewrite the golden files from the current output; read the diff before committing it.
 golden: test-deps
-	$(BIN)/python -m pytest tests/test_golden.py --regenerate-golden
+	$(BIN)/python -m pytest tests/test_golden.py tests/test_errors.py --regenerate-golden
 
 bench: test-deps
 	$(BIN)/python benchmarks/compose_vs_mjml.py

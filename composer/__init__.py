@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from .pipeline import Composed, compose, write
 
 __all__ = [
-    "ComposerError",
     "Composed",
+    "ComposerError",
     "InvalidInput",
     "OutputProblem",
     "Problem",

@@ -43,6 +43,8 @@ def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
     """Raise ValueError with an editor-friendly message unless ``url`` is a usable absolute link."""
     if any(character.isspace() for character in url):
         raise ValueError(f"a link cannot contain spaces: {url!r}")
+    if any(character in url for character in '"<>'):  # never valid unencoded in a URL (RFC 3986)
+        raise ValueError(f"a link cannot contain \" < or >: {url!r}; copy the address again")
     parts = urlsplit(url)
     allowed = ", ".join(f"{scheme}:" for scheme in schemes)
     if not parts.scheme:

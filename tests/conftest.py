@@ -45,7 +45,9 @@ recommended_reads:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--regenerate-golden", action="store_true", help="rewrite tests/golden/ from the current output"
+        "--regenerate-golden",
+        action="store_true",
+        help="rewrite the golden files (tests/golden/, tests/fixtures/bad/*.expected) from the current output",
     )
 
 

@@ -209,19 +209,31 @@ def test_only_web_and_mail_links_in_the_output(attacked: tuple[str, Composed]) -
 
 
 def test_quotes_inside_urls_cannot_break_out_of_their_attribute(harmless: Composed, tmp_path: Path) -> None:
-    # A URL may legally hold ' and "; it must stay one attribute value, not become new attributes.
+    # A URL may legally hold '; it must stay one attribute value, not become new attributes.
     issue, publication = issue_data(harmless_fill), publication_data(harmless_fill)
-    set_at(issue, ("stories", 0, "url"), 'https://example.com/story"onmouseover="alert(1)')
+    set_at(issue, ("stories", 0, "url"), "https://example.com/story'onmouseover='alert(1)")
     set_at(issue, ("stories", 0, "image", "src"), "https://example.com/p.jpg'onerror='alert(1)")
-    set_at(issue, ("recommended_reads", 0, "url"), 'https://example.com/read"><script>alert(1)</script>')
     set_at(publication, ("url",), "https://news.example.com/'onmouseover='alert(1)")
-    set_at(publication, ("calls_to_action", 0, "url"), 'https://news.example.com/"onclick="alert(1)')
     (tmp_path / "publication.yaml").write_text(yaml.safe_dump(publication), "utf-8")
     (tmp_path / "issue.yaml").write_text(yaml.safe_dump(issue), "utf-8")
     composed = compose(tmp_path / "issue.yaml")
     assert shape(composed.html) == shape(harmless.html)
     hrefs = {a.get("href") for a in lxml.html.document_fromstring(composed.html).iter("a")}
-    assert 'https://example.com/read"><script>alert(1)</script>' in hrefs
+    assert "https://example.com/story'onmouseover='alert(1)" in hrefs
+
+
+@pytest.mark.parametrize("url", ['https://example.com/read"><script>alert(1)</script>', 'https://e.com/"onclick="x'])
+def test_double_quotes_and_angle_brackets_in_urls_are_refused(tmp_path: Path, url: str) -> None:
+    # Never valid unencoded in a URL (RFC 3986): a sign of a botched copy, refused at its line.
+    issue, publication = issue_data(harmless_fill), publication_data(harmless_fill)
+    set_at(issue, ("recommended_reads", 0, "url"), url)
+    (tmp_path / "publication.yaml").write_text(yaml.safe_dump(publication), "utf-8")
+    (tmp_path / "issue.yaml").write_text(yaml.safe_dump(issue), "utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        compose(tmp_path / "issue.yaml")
+    [problem] = caught.value.problems
+    assert problem.field == "recommended_reads[1].url"
+    assert problem.message.startswith('a link cannot contain " < or >')
 
 
 # --- links that are not http, https or mailto --------------------------------------------------

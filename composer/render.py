@@ -7,6 +7,7 @@ loudly instead of leaving a hole in thousands of inboxes.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -82,17 +83,19 @@ def _render(env: jinja2.Environment, name: str, view: dict[str, Any]) -> str:
 def environments(template_dirs: tuple[Path, ...]) -> tuple[jinja2.Environment, jinja2.Environment]:
     """The MJML (escaping) and text (verbatim) environments; built once per template set."""
     loader = jinja2.FileSystemLoader([str(folder) for folder in template_dirs])
-    common: dict[str, Any] = {
-        "loader": loader,
+    settings: dict[str, Any] = {
         "undefined": jinja2.StrictUndefined,
         "trim_blocks": True,
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
-        "bytecode_cache": _bytecode_cache(),
     }
-    html_env = jinja2.Environment(autoescape=True, **common)
+    html_env = jinja2.Environment(
+        loader=loader, autoescape=True, bytecode_cache=_bytecode_cache({**settings, "autoescape": True}), **settings
+    )
     html_env.filters["markdown"] = lambda source: Markup(markdown.to_html(source))
-    text_env = jinja2.Environment(autoescape=False, **common)
+    text_env = jinja2.Environment(
+        loader=loader, autoescape=False, bytecode_cache=_bytecode_cache({**settings, "autoescape": False}), **settings
+    )
     text_env.filters["markdown"] = lambda source, references: markdown.to_text(source, references)
     text_env.filters["wrap"] = markdown.wrap
     text_env.filters["underline"] = underline
@@ -102,10 +105,15 @@ def environments(template_dirs: tuple[Path, ...]) -> tuple[jinja2.Environment, j
     return html_env, text_env
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs: saves the parse of every template on each start."""
+def _bytecode_cache(settings: dict[str, Any]) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs: saves compiling every template on each start.
+
+    Jinja keys its cache by template file only, not by the settings it was compiled with, so
+    each set of settings (escaping or not, for instance) gets a folder of its own.
+    """
+    fingerprint = hashlib.sha1(repr(sorted(settings.items())).encode(), usedforsecurity=False).hexdigest()[:12]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "composer", "jinja")
+    folder = os.path.join(base, "composer", f"jinja-{jinja2.__version__}-{fingerprint}")
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:

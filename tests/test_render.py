@@ -1,0 +1,94 @@
+"""Templates and what they are fed: dates, titles, read time, the Jinja cache."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from composer import dates, render
+from composer.pipeline import compose
+
+from .conftest import ISSUE, ROOT, SAMPLE
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (9, "9th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (23, "23rd"), (31, "31st")],
+)
+def test_ordinals(day: int, expected: str) -> None:
+    assert dates.ordinal(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(date(2017, 11, 9), "Nov. 9, 2017"), (date(2018, 9, 1), "Sept. 1, 2018"), (date(2018, 3, 15), "March 15, 2018"),
+     (date(2018, 7, 4), "July 4, 2018"), (date(2019, 2, 28), "Feb. 28, 2019")],
+)
+def test_ap_style_date_line(day: date, expected: str) -> None:
+    assert dates.fill("{month_ap} {day}, {year}", day) == expected
+
+
+def test_unknown_placeholder_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"unknown placeholder \{monht\}; use one of \{name\}"):
+        dates.check_pattern("Summary for {monht}")
+
+
+def test_sample_title_date_and_read_time_come_from_the_publication() -> None:
+    composed = compose(SAMPLE)
+    assert "<title>Executive Summary for November 9th</title>" in composed.html
+    assert "Published on Nov. 9, 2017" in composed.html
+    assert "Read time Approx. 3 minutes" in composed.html
+    assert composed.read_minutes == 3
+
+
+def test_read_time_grows_with_the_words(make_issue) -> None:  # type: ignore[no-untyped-def]
+    words = " ".join(["word"] * 238 * 5)  # five minutes at 238 words a minute, plus the rest
+    issue = make_issue(ISSUE.replace("First paragraph.", words))
+    assert compose(issue).read_minutes == 6
+    assert "Read time Approx. 1 minute<" in compose(make_issue()).html  # singular for one
+
+
+def test_issue_title_subject_and_preheader_win_over_defaults(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue("title: Special edition\nsubject: Read this first\npreheader: Inside today\n" + ISSUE)
+    html = compose(issue).html
+    page = lxml.html.document_fromstring(html)
+    assert page.findtext(".//title") == "Read this first"
+    assert [h1.text_content() for h1 in page.iter("h1")] == ["Special edition"]
+    assert ">Inside today" in html
+
+
+def test_default_preheader_is_the_summary_as_plain_text(make_issue) -> None:  # type: ignore[no-untyped-def]
+    html = compose(make_issue()).html
+    assert "overflow:hidden;\">A short summary with a link." in html
+
+
+def test_a_partial_shared_by_both_templates_is_escaped_only_in_the_html(  # type: ignore[no-untyped-def]
+    make_issue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Jinja's bytecode cache is keyed by file, not by settings: the escaping and the verbatim
+    # environments must not share compiled code, cold cache or warm.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "partials" / "signature.j2").write_text("{{ title }}", encoding="utf-8")
+    for name, before in (("email.mjml.j2", "  </mj-body>"), ("email.txt.j2", None)):
+        path = templates / name
+        source = path.read_text(encoding="utf-8")
+        signature = '{% include "partials/signature.j2" %}'
+        if before:
+            section = f"<mj-section><mj-column><mj-text>{signature}</mj-text></mj-column></mj-section>"
+            source = source.replace(before, f"{section}\n{before}")
+        else:
+            source += signature + "\n"
+        path.write_text(source, encoding="utf-8")
+    issue = make_issue("title: Syria & Iraq <update>\n" + ISSUE)
+    for _ in range(2):
+        render.environments.cache_clear()
+        composed = compose(issue)
+        assert composed.text.endswith("Syria & Iraq <update>\n")
+        assert "Syria &amp; Iraq &lt;update&gt;</div>" in composed.html

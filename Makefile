@@ -19,8 +19,11 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	@# pip compiles every installed package but not an editable one; where PYTHONDONTWRITEBYTECODE
+	@# is set, composer would be compiled again on every run.
+	$(BIN)/python -m compileall -q composer
 
-test-deps: $(BIN)/python chromium
+test-deps: install chromium
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 
 # Debian's Chromium: Playwright drives it through executable_path (it cannot download its own).

@@ -1,3 +1,3 @@
-from composer.cli import main
+from composer.cli import run
 
-main(prog_name="compose")
+run()

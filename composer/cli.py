@@ -6,6 +6,7 @@ Heavy libraries (pydantic, premailer, MRML) are imported inside the commands, so
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 from pathlib import Path
@@ -116,3 +117,13 @@ def _report(error: ComposerError, debug: bool) -> None:
         traceback.print_exc()
     for problem in error.problems:
         click.secho(str(problem), fg="red", err=True)
+
+
+def run() -> None:
+    """The `compose` console script and `python -m composer`."""
+    try:
+        main(prog_name="compose")
+    finally:
+        # What the libraries built lives until the process ends anyway: freezing it spares the
+        # garbage collection at interpreter shutdown, ~100 ms, a sixth of a whole run.
+        gc.freeze()

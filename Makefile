@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11, make and root:
 #   make demo   create .venv, install composer, compose the sample issue
 #   make test   install the test tools (and Chromium, through apt-get, when missing), run every test
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium

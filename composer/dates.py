@@ -7,6 +7,7 @@ without a template change. Month names are English; other languages need their o
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable
 from datetime import date
 
 MONTHS = [
@@ -35,16 +36,16 @@ def ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-def check_pattern(pattern: str) -> str:
-    """Raise ValueError naming any {placeholder} that fill() would not know."""
+def check_pattern(pattern: str, known: Iterable[str] = PLACEHOLDERS) -> str:
+    """Raise ValueError naming any {placeholder} of ``pattern`` that is not in ``known``."""
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
     except ValueError as error:
         raise ValueError(f"{error} (write {{{{ and }}}} for a literal brace)") from None
     for name in names:
-        if name not in PLACEHOLDERS:
-            known = ", ".join("{" + known + "}" for known in PLACEHOLDERS)
-            raise ValueError(f"unknown placeholder {{{name}}}; use one of {known}")
+        if name not in known:
+            listed = ", ".join("{" + each + "}" for each in known)
+            raise ValueError(f"unknown placeholder {{{name}}}; use {listed}")
     return pattern
 
 

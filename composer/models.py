@@ -194,6 +194,20 @@ class Logo(Strict):
         return self
 
 
+class Labels(Strict):
+    """The email's own words around the editor's, for publications written in other languages."""
+
+    published: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, ["date"]))] = (
+        "Published on {date}"
+    )
+    read_time: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, ["minutes"]))] = (
+        "Read time Approx. {minutes} minutes"
+    )
+    read_time_one: Text = "Read time Approx. 1 minute"
+    read_more: Text = "Read more"
+    recommended_reads: Text = "Recommended Reads"
+
+
 class Sender(Strict):
     name: Text
     email: EmailAddress
@@ -213,6 +227,7 @@ class Publication(Strict):
     logo: Logo | None = None
     footer: Markdown | None = None
     sender: Sender | None = None
+    labels: Labels = Labels()
 
 
 def is_right_to_left(lang: str) -> bool:

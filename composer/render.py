@@ -130,6 +130,8 @@ def build_view(loaded: Loaded) -> dict[str, Any]:
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
     )
     right_to_left = is_right_to_left(lang)
+    minutes = max(1, math.ceil(words / publication.words_per_minute))
+    labels = publication.labels
     return {
         "issue": issue,
         "publication": publication,
@@ -141,8 +143,9 @@ def build_view(loaded: Loaded) -> dict[str, Any]:
         "title": title,
         "subject": issue.subject or title,
         "preheader": issue.preheader or preview_text(issue.summary),
-        "date_line": dates.fill(publication.date_format, issue.date, publication.name),
-        "read_minutes": max(1, math.ceil(words / publication.words_per_minute)),
+        "published_line": labels.published.format(date=dates.fill(publication.date_format, issue.date)),
+        "read_time_line": labels.read_time_one if minutes == 1 else labels.read_time.format(minutes=minutes),
+        "read_minutes": minutes,
     }
 
 

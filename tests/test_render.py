@@ -10,9 +10,10 @@ import lxml.html
 import pytest
 
 from composer import dates, render
+from composer.errors import InvalidInput
 from composer.pipeline import compose
 
-from .conftest import ISSUE, ROOT, SAMPLE
+from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE
 
 
 @pytest.mark.parametrize(
@@ -34,7 +35,7 @@ def test_ap_style_date_line(day: date, expected: str) -> None:
 
 
 def test_unknown_placeholder_is_refused_with_the_known_ones() -> None:
-    with pytest.raises(ValueError, match=r"unknown placeholder \{monht\}; use one of \{name\}"):
+    with pytest.raises(ValueError, match=r"unknown placeholder \{monht\}; use \{name\}, \{year\}, \{month\}"):
         dates.check_pattern("Summary for {monht}")
 
 
@@ -92,3 +93,30 @@ def test_a_partial_shared_by_both_templates_is_escaped_only_in_the_html(  # type
         composed = compose(issue)
         assert composed.text.endswith("Syria & Iraq <update>\n")
         assert "Syria &amp; Iraq &lt;update&gt;</div>" in composed.html
+
+
+def test_the_emails_own_words_can_be_translated(make_issue) -> None:  # type: ignore[no-untyped-def]
+    publication = PUBLICATION + (
+        "lang: fr\n"
+        "labels:\n"
+        "  published: Publié le {date}\n"
+        "  read_time: Lecture en {minutes} minutes environ\n"
+        "  read_time_one: Lecture en une minute\n"
+        "  read_more: Lire la suite\n"
+        "  recommended_reads: À lire aussi\n"
+    )
+    issue = make_issue(ISSUE.replace("    body: |", "    url: https://example.com/story\n    body: |"), publication)
+    composed = compose(issue)
+    for words in ("Publié le Feb. 3, 2020", "Lecture en une minute", "Lire la suite", "À lire aussi"):
+        assert words in composed.html and words in composed.text
+    assert "Published on" not in composed.html + composed.text
+    assert "Recommended Reads" not in composed.html + composed.text
+
+
+def test_a_label_with_an_unknown_placeholder_is_an_error_at_its_line(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue(publication=PUBLICATION + "labels:\n  published: Published {day}\n")
+    with pytest.raises(InvalidInput) as caught:
+        compose(issue)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (PUBLICATION.count("\n") + 2, "labels.published")
+    assert problem.message == "unknown placeholder {day}; use {date}"

@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2017-11-09.yaml"
-SEED = ROOT.parent / "shared" / "seeds" / "000_487d43e7e5401dcc.txt"
+# The edition the sample reproduces, as the site's archive kept it (shared/seeds/000_487d43e7e5401dcc.txt).
+SEED = ROOT / "tests" / "fixtures" / "seed-2017-11-09.txt"
 
 PUBLICATION = """\
 name: The Daily Test

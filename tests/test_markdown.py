@@ -6,9 +6,12 @@ One parser feeds both parts: ``to_html`` for the email, ``to_text`` for the plai
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from composer import markdown
 from composer.errors import InvalidInput
@@ -322,3 +325,25 @@ def test_the_same_link_twice_keeps_one_note() -> None:
     text = markdown.to_text(source, references)
     assert text == "One [1] and two [2] and again [1]."
     assert references.take() == "[1] https://a.example/x\n[2] https://b.example/"
+
+
+@given(
+    words=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1,
+                           max_size=90), min_size=1, max_size=40),
+    width=st.integers(min_value=10, max_value=100),
+    indents=st.sampled_from([("", ""), ("- ", "  "), ("> ", "> ")]),
+)
+def test_wrap_agrees_with_textwrap(words: list[str], width: int, indents: tuple[str, str]) -> None:
+    # The fast greedy wrap must lay out single-spaced text exactly as the standard library does.
+    text = " ".join(words)
+    expected = textwrap.fill(
+        text, width, initial_indent=indents[0], subsequent_indent=indents[1],
+        break_long_words=False, break_on_hyphens=False,
+    )
+    assert markdown.wrap(text, width, *indents) == expected
+
+
+def test_wrap_keeps_no_break_spaces_and_never_breaks_a_url() -> None:
+    url = "https://example.com/" + "a" * 90
+    assert markdown.wrap(f"See {url} now", 40) == f"See\n{url}\nnow"
+    assert markdown.wrap("Associated\xa0Press reported", 12) == "Associated\xa0Press\nreported"

@@ -156,7 +156,19 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
 
 def _check_depth(text: str, fail: Callable[[str, int, int], InvalidInput]) -> None:
     """Refuse deep nesting before composing: PyYAML's C composer recurses, and crashes the process
-    (a segmentation fault, not an exception) on a few hundred thousand '[' in a row."""
+    (a segmentation fault, not an exception) on a few hundred thousand '[' in a row.
+
+    Only brackets nest cheaply enough to get there (indented nesting within MAX_FILE_BYTES stays
+    shallow enough for libyaml, and the builder limits it), so the events are read only when
+    the brackets alone, quoted or not, could nest too deep.
+    """
+    brackets = _NOT_A_BRACKET.sub("", text)
+    depth = peak = 0
+    for bracket in brackets:
+        depth += 1 if bracket in "[{" else -1
+        peak = max(peak, depth)
+    if peak <= MAX_DEPTH:
+        return
     depth = 0
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):
@@ -168,6 +180,7 @@ def _check_depth(text: str, fail: Callable[[str, int, int], InvalidInput]) -> No
             depth -= 1
 
 
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 _TOO_DEEP = (
     f"the file nests lists and groups of keys more than {MAX_DEPTH} levels deep; "
     "an issue file is a few levels deep at most"

@@ -168,6 +168,21 @@ def test_deep_nesting_is_an_error_not_a_crash(nesting: str, column: int, in_tmp:
     ]
 
 
+def test_many_brackets_inside_quotes_are_just_text(in_tmp: Path) -> None:
+    # The bracket count that guards the composer must not refuse brackets that are only text.
+    issues = in_tmp / "issues"
+    issues.mkdir()
+    shutil.copy(PUBLICATION, issues)
+    brackets = "[" * 60 + "{" * 60
+    (issues / "brackets.yaml").write_text(
+        f'date: 2020-02-03\nsummary: "{brackets}"\nstories:\n  - headline: "{brackets}"\n    body: Text.\n',
+        encoding="utf-8",
+    )
+    result = compose("issues/brackets.yaml", "-o", "out")
+    assert result.exit_code == 0, result.stderr
+    assert brackets in (in_tmp / "out" / "brackets.txt").read_text(encoding="utf-8")
+
+
 def test_debug_shows_the_traceback(in_tmp: Path) -> None:
     issue = stage("missing_required", in_tmp)
     result = compose(issue, "-o", "out", "--debug")

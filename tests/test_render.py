@@ -120,3 +120,12 @@ def test_a_label_with_an_unknown_placeholder_is_an_error_at_its_line(make_issue)
     [problem] = caught.value.problems
     assert (problem.line, problem.field) == (PUBLICATION.count("\n") + 2, "labels.published")
     assert problem.message == "unknown placeholder {day}; use {date}"
+
+
+def test_quotes_and_lists_sit_on_the_starting_side_in_right_to_left_issues(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue(ISSUE.replace("date:", "lang: he\ndate:").replace("First paragraph.", "> ציטוט\n\n      - פריט"))
+    page = lxml.html.document_fromstring(compose(issue).html)
+    quote = page.find(".//blockquote").get("style").replace(" ", "")
+    assert "padding-right:16px" in quote and "border-right:3pxsolid" in quote
+    assert "padding-right:24px" in page.find(".//ul").get("style").replace(" ", "")
+    assert page.get("dir") == "rtl"

@@ -119,26 +119,25 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _both_or_neither(width: int | None, height: int | None) -> None:
-    """An image's own size in pixels: both or neither (the email cannot download it to look)."""
-    if (width is None) != (height is None):
-        raise ValueError("give both width and height (the image's size in pixels), or neither")
+class Logo(Strict):
+    """A picture: where it is, what it shows, and its own size in pixels when known."""
 
-
-# Image and Logo declare width and height last, so that messages list the keys an editor
-# needs first ("src, alt, caption, credit, width, height").
-class Image(Strict):
     src: WebAddress
     alt: Text
-    caption: Text | None = None
-    credit: Text | None = None
     width: Pixels | None = None
     height: Pixels | None = None
 
     @model_validator(mode="after")
-    def _sized(self) -> Image:
-        _both_or_neither(self.width, self.height)
+    def _both_sizes_or_neither(self) -> Logo:
+        # Half a size is no use: the email cannot download the picture to work out the other.
+        if (self.width is None) != (self.height is None):
+            raise ValueError("give both width and height (the image's size in pixels), or neither")
         return self
+
+
+class Image(Logo):
+    caption: Text | None = None
+    credit: Text | None = None
 
 
 class Story(Strict):
@@ -180,18 +179,6 @@ class Colours(Strict):
     accent: Colour = "#b3261e"
     muted: Colour = "#666666"
     button_text: Colour = "#ffffff"
-
-
-class Logo(Strict):
-    src: WebAddress
-    alt: Text
-    width: Pixels | None = None
-    height: Pixels | None = None
-
-    @model_validator(mode="after")
-    def _sized(self) -> Logo:
-        _both_or_neither(self.width, self.height)
-        return self
 
 
 class Labels(Strict):

@@ -71,3 +71,17 @@ def make_issue(tmp_path: Path):
         return path
 
     return make
+
+
+@pytest.fixture
+def make_templates(tmp_path: Path):
+    """make_templates({"email.mjml.j2": "..."}) -> a templates/ folder beside make_issue's issues."""
+
+    def make(files: dict[str, str]) -> Path:
+        folder = tmp_path / "templates"
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+        return folder
+
+    return make

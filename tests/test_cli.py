@@ -106,10 +106,9 @@ def test_python_dash_m_composer_works_the_same(tmp_path: Path) -> None:
     assert helped.returncode == 0 and "Usage: compose" in helped.stdout
 
 
-def test_templates_beside_the_issues_take_precedence(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_templates_beside_the_issues_take_precedence(make_issue, make_templates, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     issue = make_issue()
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "email.txt.j2").write_text("Custom text for {{ title }}\n", encoding="utf-8")
+    make_templates({"email.txt.j2": "Custom text for {{ title }}\n"})
     code, _, err = run(issue, "-o", tmp_path / "out")
     assert code == 0, err
     assert (tmp_path / "out" / "issue.txt").read_text(encoding="utf-8") == "Custom text for Briefing for February 3rd\n"
@@ -135,10 +134,9 @@ def test_a_pip_installed_compose_finds_its_own_templates(make_issue, tmp_path: P
     assert (tmp_path / "out" / "issue.html").read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
-def test_mjml_that_fails_to_compile_is_written_for_inspection(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_mjml_that_fails_to_compile_is_written_for_inspection(make_issue, make_templates, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     issue = make_issue()
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "email.mjml.j2").write_text("<mjml>\n<mj-nonsense />\n</mjml>\n", encoding="utf-8")
+    make_templates({"email.mjml.j2": "<mjml>\n<mj-nonsense />\n</mjml>\n"})
     code, _, err = run(issue, "--mjml", "-o", tmp_path / "out")
     assert code == 1
     assert "invalid MJML" in err and "(line 2, column" in err

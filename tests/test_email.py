@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from pathlib import Path
 
 import mjml
 import pytest
@@ -161,21 +160,17 @@ def test_leftover_template_tags_break_mrml_so_jinja_runs_first(sample: Composed)
         assert marker not in sample.html
 
 
-def test_a_broken_template_is_reported_with_its_file_and_line(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_template_is_reported_with_its_file_and_line(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
     issue = make_issue()
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "email.mjml.j2").write_text("<mjml>\n<mj-body>\n{% if %}\n</mj-body></mjml>\n")
+    templates = make_templates({"email.mjml.j2": "<mjml>\n<mj-body>\n{% if %}\n</mj-body></mjml>\n"})
     with pytest.raises(TemplateProblem) as caught:
         compose(issue)
     assert str(caught.value).startswith(f"{templates / 'email.mjml.j2'}:3:1: template error:")
 
 
-def test_invalid_mjml_from_a_template_is_a_template_problem(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_mjml_from_a_template_is_a_template_problem(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
     issue = make_issue()
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "email.mjml.j2").write_text("<mjml>\n<mj-head>\n  <mj-nonsense />\n</mj-head></mjml>\n")
+    make_templates({"email.mjml.j2": "<mjml>\n<mj-head>\n  <mj-nonsense />\n</mj-head></mjml>\n"})
     with pytest.raises(TemplateProblem) as caught:
         compose(issue)
     assert str(caught.value).startswith("the email templates produced invalid MJML: unexpected element")

@@ -11,6 +11,7 @@ import hashlib
 import math
 import os
 import re
+import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,9 +75,13 @@ def _render(env: jinja2.Environment, name: str, view: dict[str, Any]) -> str:
         where = error.filename or name
         raise TemplateProblem([Problem(where, error.lineno, 1, "", f"template error: {error.message}")]) from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateProblem(f"template {error.name} not found in {', '.join(map(str, env.loader_dirs))}") from None  # type: ignore[attr-defined]
+        folders = ", ".join(getattr(env.loader, "searchpath", []))
+        raise TemplateProblem(f"template {error.name} not found in {folders}") from None
     except (jinja2.UndefinedError, TypeError, ValueError) as error:
-        raise TemplateProblem(f"{name}: template error: {error}") from None
+        # Jinja puts the template's own file and line into the traceback: the last one is the culprit.
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith(".j2")]
+        where, line = (frames[-1].filename, frames[-1].lineno or 0) if frames else (name, 0)
+        raise TemplateProblem([Problem(where, line, 1, "", f"template error: {error}")]) from None
 
 
 @lru_cache(maxsize=8)
@@ -101,7 +106,6 @@ def environments(template_dirs: tuple[Path, ...]) -> tuple[jinja2.Environment, j
     text_env.filters["underline"] = underline
     for env in (html_env, text_env):
         env.globals["image_size"] = image_size
-        env.loader_dirs = template_dirs  # type: ignore[attr-defined]
     return html_env, text_env
 
 

@@ -188,3 +188,20 @@ def test_dark_mode_and_phone_rules_are_in_the_head(sample: Composed) -> None:
     assert '<meta name="supported-color-schemes" content="light dark">' in head
     assert "@media (prefers-color-scheme: dark)" in head
     assert "!important" in head.split("prefers-color-scheme: dark")[1]
+
+
+def test_an_undefined_name_in_a_template_is_reported_at_its_line(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue()
+    templates = make_templates({"email.txt.j2": "{{ title }}\n{{ issue.headlin }}\n"})
+    with pytest.raises(TemplateProblem) as caught:
+        compose(issue)
+    assert str(caught.value).startswith(f"{templates / 'email.txt.j2'}:2:1: template error: ")
+    assert "headlin" in str(caught.value)
+
+
+def test_a_missing_template_names_the_folders_searched(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue()
+    templates = make_templates({"email.txt.j2": '{% include "partials/nowhere.j2" %}\n'})
+    with pytest.raises(TemplateProblem) as caught:
+        compose(issue)
+    assert str(caught.value).startswith(f"template partials/nowhere.j2 not found in {templates}, ")

@@ -61,11 +61,26 @@ def load(path: Path) -> Loaded:
 
 
 def find_publication(issue_path: Path) -> Path | None:
-    for folder in [issue_path.parent, *issue_path.parent.resolve().parents]:
+    for folder in folders_above(issue_path):
         candidate = folder / PUBLICATION_FILE
         if candidate.is_file():
             return candidate
     return None
+
+
+def folders_above(issue_path: Path) -> list[Path]:
+    """The issue's folder and those above it, where shared files are looked for.
+
+    The search stops at the top of a git repository and at the home folder, so that a stray
+    file higher up (a /tmp/publication.yaml) never quietly changes an email.
+    """
+    folders = []
+    home = Path.home().resolve()
+    for folder in [issue_path.parent.resolve(), *issue_path.parent.resolve().parents]:
+        folders.append(folder)
+        if folder == home or (folder / ".git").exists():
+            break
+    return folders
 
 
 def _shown(path: Path) -> str:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from . import dates, markdown
 from .errors import Problem, TemplateProblem
-from .load import Loaded
+from .load import Loaded, folders_above
 from .models import Image, Logo, is_right_to_left
 
 EMAIL_TEMPLATE = "email.mjml.j2"
@@ -40,12 +40,13 @@ def default_templates() -> Path:
 def find_templates(issue_path: Path) -> list[Path]:
     """Template folders by precedence: a templates/ beside the issues, then composer's own.
 
-    "Beside the issues" is the nearest templates/ folder in the issue's folder or above it, so
-    the usual layout (issues/ and templates/ side by side) needs no option. A partial override
+    "Beside the issues" is the nearest templates/ folder in the issue's folder or above it (as
+    far as publication.yaml is looked for), so the usual layout, issues/ and templates/ side by
+    side, needs no option. A partial override
     works: a template missing there is taken from composer's own.
     """
     default = default_templates().resolve()
-    for folder in [issue_path.parent.resolve(), *issue_path.parent.resolve().parents]:
+    for folder in folders_above(issue_path):
         candidate = folder / "templates"
         if candidate.is_dir():
             return [candidate] if candidate.resolve() == default else [candidate, default]

@@ -52,6 +52,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def fenced_tmp_path(tmp_path: Path) -> None:
+    """Make each test's tmp_path the top of a repository, where composer stops looking upwards
+    for publication.yaml and templates/: a stray file in /tmp must not change what tests see."""
+    (tmp_path / ".git").mkdir()
+
+
 @pytest.fixture
 def regenerate(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regenerate-golden"))

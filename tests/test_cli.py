@@ -21,10 +21,10 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 
 
 def test_compose_writes_html_and_text_named_after_the_issue(tmp_path: Path) -> None:
-    code, out, err = run(SAMPLE, "-o", tmp_path)
+    code, out, err = run(SAMPLE, "-o", tmp_path / "out")
     assert code == 0, err
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["2017-11-09.html", "2017-11-09.txt"]
-    assert out.startswith(f"{tmp_path / '2017-11-09.html'} (")
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["2017-11-09.html", "2017-11-09.txt"]
+    assert out.startswith(f"{tmp_path / 'out' / '2017-11-09.html'} (")
     assert "KB)" in out and out.rstrip().endswith("read time 3 min")
     assert err == ""
 
@@ -142,3 +142,16 @@ def test_mjml_that_fails_to_compile_is_written_for_inspection(make_issue, make_t
     assert "invalid MJML" in err and "(line 2, column" in err
     assert (tmp_path / "out" / "issue.mjml").read_text(encoding="utf-8") == "<mjml>\n<mj-nonsense />\n</mjml>\n"
     assert not (tmp_path / "out" / "issue.html").exists()
+
+
+def test_the_search_for_publication_yaml_stops_at_the_top_of_the_repository(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # tmp_path is fenced with a .git folder (conftest); a publication.yaml above it is not used.
+    outside = tmp_path.parent / "publication.yaml"
+    outside.write_text("name: Stray\nurl: https://stray.example.com\n", encoding="utf-8")
+    try:
+        issue = make_issue(publication=None)
+        code, _, err = run(issue, "-o", tmp_path / "out")
+    finally:
+        outside.unlink()
+    assert code == 1
+    assert "no publication.yaml in this folder or the folders above it" in err

@@ -100,6 +100,46 @@ def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Pat
         sys.exit(1)
 
 
+@main.command()
+@click.argument("target", type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Use this templates folder first, as for compose.",
+)
+def preview(target: Path, port: int, open_browser: bool, templates: Path | None) -> None:
+    """Preview TARGET (an issue, or a folder of issues) in the browser, live.
+
+    Shows the email on a desktop and on a phone, in dark mode, as plain text and as an inbox
+    lists it. Every save of the issue, publication.yaml or a template rebuilds it and refreshes
+    the page; a save with problems shows them over the last good version. Serves this machine
+    only (127.0.0.1). Ctrl+C stops.
+    """
+    from .preview import serve
+
+    issues = _issue_files((target,))
+    if not issues:
+        click.secho(f"{target}: no issue files (*.yaml) to preview", fg="red", err=True)
+        sys.exit(1)
+
+    def log(line: str, is_error: bool) -> None:
+        click.secho(line, fg="red" if is_error else None, err=is_error)
+
+    def ready(url: str) -> None:
+        click.echo(f"Previewing {target} at {url} (Ctrl+C to stop)")
+
+    try:
+        serve(issues, port, templates, open_browser, log=log, ready=ready)
+    except ComposerError as error:
+        _report(error, debug=False)
+        sys.exit(1)
+
+
 def _issue_files(files: tuple[Path, ...]) -> list[Path]:
     from .load import PUBLICATION_FILE
 

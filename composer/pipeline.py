@@ -15,10 +15,20 @@ class Composed:
     """What one issue compiles to, in memory."""
 
     source: Path
+    loaded: load.Loaded  # the validated issue and its publication
     html: str
     text: str
     mjml: str
     read_minutes: int
+    title: str
+    subject: str
+    preheader: str
+
+    @property
+    def sender(self) -> str:
+        """The name an inbox lists the email under."""
+        publication = self.loaded.publication
+        return publication.sender.name if publication.sender else publication.name
 
     @property
     def html_bytes(self) -> int:
@@ -45,7 +55,17 @@ def compose(path: Path, templates: Path | None = None) -> Composed:
     except TemplateProblem as error:
         error.mjml = rendered.mjml
         raise
-    return Composed(path, html, rendered.text, rendered.mjml, rendered.read_minutes)
+    return Composed(
+        path,
+        loaded,
+        html,
+        rendered.text,
+        rendered.mjml,
+        rendered.read_minutes,
+        rendered.title,
+        rendered.subject,
+        rendered.preheader,
+    )
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,9 @@ class Rendered:
     mjml: str
     text: str
     read_minutes: int
+    title: str
+    subject: str
+    preheader: str
 
 
 def render(loaded: Loaded, template_dirs: tuple[Path, ...]) -> Rendered:
@@ -66,7 +69,7 @@ def render(loaded: Loaded, template_dirs: tuple[Path, ...]) -> Rendered:
     html_env, text_env = environments(template_dirs)
     mjml = _render(html_env, EMAIL_TEMPLATE, view)
     text = tidy_text(_render(text_env, TEXT_TEMPLATE, {**view, "references": markdown.References()}))
-    return Rendered(mjml=mjml, text=text, read_minutes=view["read_minutes"])
+    return Rendered(mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"])
 
 
 def _render(env: jinja2.Environment, name: str, view: dict[str, Any]) -> str:

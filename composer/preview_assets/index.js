@@ -1,0 +1,24 @@
+// The index of a folder of issues: newest first, each linking to its preview.
+"use strict";
+
+async function refresh() {
+  const response = await fetch("/api/issues", { cache: "no-store" });
+  const issues = await response.json();
+  document.getElementById("issues").replaceChildren(...issues.map((issue) => {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = `/issue/${encodeURIComponent(issue.stem)}/`;
+    link.textContent = issue.title ? `${issue.date} — ${issue.title}` : issue.stem;
+    item.append(link);
+    if (issue.problems.length) {
+      const note = document.createElement("span");
+      note.className = "broken";
+      note.textContent = ` (${issue.problems.length} problem${issue.problems.length === 1 ? "" : "s"})`;
+      item.append(note);
+    }
+    return item;
+  }));
+}
+
+new EventSource("/events").onmessage = refresh;
+refresh();

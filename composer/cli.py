@@ -62,11 +62,12 @@ def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Pat
     the issues in it. On a problem nothing is written for that issue: each problem is printed
     as path:line:column: field: message, and the exit status is 1.
     """
+    from .load import issue_files
     from .output import write_atomically
     from .pipeline import compose, write
 
     failed = False
-    for path in _issue_files(files):
+    for path in issue_files(files):
         try:
             composed = compose(path, templates)
             written = write(composed, output, with_mjml)
@@ -120,9 +121,10 @@ def preview(target: Path, port: int, open_browser: bool, templates: Path | None)
     the page; a save with problems shows them over the last good version. Serves this machine
     only (127.0.0.1). Ctrl+C stops.
     """
+    from .load import issue_files
     from .preview import serve
 
-    issues = _issue_files((target,))
+    issues = issue_files((target,))
     if not issues:
         click.secho(f"{target}: no issue files (*.yaml) to preview", fg="red", err=True)
         sys.exit(1)
@@ -134,22 +136,10 @@ def preview(target: Path, port: int, open_browser: bool, templates: Path | None)
         click.echo(f"Previewing {target} at {url} (Ctrl+C to stop)")
 
     try:
-        serve(issues, port, templates, open_browser, log=log, ready=ready)
+        serve(issues, port, target if target.is_dir() else None, templates, open_browser, log=log, ready=ready)
     except ComposerError as error:
         _report(error, debug=False)
         sys.exit(1)
-
-
-def _issue_files(files: tuple[Path, ...]) -> list[Path]:
-    from .load import PUBLICATION_FILE
-
-    found: list[Path] = []
-    for path in files:
-        if path.is_dir():
-            found.extend(sorted(child for child in path.glob("*.yaml") if child.name != PUBLICATION_FILE))
-        elif path.name != PUBLICATION_FILE:
-            found.append(path)
-    return found
 
 
 def _report(error: ComposerError, debug: bool) -> None:

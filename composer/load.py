@@ -6,6 +6,7 @@ import difflib
 import os
 import types
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -58,6 +59,17 @@ def load(path: Path) -> Loaded:
         raise InvalidInput(problems)
     assert issue is not None and publication is not None and publication_path is not None
     return Loaded(issue, publication, path, publication_path)
+
+
+def issue_files(paths: Iterable[Path]) -> list[Path]:
+    """The issue files named, a folder standing for the *.yaml in it; publication.yaml is skipped."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(child for child in path.glob("*.yaml") if child.name != PUBLICATION_FILE))
+        elif path.name != PUBLICATION_FILE:
+            found.append(path)
+    return found
 
 
 def find_publication(issue_path: Path) -> Path | None:

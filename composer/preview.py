@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import email, render
 from .errors import ComposerError
-from .load import PUBLICATION_FILE, find_publication
+from .load import PUBLICATION_FILE, find_publication, issue_files
 from .pipeline import Composed, compose
 
 ASSETS = Path(__file__).parent / "preview_assets"
@@ -60,9 +60,16 @@ class IssueState:
 class Preview:
     """The issues being previewed, rebuilt on demand; threads wait on `changed` for news."""
 
-    def __init__(self, paths: list[Path], templates: Path | None, log: Callable[[str, bool], None]) -> None:
+    def __init__(
+        self,
+        paths: list[Path],
+        templates: Path | None,
+        log: Callable[[str, bool], None],
+        folder: Path | None = None,
+    ) -> None:
         self.templates = templates
         self.log = log
+        self.folder = folder  # in folder mode, issues added or removed later are followed too
         self.issues = {path.stem: IssueState(path) for path in paths}
         self.changed = threading.Condition()
         self.version = 0
@@ -103,6 +110,21 @@ class Preview:
             )
         return sorted(folders)
 
+    def follow_folder(self) -> list[IssueState]:
+        """Take in issues added to the folder and drop removed ones; return the added ones."""
+        if self.folder is None:
+            return []
+        present = {path.stem: path for path in issue_files((self.folder,))}
+        added = [IssueState(path) for stem, path in present.items() if stem not in self.issues]
+        if added or set(self.issues) - set(present):
+            # A new dict, not an edit: request threads may be iterating over the old one.
+            self.issues = {stem: self.issues.get(stem) or IssueState(path) for stem, path in present.items()}
+            added = [self.issues[state.stem] for state in added]
+            with self.changed:
+                self.version += 1
+                self.changed.notify_all()
+        return added
+
     def affected(self, changed: set[Path]) -> list[IssueState]:
         """The issues a set of changed files touches: its own file, or every issue for shared files."""
         shared = any(path.name == PUBLICATION_FILE or path.suffix != ".yaml" for path in changed)
@@ -115,7 +137,9 @@ class Preview:
             *self.watched(), debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, watch_filter=_relevant,
             raise_interrupt=False,
         ):
-            self.rebuild(self.affected({Path(name).resolve() for _, name in changes}))
+            added = self.follow_folder()
+            touched = self.affected({Path(name).resolve() for _, name in changes})
+            self.rebuild([*added, *(state for state in touched if state not in added)])
 
     def wait(self, seen: int, timeout: float) -> int:
         with self.changed:
@@ -268,6 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
 def serve(
     paths: list[Path],
     port: int,
+    folder: Path | None = None,
     templates: Path | None = None,
     open_browser: bool = False,
     log: Callable[[str, bool], None] = lambda line, is_error: print(line),
@@ -286,19 +311,19 @@ def serve(
         raise ComposerError(f"cannot listen on {host}:{port}: {error.strerror}") from None
     actual_port = server.server_address[1]
     server.allowed_hosts = {f"{name}:{actual_port}" for name in (host, "localhost", "[::1]")}
-    preview = Preview(paths, templates, log)
+    preview = Preview(paths, templates, log, folder)
     server.preview = preview
+    url = f"http://{host}:{actual_port}/"
+    if ready:
+        ready(url)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    serving.start()
+    if open_browser:
+        webbrowser.open(url)  # the page waits for the first build's event
     preview.rebuild(preview.issues.values())
     stop = stop or threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), name="composer-watch", daemon=True)
     watcher.start()
-    url = f"http://{host}:{actual_port}/"
-    if ready:
-        ready(url)
-    if open_browser:
-        webbrowser.open(url)
-    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
-    serving.start()
     try:
         stop.wait()
     except KeyboardInterrupt:

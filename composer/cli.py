@@ -9,13 +9,26 @@ from __future__ import annotations
 import gc
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from .errors import ComposerError, TemplateProblem
 
 DEFAULT_COMMAND = "build"
+SERVICE_NAMES = ("mailchimp", "buttondown", "sendgrid", "mailgun")  # esp.SERVICES, without importing it
+
+
+def esp_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--esp",
+        "service",
+        type=click.Choice(SERVICE_NAMES),
+        help="Put this mailing service's merge tags in (unsubscribe, web version, address); "
+        "default: publication.yaml's esp, else its own URLs.",
+    )(command)
 
 
 class ComposeGroup(click.Group):
@@ -54,8 +67,11 @@ def main() -> None:
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Use this templates folder first (default: a templates/ folder beside the issues, then composer's own).",
 )
+@esp_option
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
-def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Path | None, debug: bool) -> None:
+def build(
+    files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Path | None, service: str | None, debug: bool
+) -> None:
     """Compile each issue FILE into OUTPUT/<name>.html and OUTPUT/<name>.txt.
 
     publication.yaml files are skipped, so `compose issues/*.yaml` works. A folder stands for
@@ -69,7 +85,7 @@ def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Pat
     failed = False
     for path in issue_files(files):
         try:
-            composed = compose(path, templates)
+            composed = compose(path, templates, service)
             written = write(composed, output, with_mjml)
         except ComposerError as error:
             failed = True
@@ -113,7 +129,8 @@ def build(files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Pat
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Use this templates folder first, as for compose.",
 )
-def preview(target: Path, port: int, open_browser: bool, templates: Path | None) -> None:
+@esp_option
+def preview(target: Path, port: int, open_browser: bool, templates: Path | None, service: str | None) -> None:
     """Preview TARGET (an issue, or a folder of issues) in the browser, live.
 
     Shows the email on a desktop and on a phone, in dark mode, as plain text and as an inbox
@@ -136,7 +153,9 @@ def preview(target: Path, port: int, open_browser: bool, templates: Path | None)
         click.echo(f"Previewing {target} at {url} (Ctrl+C to stop)")
 
     try:
-        serve(issues, port, target if target.is_dir() else None, templates, open_browser, log=log, ready=ready)
+        serve(
+            issues, port, target if target.is_dir() else None, templates, service, open_browser, log=log, ready=ready
+        )
     except ComposerError as error:
         _report(error, debug=False)
         sys.exit(1)

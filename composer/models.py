@@ -115,6 +115,14 @@ IsoDate = Annotated[Date, BeforeValidator(_iso_date)]
 Pixels = Annotated[int, Field(ge=1, le=2000)]
 
 
+def _mailing_service(name: str) -> str:
+    from .esp import SERVICES
+
+    if name not in SERVICES:
+        raise ValueError(f"unknown mailing service {name!r}; use one of {', '.join(SERVICES)}")
+    return name
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -193,6 +201,8 @@ class Labels(Strict):
     read_time_one: Text = "Read time Approx. 1 minute"
     read_more: Text = "Read more"
     recommended_reads: Text = "Recommended Reads"
+    unsubscribe: Text = "Unsubscribe"
+    web_version: Text = "View this email in your browser"
 
 
 class Sender(Strict):
@@ -215,6 +225,10 @@ class Publication(Strict):
     footer: Markdown | None = None
     sender: Sender | None = None
     labels: Labels = Labels()
+    esp: Annotated[Text, AfterValidator(_mailing_service)] | None = None
+    unsubscribe_url: Link | None = None
+    web_version_url: Annotated[Link, AfterValidator(dates.check_pattern)] | None = None
+    address: Text | None = None
 
 
 def is_right_to_left(lang: str) -> bool:

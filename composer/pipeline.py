@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import email, load, render
+from . import email, esp, load, render
 from .errors import TemplateProblem
 from .output import write_atomically
 
@@ -23,6 +23,7 @@ class Composed:
     title: str
     subject: str
     preheader: str
+    links: esp.Links  # unsubscribe, web version and address, as the chosen mailing service fills them
 
     @property
     def sender(self) -> str:
@@ -39,8 +40,10 @@ class Composed:
         return self.html_bytes > email.GMAIL_CLIP_BYTES
 
 
-def compose(path: Path, templates: Path | None = None) -> Composed:
-    """Compile the issue at ``path``. Raises ComposerError (InvalidInput, TemplateProblem).
+def compose(path: Path, templates: Path | None = None, service: str | None = None) -> Composed:
+    """Compile the issue at ``path`` for ``service`` (esp.SERVICES; default: publication.yaml's).
+
+    Raises ComposerError (InvalidInput, TemplateProblem).
 
     The steps, in order:
     1. load: read the YAML safely, validate issue and publication, check every Markdown link;
@@ -49,7 +52,7 @@ def compose(path: Path, templates: Path | None = None) -> Composed:
     """
     loaded = load.load(path)
     template_dirs = (templates, render.default_templates()) if templates else render.find_templates(path)
-    rendered = render.render(loaded, tuple(template_dirs))
+    rendered = render.render(loaded, tuple(template_dirs), service)
     try:
         html = email.to_html(rendered.mjml)
     except TemplateProblem as error:
@@ -65,6 +68,7 @@ def compose(path: Path, templates: Path | None = None) -> Composed:
         rendered.title,
         rendered.subject,
         rendered.preheader,
+        rendered.links,
     )
 
 

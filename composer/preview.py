@@ -66,8 +66,10 @@ class Preview:
         templates: Path | None,
         log: Callable[[str, bool], None],
         folder: Path | None = None,
+        service: str | None = None,
     ) -> None:
         self.templates = templates
+        self.service = service
         self.log = log
         self.folder = folder  # in folder mode, issues added or removed later are followed too
         self.issues = {path.stem: IssueState(path) for path in paths}
@@ -78,7 +80,7 @@ class Preview:
         for state in states:
             started = time.perf_counter()
             try:
-                composed = compose(state.path, self.templates)
+                composed = compose(state.path, self.templates, self.service)
             except ComposerError as error:
                 state.problems = [str(problem) for problem in error.problems]
                 for line in state.problems:
@@ -294,6 +296,7 @@ def serve(
     port: int,
     folder: Path | None = None,
     templates: Path | None = None,
+    service: str | None = None,
     open_browser: bool = False,
     log: Callable[[str, bool], None] = lambda line, is_error: print(line),
     ready: Callable[[str], None] | None = None,
@@ -311,7 +314,7 @@ def serve(
         raise ComposerError(f"cannot listen on {host}:{port}: {error.strerror}") from None
     actual_port = server.server_address[1]
     server.allowed_hosts = {f"{name}:{actual_port}" for name in (host, "localhost", "[::1]")}
-    preview = Preview(paths, templates, log, folder)
+    preview = Preview(paths, templates, log, folder, service)
     server.preview = preview
     url = f"http://{host}:{actual_port}/"
     if ready:

@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import dates, markdown
+from . import dates, esp, markdown
 from .errors import Problem, TemplateProblem
 from .load import Loaded, folders_above
 from .models import Image, Logo, is_right_to_left
@@ -61,15 +61,18 @@ class Rendered:
     title: str
     subject: str
     preheader: str
+    links: esp.Links
 
 
-def render(loaded: Loaded, template_dirs: tuple[Path, ...]) -> Rendered:
-    """The MJML source and the plain text of one issue."""
-    view = build_view(loaded)
+def render(loaded: Loaded, template_dirs: tuple[Path, ...], service: str | None = None) -> Rendered:
+    """The MJML source and the plain text of one issue, with ``service``'s merge tags (esp.py)."""
+    view = build_view(loaded, service)
     html_env, text_env = environments(template_dirs)
     mjml = _render(html_env, EMAIL_TEMPLATE, view)
     text = tidy_text(_render(text_env, TEXT_TEMPLATE, {**view, "references": markdown.References()}))
-    return Rendered(mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"])
+    return Rendered(
+        mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"], view["links"]
+    )
 
 
 def _render(env: jinja2.Environment, name: str, view: dict[str, Any]) -> str:
@@ -129,9 +132,16 @@ def _bytecode_cache(settings: dict[str, Any]) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(folder)
 
 
-def build_view(loaded: Loaded) -> dict[str, Any]:
-    """Everything the templates need, computed once: titles, dates, read time, image sizes."""
+def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
+    """Everything the templates need, computed once: titles, dates, read time, links."""
     issue, publication = loaded.issue, loaded.publication
+    web_version = publication.web_version_url
+    links = esp.links(
+        service or publication.esp,
+        publication.unsubscribe_url,
+        dates.fill(web_version, issue.date, publication.name) if web_version else None,
+        publication.address,
+    )
     lang = issue.lang or publication.lang
     title = issue.title or dates.fill(publication.title_pattern, issue.date, publication.name)
     words = count_words(
@@ -154,6 +164,7 @@ def build_view(loaded: Loaded) -> dict[str, Any]:
         "published_line": labels.published.format(date=dates.fill(publication.date_format, issue.date)),
         "read_time_line": labels.read_time_one if minutes == 1 else labels.read_time.format(minutes=minutes),
         "read_minutes": minutes,
+        "links": links,
     }
 
 

@@ -322,4 +322,7 @@ def test_sample_text_has_the_calls_to_action_and_footer(sample_text: str) -> Non
         "Have a story idea? Interested in adding your voice to our growing community?\n"
         "Learn more: https://www.newsdeeply.com/syria"
     ) in sample_text
-    assert sample_text.endswith("\nSyria Deeply: https://www.newsdeeply.com/syria\nsyria@example.com\n")
+    assert sample_text.endswith(
+        "\nSyria Deeply: https://www.newsdeeply.com/syria\nsyria@example.com\n"
+        "Unsubscribe: https://www.newsdeeply.com/syria/unsubscribe\n"
+    )

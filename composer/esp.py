@@ -1,0 +1,53 @@
+"""Mailing services and their merge tags: where each puts its unsubscribe link, web version and address.
+
+Adding a service is one entry in SERVICES. A tag goes into the email as typed, and survives
+MRML and premailer byte for byte (email.py sets hrefs aside while premailer runs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MailingService:
+    name: str
+    unsubscribe: str  # the href of the unsubscribe link
+    web_version: str | None = None  # the href of "view in your browser", where the service hosts one
+    address_html: str | None = None  # the postal address, as the service fills it into HTML...
+    address_text: str | None = None  # ...and into the plain text
+
+
+SERVICES = {
+    "mailchimp": MailingService(
+        "Mailchimp", "*|UNSUB|*", "*|ARCHIVE|*", "*|HTML:LIST_ADDRESS_HTML|*", "*|LIST:ADDRESS|*"
+    ),
+    "buttondown": MailingService("Buttondown", "{{ unsubscribe_url }}", "{{ email.absolute_url }}"),
+    "sendgrid": MailingService("SendGrid", "{{{unsubscribe}}}"),
+    "mailgun": MailingService("Mailgun", "%unsubscribe_url%"),
+}
+
+
+@dataclass(frozen=True)
+class Links:
+    """The links and address the email carries for its sender, whichever service sends it."""
+
+    unsubscribe: str | None
+    web_version: str | None
+    address_html: str | None  # a service's tag, written as is (it stands for HTML)
+    address_text: str | None
+    service: str | None  # None: the publication's own URLs
+
+
+def links(service: str | None, unsubscribe_url: str | None, web_version_url: str | None, address: str | None) -> Links:
+    """The service's tags where it has them, else the publication's own URLs and address."""
+    if service is None:
+        return Links(unsubscribe_url, web_version_url, None, address, None)
+    tags = SERVICES[service]
+    return Links(
+        tags.unsubscribe,
+        tags.web_version or web_version_url,
+        tags.address_html,
+        tags.address_text or address,
+        service,
+    )

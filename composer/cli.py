@@ -68,9 +68,16 @@ def main() -> None:
     help="Use this templates folder first (default: a templates/ folder beside the issues, then composer's own).",
 )
 @esp_option
+@click.option("--copy", "to_clipboard", is_flag=True, help="Also put the HTML on the clipboard (one issue only).")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
 def build(
-    files: tuple[Path, ...], output: Path, with_mjml: bool, templates: Path | None, service: str | None, debug: bool
+    files: tuple[Path, ...],
+    output: Path,
+    with_mjml: bool,
+    templates: Path | None,
+    service: str | None,
+    to_clipboard: bool,
+    debug: bool,
 ) -> None:
     """Compile each issue FILE into OUTPUT/<name>.html and OUTPUT/<name>.txt.
 
@@ -82,8 +89,11 @@ def build(
     from .output import write_atomically
     from .pipeline import compose, write
 
+    paths = issue_files(files)
+    if to_clipboard and len(paths) != 1:
+        raise click.UsageError(f"--copy takes one issue, not {len(paths)}")
     failed = False
-    for path in issue_files(files):
+    for path in paths:
         try:
             composed = compose(path, templates, service)
             written = write(composed, output, with_mjml)
@@ -113,8 +123,22 @@ def build(
                 fg="yellow",
                 err=True,
             )
+        if to_clipboard:
+            failed |= not _copy(composed.html, written.html)
     if failed:
         sys.exit(1)
+
+
+def _copy(html: str, path: Path) -> bool:
+    from .clipboard import NoClipboard, copy
+
+    try:
+        tool = copy(html)
+    except NoClipboard as error:
+        click.secho(f"{path}: written, but not copied: {error}", fg="red", err=True)
+        return False
+    click.echo(f"copied the HTML to the clipboard ({tool})")
+    return True
 
 
 @main.command()

@@ -142,6 +142,53 @@ def _copy(html: str, path: Path) -> bool:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="json: a list of {path, level, rule, message} for scripts.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Use this templates folder first, as for compose.",
+)
+@esp_option
+def check(
+    files: tuple[Path, ...], strict: bool, output_format: str, templates: Path | None, service: str | None
+) -> None:
+    """Check each issue FILE as a careful editor would before sending.
+
+    Validation, then the email itself: size against Gmail's clipping, links (https, empty, vague
+    texts, the unsubscribe link), images, subject and preheader lengths, colour contrast, and
+    links the plain text lacks. One line per finding, path: level: rule: message. Exit status 1
+    on any error, and on any warning with --strict.
+    """
+    import json
+
+    from .check import check as check_email
+    from .check import exit_status, findings_from_error
+    from .load import issue_files
+    from .pipeline import compose
+
+    findings = []
+    for path in issue_files(files):
+        try:
+            findings += check_email(compose(path, templates, service))
+        except ComposerError as error:
+            findings += findings_from_error(error, str(path))
+    if output_format == "json":
+        click.echo(json.dumps([finding.as_dict() for finding in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.secho(str(finding), fg="red" if finding.level == "error" else "yellow")
+        errors = sum(finding.level == "error" for finding in findings)
+        warnings = len(findings) - errors
+        click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
+    sys.exit(exit_status(findings, strict))
+
+
+@main.command()
 @click.argument("target", type=click.Path(path_type=Path, exists=True))
 @click.option(
     "-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
@@ -183,6 +230,10 @@ def preview(target: Path, port: int, open_browser: bool, templates: Path | None,
     except ComposerError as error:
         _report(error, debug=False)
         sys.exit(1)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number or 'no'} {noun}{'' if number == 1 else 's'}"
 
 
 def _report(error: ComposerError, debug: bool) -> None:

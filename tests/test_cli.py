@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from composer.cli import main
 
-from .conftest import ISSUE, ROOT, SAMPLE
+from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -155,3 +156,39 @@ def test_the_search_for_publication_yaml_stops_at_the_top_of_the_repository(make
         outside.unlink()
     assert code == 1
     assert "no publication.yaml in this folder or the folders above it" in err
+
+
+def test_check_passes_the_sample_and_says_so() -> None:
+    code, out, err = run("check", SAMPLE)
+    assert (code, out, err) == (0, "", "no errors, no warnings\n")
+
+
+def test_check_prints_one_line_per_finding_and_exits_1_on_an_error(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue(ISSUE.replace("https://example.com/summary", "http://example.com/summary"))
+    code, out, err = run("check", issue)
+    assert code == 1
+    lines = out.splitlines()
+    assert f"{issue}: warning: link-not-https: " in out
+    assert lines[0].startswith(f"{issue}: error: unsubscribe-missing: ")  # errors first
+    warnings = len(lines) - 1
+    assert err == f"1 error, {warnings} warning{'' if warnings == 1 else 's'}\n"
+
+
+def test_check_strict_fails_on_warnings_and_json_is_for_scripts(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue(
+        ISSUE.replace("https://example.com/summary", "http://example.com/summary"),
+        PUBLICATION + "unsubscribe_url: https://news.example.com/unsubscribe\n",
+    )
+    assert run("check", issue)[0] == 0  # warnings only
+    assert run("check", "--strict", issue)[0] == 1
+    code, out, _ = run("check", "--format", "json", issue)
+    findings = json.loads(out)
+    assert code == 0 and {"path", "level", "rule", "message"} == set(findings[0])
+    assert {finding["rule"] for finding in findings} >= {"link-not-https"}
+
+
+def test_check_reports_an_invalid_issue_in_the_same_format(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue("date: 2020-02-03\nsummary: x\nstories: []\n")
+    code, out, _ = run("check", issue)
+    assert code == 1
+    assert out == f"{issue}:3:10: error: invalid: stories: needs at least one item\n"

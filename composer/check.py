@@ -1,0 +1,385 @@
+"""`compose check`: what a careful editor (or a preflight linter) looks at before sending.
+
+check() reads a composed email and returns findings; it prints nothing and touches no file.
+Each finding is one line, ``path: level: rule: message``, whose rule name stays stable for
+scripts (``--format json`` gives the same fields as a dict).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+from urllib.parse import unquote
+
+import lxml.html  # type: ignore[import-untyped]  # lxml ships no type hints; premailer installs it
+
+from . import email, esp
+from .errors import ComposerError, TemplateProblem
+from .pipeline import Composed
+
+Level = Literal["error", "warning"]
+ERROR: Level = "error"
+WARNING: Level = "warning"
+
+GMAIL_WARNING_BYTES = 90 * 1024  # close enough to Gmail's limit that a service's tracking links may tip it over
+SUBJECT_LENGTH = (10, 78)  # shorter says little; longer is cut in most inboxes
+PREHEADER_LENGTH = (40, 140)  # inboxes show this much of it after the subject
+WCAG_AA = 4.5  # minimum contrast ratio for normal-size text (WCAG 2.x, 1.4.3)
+
+# Every tag a mailing service fills in: as an href it is a link, not a typo.
+MERGE_TAGS = frozenset(
+    tag
+    for service in esp.SERVICES.values()
+    for tag in (service.unsubscribe, service.web_version, service.address_html, service.address_text)
+    if tag
+)
+_FINE_SCHEMES = ("https:", "mailto:", "tel:")
+# Link texts that say nothing of where they lead once read out of context (screen readers list links).
+_VAGUE_TEXTS = frozenset(
+    {
+        "here", "click here", "tap here", "click", "tap", "read more here", "learn more here", "more here",
+        "see here", "go here", "find out more here", "click this link", "this link", "link", "this", "this page",
+    }
+)
+_CLICK_HERE = re.compile(r"^(?:please\s+)?(?:click|tap)\s+here\b")
+# One brand colour on another, in words an editor knows from the email, and the colour to change.
+_COLOUR_PAIRS = (
+    ("text", "paper", "the text"),
+    ("muted", "paper", "the date line and captions"),
+    ("muted", "background", "the notice and the footer"),
+    ("accent", "paper", "links"),
+    ("button_text", "accent", "button labels"),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing an editor should look at before sending, found in the file at ``path``."""
+
+    path: str
+    level: Level
+    rule: str  # short, kebab-case and stable: scripts filter on it
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.level}: {self.rule}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def check(composed: Composed) -> list[Finding]:
+    """Every finding for one composed email: errors first, then by rule (in the email's order within one)."""
+    document = lxml.html.document_fromstring(composed.html)
+    links = [
+        _Link(str(anchor.get("href")), _words(anchor.text_content()))
+        for anchor in document.iter("a")
+        if anchor.get("href") is not None  # an <a> without href is an anchor, not a link
+    ]
+    path = str(composed.source)
+    found = [
+        *_size(composed),
+        *_link_addresses(links),
+        *_same_url_different_text(links, composed.loaded.publication.labels.read_more),
+        *_vague_link_texts(links),
+        *_unsubscribe(composed, links),
+        *_images(document),
+        *_subject(composed),
+        *_preheader(composed, document),
+        *_contrast(composed),
+        *_text_missing_links(composed, links),
+    ]
+    findings = [Finding(path, level, rule, message) for level, rule, message in _unique(found)]
+    return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
+
+
+def findings_from_error(error: ComposerError, path: str) -> list[Finding]:
+    """An issue at ``path`` that does not compose, as error findings in check's own format.
+
+    Each problem keeps its place (``file:line:column`` as the path); one of no file gets ``path``.
+    """
+    rule = "template" if isinstance(error, TemplateProblem) else "invalid"
+    findings = []
+    for problem in error.problems:
+        where = f"{problem.path}:{problem.line}:{problem.column}" if problem.line else problem.path or path
+        message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+        findings.append(Finding(where, ERROR, rule, message))
+    return findings
+
+
+def exit_status(findings: list[Finding], strict: bool = False) -> int:
+    """1 on any error (and on any warning when strict), else 0."""
+    return int(any(finding.level == ERROR or strict for finding in findings))
+
+
+_Found = tuple[Level, str, str]  # level, rule, message
+
+
+@dataclass(frozen=True)
+class _Link:
+    href: str
+    text: str  # its words, whitespace collapsed; empty for a picture that links
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _unique(found: list[_Found]) -> Iterator[_Found]:
+    """The same finding once: a link given twice is one thing to fix."""
+    seen: set[_Found] = set()
+    for item in found:
+        if item not in seen:
+            seen.add(item)
+            yield item
+
+
+def _kilobytes(size: int) -> str:
+    return f"{math.ceil(size / 1024 * 10) / 10:.1f} KB"  # rounded up: 102 KB and a byte is not "102.0 KB"
+
+
+def _size(composed: Composed) -> Iterator[_Found]:
+    size = composed.html_bytes
+    limit = email.GMAIL_CLIP_BYTES // 1024
+    if size > email.GMAIL_CLIP_BYTES:
+        yield ERROR, "gmail-clipping", (
+            f"the HTML is {_kilobytes(size)}; Gmail clips emails over {limit} KB and hides the rest, "
+            "unsubscribe link included, behind 'View entire message': shorten the issue"
+        )
+    elif size > GMAIL_WARNING_BYTES:
+        yield WARNING, "gmail-clipping", (
+            f"the HTML is {_kilobytes(size)}, close to the {limit} KB at which Gmail clips emails; "
+            "a mailing service's tracking links can push it over: consider shortening the issue"
+        )
+
+
+def _is_merge_tag(href: str) -> bool:
+    return href in MERGE_TAGS
+
+
+def _link_addresses(links: list[_Link]) -> Iterator[_Found]:
+    for link in links:
+        href = link.href.strip()
+        named = f' ("{link.text}")' if link.text else ""
+        if href in ("", "#"):
+            yield ERROR, "link-empty", (
+                f"a link{named} has no address (href=\"{link.href}\"): give it the page it should open"
+            )
+        elif _is_merge_tag(href) or href.lower().startswith(_FINE_SCHEMES):
+            continue
+        elif href.lower().startswith("http:"):
+            yield WARNING, "link-not-https", (
+                f"{href} is not a secure link: change http:// to https:// "
+                "(some mail filters distrust plain http, and browsers warn about it)"
+            )
+        else:
+            yield WARNING, "link-not-https", (
+                f"the link{named} to {href} is not a full https:// address, so in an email it may lead nowhere"
+            )
+
+
+def _names_itself(link: _Link) -> bool:
+    """A link written out as its own address (example.com/page, name@example.com) names no destination."""
+    bare = re.sub(r"^(?:https?://(?:www\.)?|mailto:)", "", link.href).rstrip("/")
+    return link.text.lower().removeprefix("www.").rstrip("/") in (bare.lower(), link.href.lower())
+
+
+def _same_url_different_text(links: list[_Link], read_more: str) -> Iterator[_Found]:
+    """One URL behind different words is often a pasted-twice link that should lead elsewhere."""
+    texts: dict[str, list[str]] = {}
+    for link in links:
+        # A picture's link, the address itself and our generic "Read more" say nothing new.
+        if not link.text or _names_itself(link) or link.text.lower() == read_more.lower():
+            continue
+        known = texts.setdefault(link.href, [])
+        if link.text.lower() not in (text.lower() for text in known):
+            known.append(link.text)
+    for href, known in texts.items():
+        if len(known) > 1:
+            quoted = ", ".join(f'"{text}"' for text in known[:-1]) + f' and "{known[-1]}"'
+            every = "both" if len(known) == 2 else "all"
+            yield WARNING, "link-same-url-different-text", (
+                f"{quoted} {every} link to {href}: make sure each leads where its words say"
+            )
+
+
+def _vague_link_texts(links: list[_Link]) -> Iterator[_Found]:
+    for link in links:
+        text = link.text.lower().strip(" .,:;!?…›»→")
+        if text in _VAGUE_TEXTS or _CLICK_HERE.match(text):
+            yield WARNING, "link-click-here", (
+                f'the link text "{link.text}" ({link.href}) says nothing about where it leads, and screen '
+                "readers list links by their text: link the words that name it instead"
+            )
+
+
+def _unsubscribe(composed: Composed, links: list[_Link]) -> Iterator[_Found]:
+    unsubscribe = composed.links.unsubscribe
+    if unsubscribe is None:
+        yield ERROR, "unsubscribe-missing", (
+            "the email has no unsubscribe link, which every email must have: add unsubscribe_url to "
+            "publication.yaml, or choose the mailing service that fills it in (--esp, or esp: in publication.yaml)"
+        )
+    elif unsubscribe not in (link.href for link in links):
+        service = esp.SERVICES[composed.links.service].name if composed.links.service else None
+        whose = f"{service}'s unsubscribe tag" if service else "the unsubscribe address"
+        yield ERROR, "unsubscribe-missing", (
+            f"no link in the email leads to {whose}, {unsubscribe}: the templates must link to it "
+            "(links.unsubscribe)"
+        )
+
+
+def _images(document: Any) -> Iterator[_Found]:
+    for image in document.iter("img"):
+        src = str(image.get("src") or "").strip()
+        named = src or "an image with no src"
+        if not (image.get("alt") or "").strip():
+            yield ERROR, "image-alt", (
+                f"{named} has no alt text, which readers see when images are blocked and screen readers read "
+                "out: give it words that say what it shows (alt: in the issue, alt=\"...\" in a template)"
+            )
+        if not src.lower().startswith("https:") and not _is_merge_tag(src):
+            yield WARNING, "image-not-https", (
+                f"{named} is not loaded over https://, so some mail clients will not show it: "
+                "use its https:// address"
+            )
+        if not (image.get("width") or "").strip():
+            yield WARNING, "image-width", (
+                f"{named} has no width attribute, so Outlook on Windows shows it at its full size and may "
+                "break the layout: give the <img> a width=\"...\" in the template"
+            )
+
+
+def _subject(composed: Composed) -> Iterator[_Found]:
+    subject = composed.subject
+    shortest, longest = SUBJECT_LENGTH
+    where = "subject: in the issue" if composed.loaded.issue.subject else "subject: in the issue (the title stands in)"
+    if len(subject) < shortest:
+        yield WARNING, "subject-length", (
+            f'the subject "{subject}" is {len(subject)} characters; one under {shortest} tells readers little '
+            f"about the issue: write a longer {where}"
+        )
+    elif len(subject) > longest:
+        yield WARNING, "subject-length", (
+            f"the subject is {len(subject)} characters; most inboxes cut it after about {longest}, "
+            f'showing "{subject[:longest].rstrip()}…": write a shorter {where}'
+        )
+
+
+def _preheader(composed: Composed, document: Any) -> Iterator[_Found]:
+    preheader = composed.preheader.strip()
+    shortest, longest = PREHEADER_LENGTH
+    if not preheader:
+        yield WARNING, "preheader-missing", (
+            "the email has no preheader, the line inboxes show after the subject, so they show whatever "
+            "text comes first: add preheader: to the issue"
+        )
+        return
+    hidden = (
+        _words(element.text_content())
+        for element in document.iter()
+        if isinstance(element.tag, str) and "display:none" in str(element.get("style") or "").replace(" ", "")
+    )
+    if not any(_words(preheader) in text for text in hidden):
+        yield WARNING, "preheader-missing", (
+            "the templates do not put the preheader into the email, so inboxes show whatever text comes first "
+            "after the subject: keep <mj-preview>{{ preheader }}</mj-preview> in email.mjml.j2"
+        )
+    if len(preheader) < shortest:
+        yield WARNING, "preheader-length", (
+            f'the preheader "{preheader}" is {len(preheader)} characters; inboxes show {shortest}–{longest} '
+            "after the subject and fill the rest with whatever text comes first: write a longer preheader: "
+            "in the issue"
+        )
+    elif len(preheader) > longest:
+        yield WARNING, "preheader-length", (
+            f"the preheader is {len(preheader)} characters; inboxes show at most about {longest}: "
+            "write a shorter preheader: in the issue"
+        )
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(digit * 2 for digit in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """Relative luminance of an sRGB colour, as WCAG 2.x defines it."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(channel) for channel in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.x contrast ratio of two #rrggbb (or #rgb) colours, from 1 to 21."""
+    lighter, darker = sorted((_luminance(_rgb(foreground)), _luminance(_rgb(background))), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{channel:02x}" for channel in rgb)
+
+
+def _passing_colour(foreground: str, backgrounds: list[str]) -> tuple[str, str] | None:
+    """The foreground made just dark (or light) enough to pass on every one of its backgrounds,
+    and which way it went: one suggestion that fixes each finding about that colour."""
+    start = _rgb(foreground)
+    ways = [("darker", 0), ("lighter", 255)]
+    if _luminance(start) > _luminance(_rgb(backgrounds[0])):
+        ways.reverse()  # a light colour on a dark one: lighter first
+    for way, target in ways:
+        for step in range(1, 101):
+            mixed = tuple(round(channel + (target - channel) * step / 100) for channel in start)
+            candidate = _hex((mixed[0], mixed[1], mixed[2]))
+            if all(contrast_ratio(candidate, background) >= WCAG_AA for background in backgrounds):
+                return candidate, way
+    return None
+
+
+def _contrast(composed: Composed) -> Iterator[_Found]:
+    colours = composed.loaded.publication.colours
+    for foreground_name, background_name, what in _COLOUR_PAIRS:
+        foreground, background = getattr(colours, foreground_name), getattr(colours, background_name)
+        ratio = contrast_ratio(foreground, background)
+        if ratio >= WCAG_AA:
+            continue
+        shown = math.floor(ratio * 10) / 10  # never "4.5:1, below 4.5:1"
+        change = f"change colours.{foreground_name} or colours.{background_name} in publication.yaml"
+        backgrounds = [getattr(colours, under) for over, under, _ in _COLOUR_PAIRS if over == foreground_name]
+        suggestion = _passing_colour(foreground, backgrounds)
+        if suggestion:
+            colour, way = suggestion
+            change = f'make colours.{foreground_name} {way} in publication.yaml, e.g. "{colour}"'
+        yield ERROR, "contrast", (
+            f"the contrast of {what} is {shown:.1f}:1 (colours.{foreground_name} {foreground} on "
+            f"colours.{background_name} {background}); WCAG AA asks for at least {WCAG_AA}:1: {change}"
+        )
+
+
+def _text_missing_links(composed: Composed, links: list[_Link]) -> Iterator[_Found]:
+    """Readers of the plain-text part (and spam filters comparing both parts) need every link too."""
+    text = composed.text
+    for link in links:
+        href = link.href.strip()
+        lowered = href.lower()
+        if not (lowered.startswith(("https:", "http:", "mailto:")) or _is_merge_tag(href)):
+            continue
+        named = f' ("{link.text}")' if link.text else ""
+        candidates = {href, unquote(href)}  # an autolink's text keeps the characters its href encodes
+        if lowered.startswith("mailto:"):
+            address = href[len("mailto:") :].split("?")[0]
+            candidates |= {address, unquote(address)}
+        if not any(candidate and candidate in text for candidate in candidates):
+            yield ERROR, "text-missing-link", (
+                f"the HTML links to {href}{named} but the plain text does not: "
+                "add it to email.txt.j2 where the HTML template has it"
+            )

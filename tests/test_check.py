@@ -1,0 +1,444 @@
+"""compose check, the library side: each rule against crafted issues, and the sample passes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from composer import email, esp
+from composer.check import MERGE_TAGS, Finding, check, contrast_ratio, exit_status, findings_from_error
+from composer.errors import InvalidInput
+from composer.pipeline import Composed, compose
+
+from .conftest import PUBLICATION, SAMPLE
+
+# A publication and an issue that pass every check: each test below adds one fault to them.
+CLEAN_PUBLICATION = PUBLICATION + "unsubscribe_url: https://news.example.com/unsubscribe\n"
+CLEAN_ISSUE = """\
+date: 2020-02-03
+subject: The week the river rose
+summary: The river rose by two metres overnight; the town council met at dawn to decide what to do next.
+stories:
+  - headline: First headline
+    body: The [council's minutes](https://example.com/minutes) are online.
+"""
+
+
+def issue_with(summary: str = "", body: str = "", extra: str = "") -> str:
+    """CLEAN_ISSUE with another one-line summary or story body, or extra top-level keys."""
+    text = CLEAN_ISSUE + extra
+    if summary:
+        text = re.sub(r"(?m)^summary: .*$", lambda _: f"summary: {quoted(summary)}", text)
+    if body:
+        text = re.sub(r"(?m)^    body: .*$", lambda _: f"    body: {quoted(body)}", text)
+    return text
+
+
+def quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"  # YAML's single quotes: nothing inside is special
+
+
+def lines(composed: Composed) -> list[str]:
+    return [str(finding) for finding in check(composed)]
+
+
+def rules(composed: Composed) -> list[tuple[str, str]]:
+    return [(finding.level, finding.rule) for finding in check(composed)]
+
+
+def with_html(composed: Composed, body: str) -> Composed:
+    """The composed email with its <body> replaced: for what our own templates can never produce."""
+    head = composed.html[: composed.html.index("<body")]
+    return dataclasses.replace(composed, html=f"{head}<body>{body}</body></html>")
+
+
+@pytest.fixture
+def clean(make_issue) -> Composed:  # type: ignore[no-untyped-def]
+    return compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION))
+
+
+def test_a_clean_issue_has_no_findings(clean: Composed) -> None:
+    assert check(clean) == []
+
+
+# The sample -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("service", [None, *sorted(esp.SERVICES)])
+def test_the_sample_passes_for_every_service(service: str | None) -> None:
+    findings = check(compose(SAMPLE, service=service))
+    assert exit_status(findings, strict=True) == 0
+    assert findings == []
+
+
+# Size -----------------------------------------------------------------------------------------
+
+
+def test_an_issue_too_long_for_gmail_is_an_error(make_issue) -> None:  # type: ignore[no-untyped-def]
+    paragraph = "      " + "A paragraph of a story that goes on and on. " * 8
+    body = "    body: |\n" + "\n\n".join([paragraph] * 400) + "\n"
+    composed = compose(make_issue(re.sub(r"(?m)^    body: .*\n", lambda _: body, CLEAN_ISSUE), CLEAN_PUBLICATION))
+    assert composed.html.count("A paragraph of a story") == 3200
+    assert composed.html_bytes > email.GMAIL_CLIP_BYTES
+    [finding] = check(composed)
+    assert (finding.level, finding.rule) == ("error", "gmail-clipping")
+    assert re.fullmatch(
+        r"the HTML is \d+\.\d KB; Gmail clips emails over 102 KB and hides the rest, unsubscribe link included, "
+        r"behind 'View entire message': shorten the issue",
+        finding.message,
+    )
+
+
+def padded_to(composed: Composed, size: int) -> Composed:
+    """The email made exactly ``size`` bytes long with an HTML comment."""
+    filler = size - composed.html_bytes - len("<!---->")
+    return dataclasses.replace(composed, html=composed.html + "<!--" + "x" * filler + "-->")
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (90 * 1024, []),
+        (90 * 1024 + 1, [("warning", "gmail-clipping")]),
+        (102 * 1024, [("warning", "gmail-clipping")]),
+        (102 * 1024 + 1, [("error", "gmail-clipping")]),
+    ],
+)
+def test_gmail_limits_are_exact(clean: Composed, size: int, expected: list[tuple[str, str]]) -> None:
+    assert rules(padded_to(clean, size)) == expected
+
+
+def test_size_is_rounded_up_so_just_over_the_limit_never_reads_as_the_limit(clean: Composed) -> None:
+    [finding] = check(padded_to(clean, 102 * 1024 + 1))
+    assert finding.message.startswith("the HTML is 102.1 KB;")
+    [finding] = check(padded_to(clean, 95 * 1024))
+    assert finding.message == (
+        "the HTML is 95.0 KB, close to the 102 KB at which Gmail clips emails; a mailing service's tracking "
+        "links can push it over: consider shortening the issue"
+    )
+
+
+# Links ----------------------------------------------------------------------------------------
+
+
+def test_an_http_link_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+    composed = compose(make_issue(issue_with(body="The [minutes](http://example.com/minutes)."), CLEAN_PUBLICATION))
+    assert lines(composed) == [
+        f"{composed.source}: warning: link-not-https: http://example.com/minutes is not a secure link: change "
+        "http:// to https:// (some mail filters distrust plain http, and browsers warn about it)"
+    ]
+
+
+def test_an_empty_or_placeholder_href_is_an_error_and_an_anchor_is_not_a_link(clean: Composed) -> None:
+    composed = with_html(clean, '<a href="">Buy now</a> <a href="#">Top</a> <a name="top">here</a>')
+    empty = [finding.message for finding in check(composed) if finding.rule == "link-empty"]
+    assert empty == [
+        'a link ("Buy now") has no address (href=""): give it the page it should open',
+        'a link ("Top") has no address (href="#"): give it the page it should open',
+    ]
+    assert all(finding.level == "error" for finding in check(composed) if finding.rule == "link-empty")
+
+
+def test_a_relative_link_is_not_a_full_https_address(clean: Composed) -> None:
+    composed = with_html(clean, '<a href="/archive">The archive</a>')
+    assert [finding.message for finding in check(composed) if finding.rule == "link-not-https"] == [
+        'the link ("The archive") to /archive is not a full https:// address, so in an email it may lead nowhere'
+    ]
+
+
+def test_mailto_tel_and_merge_tags_are_fine_links(clean: Composed) -> None:
+    tags = sorted(MERGE_TAGS)
+    anchors = "".join(f'<a href="{tag}">Tag {number}</a>' for number, tag in enumerate(tags))
+    composed = with_html(clean, anchors + '<a href="mailto:a@example.com">Write</a><a href="tel:+441234">Call</a>')
+    assert [finding for finding in check(composed) if finding.rule in ("link-not-https", "link-empty")] == []
+    assert "*|UNSUB|*" in tags and "{{ unsubscribe_url }}" in tags and "%unsubscribe_url%" in tags
+
+
+def test_one_url_under_different_texts_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+    body = "The [minutes](https://example.com/minutes) and the [budget](https://example.com/minutes)."
+    composed = compose(make_issue(issue_with(body=body), CLEAN_PUBLICATION))
+    assert lines(composed) == [
+        f'{composed.source}: warning: link-same-url-different-text: "minutes" and "budget" both link to '
+        "https://example.com/minutes: make sure each leads where its words say"
+    ]
+
+
+def test_one_url_under_one_text_its_own_address_or_read_more_is_fine(make_issue) -> None:  # type: ignore[no-untyped-def]
+    body = (
+        "The [minutes](https://example.com/minutes), the [Minutes](https://example.com/minutes) again, "
+        "at [example.com/minutes](https://example.com/minutes) or <https://example.com/minutes>."
+    )
+    issue = issue_with(body=body).replace("  - headline", "  - url: https://example.com/minutes\n    headline")
+    composed = compose(make_issue(issue, CLEAN_PUBLICATION))
+    assert "Read more" in composed.text  # the story's own "Read more" links to the same page
+    assert check(composed) == []
+
+
+@pytest.mark.parametrize("text", ["here", "Click here", "click here to read the report", "Read more here", "this link"])
+def test_click_here_link_texts_are_a_warning(make_issue, text: str) -> None:  # type: ignore[no-untyped-def]
+    composed = compose(make_issue(issue_with(body=f"The minutes are [{text}](https://example.com/minutes)."),
+                                  CLEAN_PUBLICATION))
+    assert lines(composed) == [
+        f'{composed.source}: warning: link-click-here: the link text "{text}" (https://example.com/minutes) says '
+        "nothing about where it leads, and screen readers list links by their text: link the words that name it "
+        "instead"
+    ]
+
+
+def test_read_more_and_learn_more_are_not_click_here(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = CLEAN_ISSUE.replace("  - headline", "  - url: https://example.com/story\n    headline")
+    composed = compose(make_issue(issue, CLEAN_PUBLICATION))  # CLEAN_PUBLICATION has a "Learn more" button
+    assert ">Read more</a>" in composed.html and ">Learn more" in composed.html
+    assert check(composed) == []
+
+
+# Unsubscribe ----------------------------------------------------------------------------------
+
+
+def test_no_unsubscribe_link_without_a_service_is_an_error(make_issue) -> None:  # type: ignore[no-untyped-def]
+    composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION))  # no unsubscribe_url, no esp
+    assert lines(composed) == [
+        f"{composed.source}: error: unsubscribe-missing: the email has no unsubscribe link, which every email "
+        "must have: add unsubscribe_url to publication.yaml, or choose the mailing service that fills it in "
+        "(--esp, or esp: in publication.yaml)"
+    ]
+    assert exit_status(check(composed)) == 1
+
+
+@pytest.mark.parametrize("service", sorted(esp.SERVICES))
+def test_every_services_tag_counts_as_the_unsubscribe_link(make_issue, service: str) -> None:  # type: ignore[no-untyped-def]
+    composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION), service=service)
+    assert check(composed) == []
+
+
+def test_templates_that_drop_the_services_unsubscribe_link_are_an_error(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+    footer = "<mj-section><mj-column><mj-text>Goodbye</mj-text></mj-column></mj-section>"
+    make_templates({"partials/footer.mjml.j2": footer})
+    composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION), service="mailchimp")
+    unsubscribe = [str(finding) for finding in check(composed) if finding.rule == "unsubscribe-missing"]
+    assert unsubscribe == [
+        f"{composed.source}: error: unsubscribe-missing: no link in the email leads to Mailchimp's unsubscribe "
+        "tag, *|UNSUB|*: the templates must link to it (links.unsubscribe)"
+    ]
+
+
+# Images ---------------------------------------------------------------------------------------
+
+
+def test_an_http_image_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+    image = "    image:\n      src: http://example.com/flood.jpg\n      alt: The flooded square\n"
+    composed = compose(make_issue(CLEAN_ISSUE + image, CLEAN_PUBLICATION))
+    assert lines(composed) == [
+        f"{composed.source}: warning: image-not-https: http://example.com/flood.jpg is not loaded over https://, "
+        "so some mail clients will not show it: use its https:// address"
+    ]
+
+
+def test_images_without_alt_or_width_from_a_template(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+    make_templates({
+        "partials/story.mjml.j2": (
+            "<mj-section><mj-column>"
+            '<mj-image src="https://example.com/no-alt.png" />'
+            '<mj-image src="https://example.com/empty-alt.png" alt=" " />'
+            '<mj-raw><img src="https://example.com/no-width.png" alt="A map"></mj-raw>'
+            "<mj-text>{{ story.headline }}</mj-text>"
+            "</mj-column></mj-section>"
+        )
+    })
+    composed = compose(make_issue(CLEAN_ISSUE.replace(" The [council's minutes](https://example.com/minutes) are",
+                                                      " The minutes are"), CLEAN_PUBLICATION))
+    assert rules(composed) == [("error", "image-alt"), ("error", "image-alt"), ("warning", "image-width")]
+    assert lines(composed)[0] == (
+        f"{composed.source}: error: image-alt: https://example.com/no-alt.png has no alt text, which readers see "
+        "when images are blocked and screen readers read out: give it words that say what it shows (alt: in the "
+        'issue, alt="..." in a template)'
+    )
+    assert "https://example.com/no-width.png has no width attribute" in lines(composed)[2]
+
+
+# Subject and preheader ------------------------------------------------------------------------
+
+
+def test_a_short_subject_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+    composed = compose(make_issue(CLEAN_ISSUE.replace("The week the river rose", "Flood"), CLEAN_PUBLICATION))
+    assert lines(composed) == [
+        f'{composed.source}: warning: subject-length: the subject "Flood" is 5 characters; one under 10 tells '
+        "readers little about the issue: write a longer subject: in the issue"
+    ]
+
+
+def test_a_long_subject_is_a_warning_showing_where_inboxes_cut_it(make_issue) -> None:  # type: ignore[no-untyped-def]
+    subject = "The week the river rose and the council met at dawn to decide what on earth to do about it"
+    composed = compose(make_issue(CLEAN_ISSUE.replace("The week the river rose", subject), CLEAN_PUBLICATION))
+    [finding] = check(composed)
+    assert finding.rule == "subject-length"
+    assert finding.message == (
+        f"the subject is {len(subject)} characters; most inboxes cut it after about 78, showing "
+        f'"{subject[:78].rstrip()}…": write a shorter subject: in the issue'
+    )
+
+
+@pytest.mark.parametrize(("length", "warned"), [(9, True), (10, False), (78, False), (79, True)])
+def test_subject_limits_count_characters(make_issue, length: int, warned: bool) -> None:  # type: ignore[no-untyped-def]
+    subject = "é" * length  # two bytes each: counting bytes would warn at 40 already
+    composed = compose(make_issue(CLEAN_ISSUE.replace("The week the river rose", subject), CLEAN_PUBLICATION))
+    assert (("warning", "subject-length") in rules(composed)) is warned
+
+
+def test_a_short_preheader_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+    composed = compose(make_issue(CLEAN_ISSUE + "preheader: Floods.\n", CLEAN_PUBLICATION))
+    assert lines(composed) == [
+        f'{composed.source}: warning: preheader-length: the preheader "Floods." is 7 characters; inboxes show '
+        "40–140 after the subject and fill the rest with whatever text comes first: write a longer preheader: in "
+        "the issue"
+    ]
+
+
+def test_a_long_preheader_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+    composed = compose(make_issue(CLEAN_ISSUE + "preheader: " + "Flood " * 30 + "\n", CLEAN_PUBLICATION))
+    assert rules(composed) == [("warning", "preheader-length")]
+    assert check(composed)[0].message.startswith("the preheader is 179 characters;")
+
+
+def test_the_default_preheader_cut_with_an_ellipsis_fits_in_characters(make_issue) -> None:  # type: ignore[no-untyped-def]
+    summary = "Éléphants très âgés traversèrent la forêt " * 10  # more than 140 bytes per 140 characters
+    composed = compose(make_issue(issue_with(summary=summary), CLEAN_PUBLICATION))
+    assert composed.preheader.endswith("…") and len(composed.preheader.encode()) > 140
+    assert check(composed) == []
+
+
+def test_a_missing_preheader_is_a_warning(clean: Composed) -> None:
+    composed = dataclasses.replace(clean, preheader="")
+    assert [finding.message for finding in check(composed)] == [
+        "the email has no preheader, the line inboxes show after the subject, so they show whatever text comes "
+        "first: add preheader: to the issue"
+    ]
+
+
+def test_templates_that_leave_out_the_preheader_are_a_warning(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+    from composer.render import default_templates
+
+    ours = (default_templates() / "email.mjml.j2").read_text(encoding="utf-8")
+    without_preview = re.sub(r"<mj-preview>.*?</mj-preview>", "", ours, flags=re.S)
+    assert without_preview != ours
+    make_templates({"email.mjml.j2": without_preview})
+    composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION))
+    assert rules(composed) == [("warning", "preheader-missing")]
+
+
+# Contrast -------------------------------------------------------------------------------------
+
+
+def test_contrast_ratio_follows_wcag() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast_ratio("#fff", "#000") == pytest.approx(21)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # the well-known near miss
+    assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+
+
+def test_low_contrast_brand_colours_are_errors_naming_both_colours(make_issue) -> None:  # type: ignore[no-untyped-def]
+    colours = "colours:\n  muted: '#999999'\n"
+    composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + colours))
+    assert lines(composed) == [
+        f"{composed.source}: error: contrast: the contrast of the date line and captions is 2.8:1 (colours.muted "
+        '#999999 on colours.paper #ffffff); WCAG AA asks for at least 4.5:1: make colours.muted darker in '
+        'publication.yaml, e.g. "#707070"',
+        f"{composed.source}: error: contrast: the contrast of the notice and the footer is 2.5:1 (colours.muted "
+        '#999999 on colours.background #f4f4f4); WCAG AA asks for at least 4.5:1: make colours.muted darker in '
+        'publication.yaml, e.g. "#707070"',
+    ]
+    # One suggestion for the one colour, good on both the paper and the background.
+    assert contrast_ratio("#707070", "#ffffff") >= 4.5 and contrast_ratio("#707070", "#f4f4f4") >= 4.5
+
+
+def test_a_pale_accent_fails_for_links_and_for_button_labels(make_issue) -> None:  # type: ignore[no-untyped-def]
+    colours = "colours:\n  accent: '#ff9999'\n"
+    messages = [finding.message for finding in check(compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + colours)))]
+    assert [message.split(" (")[0] for message in messages] == [
+        "the contrast of links is 2.0:1",
+        "the contrast of button labels is 2.0:1",
+    ]
+    # White labels cannot get any lighter on a pale button: the suggestion goes the way that works.
+    assert messages[1].endswith('make colours.button_text darker in publication.yaml, e.g. "#474747"')
+    assert contrast_ratio("#474747", "#ff9999") >= 4.5
+
+
+def test_light_text_on_a_dark_paper_is_told_to_go_lighter(make_issue) -> None:  # type: ignore[no-untyped-def]
+    colours = "colours:\n  text: '#555555'\n  paper: '#222222'\n  muted: '#cccccc'\n  accent: '#ff9e99'\n" \
+              "  button_text: '#222222'\n  background: '#111111'\n"
+    [finding] = check(compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + colours)))
+    assert finding.message.startswith("the contrast of the text is 2.1:1 (colours.text #555555 on colours.paper")
+    assert "make colours.text lighter" in finding.message
+
+
+# The plain text -------------------------------------------------------------------------------
+
+
+def test_a_link_missing_from_the_plain_text_is_an_error(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+    make_templates({"email.txt.j2": "{{ title }}\n\nUnsubscribe: {{ links.unsubscribe }}\n{{ publication.url }}\n"
+                                     "{{ publication.contact }}\n"})
+    composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION))
+    assert lines(composed) == [
+        f"{composed.source}: error: text-missing-link: the HTML links to https://example.com/minutes "
+        "(\"council's minutes\") but the plain text does not: add it to email.txt.j2 where the HTML template has it",
+        f"{composed.source}: error: text-missing-link: the HTML links to https://news.example.com/write "
+        '("Learn more") but the plain text does not: add it to email.txt.j2 where the HTML template has it',
+    ]
+
+
+def test_links_the_text_writes_differently_still_count(make_issue) -> None:  # type: ignore[no-untyped-def]
+    # An autolink's href is percent-encoded while its text is not; a mailto shows as the bare address.
+    body = "See <https://example.com/café?a=1&b=2>, [the map](https://example.com/ünï) or write to <me@example.com>."
+    composed = compose(make_issue(issue_with(body=body), CLEAN_PUBLICATION))
+    assert "https://example.com/caf%C3%A9?a=1&b=2" in composed.html.replace("&amp;", "&")
+    assert check(composed) == []
+
+
+# Findings as data -----------------------------------------------------------------------------
+
+
+def test_findings_print_as_one_line_and_as_a_dict() -> None:
+    finding = Finding("issues/a.yaml", "warning", "subject-length", "too short")
+    assert str(finding) == "issues/a.yaml: warning: subject-length: too short"
+    assert finding.as_dict() == {
+        "path": "issues/a.yaml", "level": "warning", "rule": "subject-length", "message": "too short",
+    }
+
+
+def test_errors_come_first_then_rules_in_order(make_issue) -> None:  # type: ignore[no-untyped-def]
+    issue = issue_with(body="Read [here](http://example.com/minutes).", extra="preheader: Floods.\n")
+    composed = compose(make_issue(issue.replace("The week the river rose", "Flood"), PUBLICATION))
+    assert rules(composed) == [
+        ("error", "unsubscribe-missing"),
+        ("warning", "link-click-here"),
+        ("warning", "link-not-https"),
+        ("warning", "preheader-length"),
+        ("warning", "subject-length"),
+    ]
+
+
+def test_exit_status_is_one_on_errors_and_on_warnings_when_strict() -> None:
+    warning = Finding("a.yaml", "warning", "subject-length", "too short")
+    error = Finding("a.yaml", "error", "contrast", "too pale")
+    assert exit_status([]) == 0 and exit_status([], strict=True) == 0
+    assert exit_status([warning]) == 0 and exit_status([warning], strict=True) == 1
+    assert exit_status([warning, error]) == 1
+
+
+def test_an_issue_that_does_not_validate_becomes_findings_with_their_place(make_issue) -> None:  # type: ignore[no-untyped-def]
+    path = make_issue(CLEAN_ISSUE.replace("headline: First headline", 'headline: ""'), CLEAN_PUBLICATION)
+    with pytest.raises(InvalidInput) as caught:
+        compose(path)
+    [finding] = findings_from_error(caught.value, str(path))
+    assert (finding.level, finding.rule) == ("error", "invalid")
+    assert str(finding) == f"{path}:5:15: error: invalid: stories[1].headline: must not be empty"
+
+
+def test_check_reads_nothing_but_the_composed_email(clean: Composed, tmp_path: Path) -> None:
+    # Pure: the files behind it may be gone, as in the preview server or a script holding a Composed.
+    for file in (tmp_path / "issues").iterdir():
+        file.unlink()
+    assert check(clean) == []

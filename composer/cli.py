@@ -63,6 +63,10 @@ def main() -> None:
 )
 @click.option("--mjml", "with_mjml", is_flag=True, help="Also write the intermediate .mjml, for template work.")
 @click.option(
+    "--eml", "with_eml", is_flag=True,
+    help="Also write <name>.eml: the whole message (text and HTML parts, headers), for any mail client.",
+)
+@click.option(
     "--templates",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Use this templates folder first (default: a templates/ folder beside the issues, then composer's own).",
@@ -74,6 +78,7 @@ def build(
     files: tuple[Path, ...],
     output: Path,
     with_mjml: bool,
+    with_eml: bool,
     templates: Path | None,
     service: str | None,
     to_clipboard: bool,
@@ -86,6 +91,7 @@ def build(
     as path:line:column: field: message, and the exit status is 1.
     """
     from .load import issue_files
+    from .mail import as_bytes, message
     from .output import write_atomically
     from .pipeline import compose, write
 
@@ -96,7 +102,8 @@ def build(
     for path in paths:
         try:
             composed = compose(path, templates, service)
-            written = write(composed, output, with_mjml)
+            eml = as_bytes(message(composed)) if with_eml else None  # before writing: all or nothing
+            written = write(composed, output, with_mjml, eml)
         except ComposerError as error:
             failed = True
             _report(error, debug)
@@ -114,7 +121,8 @@ def build(
         size = composed.html_bytes / 1024
         click.echo(
             f"{written.html} ({size:.1f} KB), {written.text} ({len(composed.text.encode()) / 1024:.1f} KB)"
-            f"{f', {written.mjml}' if written.mjml else ''}; read time {composed.read_minutes} min"
+            f"{''.join(f', {extra}' for extra in (written.mjml, written.eml) if extra)}"
+            f"; read time {composed.read_minutes} min"
         )
         if composed.clipped_by_gmail:
             click.secho(
@@ -186,6 +194,49 @@ def check(
         warnings = len(findings) - errors
         click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
     sys.exit(exit_status(findings, strict))
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--to", "recipient", required=True, help="The address to send the test to.")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Use this templates folder first, as for compose.",
+)
+@esp_option
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
+def send(file: Path, recipient: str, templates: Path | None, service: str | None, debug: bool) -> None:
+    """Send FILE to --to over SMTP, to read it as readers will.
+
+    The server comes from COMPOSE_SMTP_HOST, COMPOSE_SMTP_PORT, COMPOSE_SMTP_USER,
+    COMPOSE_SMTP_PASSWORD and COMPOSE_SMTP_STARTTLS, or from smtp: in publication.yaml (never
+    the password). Nothing is sent when the issue does not validate or `compose check` finds an
+    error.
+    """
+    import os
+
+    from .check import check as check_email
+    from .mail import message, smtp_settings
+    from .mail import send as send_mail
+    from .pipeline import compose
+
+    try:
+        composed = compose(file, templates, service)
+        errors = [finding for finding in check_email(composed) if finding.level == "error"]
+        if errors:
+            for finding in errors:
+                click.secho(str(finding), fg="red", err=True)
+            click.secho("nothing sent: mend the errors above first (see compose check)", fg="red", err=True)
+            sys.exit(1)
+        mail = message(composed, to=recipient)
+        smtp = composed.loaded.publication.smtp
+        settings = smtp_settings(os.environ, smtp.model_dump(exclude_none=True) if smtp else None)
+        send_mail(mail, settings, recipient)
+    except ComposerError as error:
+        _report(error, debug)
+        sys.exit(1)
+    click.echo(f"sent {file} to {recipient} through {settings.server}")
 
 
 @main.command()

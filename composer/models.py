@@ -210,6 +210,24 @@ class Sender(Strict):
     email: EmailAddress
 
 
+def _no_password(value: Any) -> Any:
+    if isinstance(value, dict) and "password" in value:
+        raise ValueError(
+            "never put the SMTP password in publication.yaml (it would end up in git); "
+            "set COMPOSE_SMTP_PASSWORD in the environment instead"
+        )
+    return value
+
+
+class Smtp(Strict):
+    """The server for test sends (`compose send`); COMPOSE_SMTP_* in the environment wins."""
+
+    host: Text | None = None
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    user: Text | None = None
+    starttls: bool | None = None
+
+
 class Publication(Strict):
     name: Text
     url: WebAddress
@@ -229,6 +247,7 @@ class Publication(Strict):
     unsubscribe_url: Link | None = None
     web_version_url: Annotated[Link, AfterValidator(dates.check_pattern)] | None = None
     address: Text | None = None
+    smtp: Annotated[Smtp, BeforeValidator(_no_password)] | None = None
 
 
 def is_right_to_left(lang: str) -> bool:

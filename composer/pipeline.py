@@ -77,14 +77,22 @@ class Written:
     html: Path
     text: Path
     mjml: Path | None
+    eml: Path | None
 
 
-def write(composed: Composed, folder: Path, with_mjml: bool = False) -> Written:
-    """Write build/<stem>.html and .txt (and .mjml), each atomically."""
+def write(composed: Composed, folder: Path, with_mjml: bool = False, eml: bytes | None = None) -> Written:
+    """Write build/<stem>.html and .txt (and .mjml, and the .eml message given), each atomically."""
     stem = composed.source.stem
-    written = Written(folder / f"{stem}.html", folder / f"{stem}.txt", folder / f"{stem}.mjml" if with_mjml else None)
+    written = Written(
+        folder / f"{stem}.html",
+        folder / f"{stem}.txt",
+        folder / f"{stem}.mjml" if with_mjml else None,
+        folder / f"{stem}.eml" if eml is not None else None,
+    )
     write_atomically(written.html, composed.html)
     write_atomically(written.text, composed.text)
     if written.mjml:
         write_atomically(written.mjml, composed.mjml)
+    if written.eml and eml is not None:
+        write_atomically(written.eml, eml.decode("ascii"))  # CRLF already, as mail is; kept as is
     return written

@@ -320,7 +320,7 @@ def test_sample_text_has_the_calls_to_action_and_footer(sample_text: str) -> Non
     assert (
         "Share Your Story.\n"
         "Have a story idea? Interested in adding your voice to our growing community?\n"
-        "Learn more: https://www.newsdeeply.com/syria"
+        "Learn more: https://example.com/share-your-story"
     ) in sample_text
     assert sample_text.endswith(
         "\nSyria Deeply: https://www.newsdeeply.com/syria\nsyria@example.com\n"

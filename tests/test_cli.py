@@ -192,3 +192,14 @@ def test_check_reports_an_invalid_issue_in_the_same_format(make_issue) -> None: 
     code, out, _ = run("check", issue)
     assert code == 1
     assert out == f"{issue}:3:10: error: invalid: stories: needs at least one item\n"
+
+
+def test_every_command_and_option_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        if name != "build":  # `compose FILE` is the build command
+            assert f"compose {name}" in readme, f"README.md does not show `compose {name}`"
+        for option in command.params:
+            flags = [flag for flag in option.opts if flag.startswith("-")]
+            if flags and "--debug" not in flags:
+                assert any(flag in readme for flag in flags), f"README.md does not mention {flags[0]} (compose {name})"

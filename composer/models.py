@@ -28,6 +28,8 @@ RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
 LINK_SCHEMES = ("http", "https", "mailto")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# One line: a headline or subject typed over several YAML lines (`|`) is one line all the same.
+Line = Annotated[Text, AfterValidator(lambda text: " ".join(text.split()))]
 
 
 def _not_blank(text: str) -> str:
@@ -68,7 +70,7 @@ def _web_address(value: str) -> str:
 
 
 def _email_address(value: str) -> str:
-    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+    if not re.fullmatch(r"[^@\s<>,;:()\[\]\"]+@[^@\s<>,;:()\[\]\"]+\.[^@\s<>,;:()\[\]\"]+", value):
         raise ValueError(f"{value!r} is not an e-mail address such as editors@example.com")
     return value
 
@@ -149,14 +151,14 @@ class Image(Logo):
 
 
 class Story(Strict):
-    headline: Text
+    headline: Line
     body: Markdown
     url: Link | None = None
     image: Image | None = None
 
 
 class Read(Strict):
-    title: Text
+    title: Line
     url: Link
     source: Text | None = None
     note: Text | None = None
@@ -164,9 +166,9 @@ class Read(Strict):
 
 class Issue(Strict):
     date: IsoDate
-    title: Text | None = None
-    subject: Text | None = None
-    preheader: Text | None = None
+    title: Line | None = None
+    subject: Line | None = None
+    preheader: Line | None = None
     lang: Language | None = None
     summary: Markdown
     stories: list[Story] = Field(min_length=1)
@@ -174,9 +176,9 @@ class Issue(Strict):
 
 
 class CallToAction(Strict):
-    heading: Text
+    heading: Line
     text: Text | None = None
-    label: Text
+    label: Line
     url: Link
 
 
@@ -206,7 +208,7 @@ class Labels(Strict):
 
 
 class Sender(Strict):
-    name: Text
+    name: Line
     email: EmailAddress
 
 
@@ -229,7 +231,7 @@ class Smtp(Strict):
 
 
 class Publication(Strict):
-    name: Text
+    name: Line
     url: WebAddress
     lang: Language = "en"
     title_pattern: Annotated[Text, AfterValidator(dates.check_pattern)] = "{name}: {month} {day}, {year}"

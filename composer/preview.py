@@ -34,6 +34,7 @@ from .pipeline import Composed, compose
 ASSETS = Path(__file__).parent / "preview_assets"
 STEP_MS = 40  # a save is taken once the files have been quiet this long...
 DEBOUNCE_MS = 400  # ...or after this long, whatever happens: a burst of saves rebuilds once
+WATCHING_TIMEOUT_MS = 200  # how soon the watcher reports it is in place (and idles between saves)
 EMAIL_CSP = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; font-src * data:; frame-ancestors 'self'"
 PAGE_CSP = (
     "default-src 'self'; img-src * data:; style-src 'self'; script-src 'self'; frame-src 'self'; "
@@ -132,13 +133,17 @@ class Preview:
         shared = any(path.name == PUBLICATION_FILE or path.suffix != ".yaml" for path in changed)
         return [state for state in self.issues.values() if shared or state.path.resolve() in changed]
 
-    def watch(self, stop: threading.Event) -> None:
+    def watch(self, stop: threading.Event, watching: threading.Event) -> None:
+        """Rebuild on every burst of saves until ``stop``; set ``watching`` once saves are seen."""
         import watchfiles
 
         for changes in watchfiles.watch(
             *self.watched(), debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, watch_filter=_relevant,
-            raise_interrupt=False,
+            raise_interrupt=False, rust_timeout=WATCHING_TIMEOUT_MS, yield_on_timeout=True,
         ):
+            watching.set()  # the first (empty) yield comes once the watches are in place
+            if not changes:
+                continue
             added = self.follow_folder()
             touched = self.affected({Path(name).resolve() for _, name in changes})
             self.rebuild([*added, *(state for state in touched if state not in added)])
@@ -213,7 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         preview = self.server.preview
         if path == "/":
-            if len(preview.issues) == 1:
+            if preview.folder is None:  # one issue named: its page; a folder: the index
                 return self.redirect(f"/issue/{next(iter(preview.issues))}/")
             return self.send_asset("index.html")
         if path == "/favicon.ico":
@@ -323,10 +328,12 @@ def serve(
     serving.start()
     if open_browser:
         webbrowser.open(url)  # the page waits for the first build's event
-    preview.rebuild(preview.issues.values())
     stop = stop or threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), name="composer-watch", daemon=True)
+    watching = threading.Event()
+    watcher = threading.Thread(target=preview.watch, args=(stop, watching), name="composer-watch", daemon=True)
     watcher.start()
+    watching.wait(timeout=5)  # watch first, then build: a save during the first build is not missed
+    preview.rebuild(preview.issues.values())
     try:
         stop.wait()
     except KeyboardInterrupt:

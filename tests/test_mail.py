@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from composer import esp, mail
-from composer.errors import ComposerError
+from composer.errors import ComposerError, InvalidInput
 from composer.pipeline import Composed, compose
 
 from .conftest import PUBLICATION, SAMPLE
@@ -192,14 +192,13 @@ def test_a_recipient_that_is_no_address_is_refused(address: str) -> None:
         mail.message(compose(SAMPLE), to=address)
 
 
-def test_a_sender_address_mail_cannot_carry_names_publication_yaml(make_issue: Callable[..., Path]) -> None:
+def test_a_sender_address_mail_cannot_carry_is_refused_at_its_line(make_issue: Callable[..., Path]) -> None:
     issue = make_issue(publication=PUBLICATION + "sender:\n  name: Desk\n  email: desk,news@example.com\n")
-    with pytest.raises(mail.BadAddress) as caught:
-        mail.message(compose(issue))
-    assert str(caught.value) == (
-        f"{issue.parent / 'publication.yaml'}: sender.email: 'desk,news@example.com' is not an e-mail address "
-        "compose can send with, such as you@example.com"
-    )
+    with pytest.raises(InvalidInput) as caught:
+        compose(issue)
+    [problem] = caught.value.problems
+    assert (problem.field, problem.line) == ("sender.email", PUBLICATION.count("\n") + 3)
+    assert problem.message == "'desk,news@example.com' is not an e-mail address such as editors@example.com"
 
 
 ISSUE_BODY = """\

@@ -129,3 +129,12 @@ def test_quotes_and_lists_sit_on_the_starting_side_in_right_to_left_issues(make_
     assert "padding-right:16px" in quote and "border-right:3pxsolid" in quote
     assert "padding-right:24px" in page.find(".//ul").get("style").replace(" ", "")
     assert page.get("dir") == "rtl"
+
+
+def test_one_line_fields_typed_over_several_lines_are_one_line(make_issue) -> None:  # type: ignore[no-untyped-def]
+    headline = "|\n      First\n      headline"
+    issue = make_issue("subject: |\n  Two lines\n  of subject\n" + ISSUE.replace("First headline", headline))
+    composed = compose(issue)
+    assert composed.subject == "Two lines of subject"
+    assert "<title>Two lines of subject</title>" in composed.html
+    assert "First headline\n--------------" in composed.text

@@ -1,9 +1,13 @@
 // The index of a folder of issues: newest first, each linking to its preview.
 "use strict";
 
+let requests = 0;
+
 async function refresh() {
+  const request = ++requests;
   const response = await fetch("/api/issues", { cache: "no-store" });
   const issues = await response.json();
+  if (request !== requests) return;  // a newer listing is on its way
   document.getElementById("issues").replaceChildren(...issues.map((issue) => {
     const item = document.createElement("li");
     const link = document.createElement("a");

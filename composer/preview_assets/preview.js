@@ -41,6 +41,7 @@ async function refresh() {
   const response = await fetch(`/api/issue/${encodeURIComponent(stem)}`, { cache: "no-store" });
   if (!response.ok) return;
   const state = await response.json();
+  if (latest && state.version < latest.version) return;  // an older answer that arrived late
   latest = state;
   const problems = document.getElementById("problems");
   const list = document.getElementById("problem-list");

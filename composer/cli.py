@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .errors import ComposerError, TemplateProblem
+from .errors import ComposerError
 
 DEFAULT_COMMAND = "build"
 SERVICE_NAMES = ("mailchimp", "buttondown", "sendgrid", "mailgun")  # esp.SERVICES, without importing it
@@ -73,6 +73,10 @@ def main() -> None:
 )
 @esp_option
 @click.option("--copy", "to_clipboard", is_flag=True, help="Also put the HTML on the clipboard (one issue only).")
+@click.option("--force", is_flag=True, help="Rebuild issues whose files and templates have not changed.")
+@click.option(
+    "-j", "--jobs", "workers", type=click.IntRange(min=1), help="Issues built at once (default: one per core)."
+)
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
 def build(
     files: tuple[Path, ...],
@@ -82,59 +86,91 @@ def build(
     templates: Path | None,
     service: str | None,
     to_clipboard: bool,
+    force: bool,
+    workers: int | None,
     debug: bool,
 ) -> None:
     """Compile each issue FILE into OUTPUT/<name>.html and OUTPUT/<name>.txt.
 
     publication.yaml files are skipped, so `compose issues/*.yaml` works. A folder stands for
-    the issues in it. On a problem nothing is written for that issue: each problem is printed
-    as path:line:column: field: message, and the exit status is 1.
+    the issues in it. Issues are built in parallel; those whose issue file, publication.yaml and
+    templates have not changed since their last build are skipped (--force rebuilds them). On a
+    problem nothing is written for that issue: each problem is printed as
+    path:line:column: field: message, the other issues are built, and the exit status is 1.
     """
+    from .batch import Job, Outcome, build_one, summary
     from .load import issue_files
-    from .mail import as_bytes, message
-    from .output import write_atomically
-    from .pipeline import compose, write
 
     paths = issue_files(files)
     if to_clipboard and len(paths) != 1:
         raise click.UsageError(f"--copy takes one issue, not {len(paths)}")
-    failed = False
-    for path in paths:
-        try:
-            composed = compose(path, templates, service)
-            eml = as_bytes(message(composed)) if with_eml else None  # before writing: all or nothing
-            written = write(composed, output, with_mjml, eml)
-        except ComposerError as error:
-            failed = True
-            _report(error, debug)
-            if with_mjml and isinstance(error, TemplateProblem) and error.mjml is not None:
-                mjml_path = output / f"{path.stem}.mjml"
-                write_atomically(mjml_path, error.mjml)
-                click.echo(f"{mjml_path}: the MJML that failed, for inspection", err=True)
-            continue
-        except Exception:  # a bug in composer, not a mistake of the editor's
-            if debug:
-                raise
-            click.secho(f"{path}: internal error in composer; run again with --debug and report it:", err=True)
-            click.echo(traceback.format_exc().strip().splitlines()[-1], err=True)
-            sys.exit(2)
-        size = composed.html_bytes / 1024
-        click.echo(
-            f"{written.html} ({size:.1f} KB), {written.text} ({len(composed.text.encode()) / 1024:.1f} KB)"
-            f"{''.join(f', {extra}' for extra in (written.mjml, written.eml) if extra)}"
-            f"; read time {composed.read_minutes} min"
-        )
-        if composed.clipped_by_gmail:
-            click.secho(
-                f"warning: {written.html} is {size:.0f} KB; Gmail clips emails over 102 KB and hides "
-                "the rest behind 'View entire message'. Shorten the issue.",
-                fg="yellow",
-                err=True,
-            )
-        if to_clipboard:
-            failed |= not _copy(composed.html, written.html)
-    if failed:
+    jobs = [Job(path, output, templates, service, with_mjml, with_eml) for path in paths]
+    if debug:  # one by one in this process, every unchanged issue too, so that tracebacks show
+        outcomes = []
+        for job in jobs:
+            try:
+                outcomes.append(build_one(job, reraise=True))
+                _describe(outcomes[-1])
+            except ComposerError as error:
+                _report(error, debug=True)
+                outcomes.append(Outcome(job.path, "failed", tuple(error.problems)))
+    else:
+        outcomes = _build_with_progress(jobs, workers, force)
+    if len(jobs) > 1:
+        click.echo(summary(outcomes))
+    if to_clipboard and outcomes and outcomes[0].status == "built":
+        html_path = outcomes[0].written[0]
+        if not _copy(html_path.read_text(encoding="utf-8"), html_path):
+            sys.exit(1)
+    if any(outcome.status == "crashed" for outcome in outcomes):
+        sys.exit(2)
+    if any(outcome.status == "failed" for outcome in outcomes):
         sys.exit(1)
+
+
+def _build_with_progress(jobs: list[Any], workers: int | None, force: bool) -> list[Any]:
+    """build_all, reporting each issue as it finishes, or with a progress bar on a terminal."""
+    from .batch import Outcome, build_all
+
+    if len(jobs) <= 1 or not sys.stdout.isatty():
+
+        def report(outcome: Outcome) -> None:
+            if outcome.problems:
+                _report_outcome(outcome)
+            else:
+                _describe(outcome)
+
+        return build_all(jobs, workers, force, report)
+    with click.progressbar(length=len(jobs), label="Composing", show_pos=True) as bar:
+        outcomes = build_all(jobs, workers, force, lambda outcome: bar.update(1))
+    for outcome in outcomes:  # after the bar, so that it is not torn apart by the errors
+        _report_outcome(outcome)
+    return outcomes
+
+
+def _describe(outcome: Any) -> None:
+    """One line for a built issue (none for a skipped one), and the Gmail warning."""
+    if outcome.status != "built":
+        return
+    html, text, *extras = outcome.written
+    click.echo(
+        f"{html} ({outcome.html_bytes / 1024:.1f} KB), {text} ({outcome.text_bytes / 1024:.1f} KB)"
+        f"{''.join(f', {extra}' for extra in extras)}; read time {outcome.read_minutes} min"
+    )
+    if outcome.clipped_by_gmail:
+        click.secho(
+            f"warning: {html} is {outcome.html_bytes / 1024:.1f} KB; Gmail clips emails over 102 KB and hides "
+            "the rest behind 'View entire message'. Shorten the issue.",
+            fg="yellow",
+            err=True,
+        )
+
+
+def _report_outcome(outcome: Any) -> None:
+    for problem in outcome.problems:
+        click.secho(str(problem), fg="red", err=True)
+    for note in outcome.notes:
+        click.echo(note, err=True)
 
 
 def _copy(html: str, path: Path) -> bool:

@@ -30,3 +30,17 @@ def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
+
+
+def cache_dir(*parts: str) -> Path | None:
+    """composer's folder in the user's cache (XDG_CACHE_HOME or ~/.cache), made if needed.
+
+    None when it cannot be made (a read-only home): callers then simply keep nothing.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base, "composer", *parts)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
 import traceback
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from . import dates, esp, markdown
 from .errors import Problem, TemplateProblem
 from .load import Loaded, folders_above
 from .models import Image, Logo, is_right_to_left
+from .output import cache_dir
 
 EMAIL_TEMPLATE = "email.mjml.j2"
 TEXT_TEMPLATE = "email.txt.j2"
@@ -123,13 +123,8 @@ def _bytecode_cache(settings: dict[str, Any]) -> jinja2.BytecodeCache | None:
     each set of settings (escaping or not, for instance) gets a folder of its own.
     """
     fingerprint = hashlib.sha1(repr(sorted(settings.items())).encode(), usedforsecurity=False).hexdigest()[:12]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "composer", f"jinja-{jinja2.__version__}-{fingerprint}")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return None  # a read-only home: compile every time, nothing else changes
-    return jinja2.FileSystemBytecodeCache(folder)
+    folder = cache_dir(f"jinja-{jinja2.__version__}-{fingerprint}")
+    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None  # None: compile every time
 
 
 def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:

@@ -24,7 +24,8 @@ def run(*args: str | Path) -> tuple[int, str, str]:
 def test_compose_writes_html_and_text_named_after_the_issue(tmp_path: Path) -> None:
     code, out, err = run(SAMPLE, "-o", tmp_path / "out")
     assert code == 0, err
-    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["2017-11-09.html", "2017-11-09.txt"]
+    written = sorted(path.name for path in (tmp_path / "out").iterdir() if not path.name.startswith("."))
+    assert written == ["2017-11-09.html", "2017-11-09.txt"]
     assert out.startswith(f"{tmp_path / 'out' / '2017-11-09.html'} (")
     assert "KB)" in out and out.rstrip().endswith("read time 3 min")
     assert err == ""
@@ -53,10 +54,10 @@ def test_several_files_and_publication_yaml_is_skipped(make_issue, tmp_path: Pat
     assert sorted(path.name for path in out_dir.iterdir()) == [
         "2020-02-03.html", "2020-02-03.txt", "2020-02-04.html", "2020-02-04.txt",
     ]
-    assert len(out.splitlines()) == 2
+    assert len(out.splitlines()) == 3 and out.endswith("\n2 built\n")
     # A folder stands for the issues in it.
     code, out, _ = run(first.parent, "-o", tmp_path / "again")
-    assert code == 0 and len(out.splitlines()) == 2
+    assert code == 0 and out.endswith("\n2 built\n")
 
 
 def test_one_bad_issue_among_good_ones_exits_1_and_the_good_are_written(  # type: ignore[no-untyped-def]
@@ -203,3 +204,75 @@ def test_every_command_and_option_is_documented_in_the_readme() -> None:
             flags = [flag for flag in option.opts if flag.startswith("-")]
             if flags and "--debug" not in flags:
                 assert any(flag in readme for flag in flags), f"README.md does not mention {flags[0]} (compose {name})"
+
+
+
+def test_unchanged_issues_are_skipped_until_something_they_use_changes(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = make_issue(name="2020-02-03.yaml")
+    make_issue(ISSUE.replace("2020-02-03", "2020-02-04"), name="2020-02-04.yaml")
+    out_dir = tmp_path / "out"
+    assert run(first.parent, "-o", out_dir)[1].endswith("\n2 built\n")
+    built = (out_dir / "2020-02-03.html").stat().st_mtime_ns
+    code, out, _ = run(first.parent, "-o", out_dir)
+    assert (code, out) == (0, "0 built, 2 unchanged (skipped; --force rebuilds them)\n")
+    assert (out_dir / "2020-02-03.html").stat().st_mtime_ns == built
+    # The issue itself, then publication.yaml (shared by both) change.
+    first.write_text(first.read_text(encoding="utf-8").replace("First headline", "New headline"), encoding="utf-8")
+    assert run(first.parent, "-o", out_dir)[1].endswith("\n1 built, 1 unchanged (skipped; --force rebuilds them)\n")
+    assert "New headline" in (out_dir / "2020-02-03.html").read_text(encoding="utf-8")
+    publication = first.parent / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8").replace("The Daily Test", "The Daily"), "utf-8")
+    assert run(first.parent, "-o", out_dir)[1].endswith("\n2 built\n")
+    # A deleted output is rebuilt; --force rebuilds everything.
+    (out_dir / "2020-02-04.txt").unlink()
+    assert run(first.parent, "-o", out_dir)[1].endswith("\n1 built, 1 unchanged (skipped; --force rebuilds them)\n")
+    assert run(first.parent, "-o", out_dir, "--force")[1].endswith("\n2 built\n")
+
+
+def test_a_template_change_rebuilds_every_issue(make_issue, make_templates, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = make_issue(name="a.yaml")
+    make_issue(name="b.yaml")
+    templates = make_templates({"email.txt.j2": "One {{ title }}\n"})
+    assert run(first.parent, "-o", tmp_path / "out")[1].endswith("\n2 built\n")
+    (templates / "email.txt.j2").write_text("Two {{ title }}\n", encoding="utf-8")
+    assert run(first.parent, "-o", tmp_path / "out")[1].endswith("\n2 built\n")
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8").startswith("Two ")
+
+
+def test_a_batch_in_parallel_builds_the_good_issues_and_lists_the_bad(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for day in range(1, 9):
+        make_issue(ISSUE.replace("2020-02-03", f"2020-02-{day:02}"), name=f"2020-02-{day:02}.yaml")
+    bad = make_issue("date: 2020-02-09\nsummary: x\nstories: []\n", name="2020-02-09.yaml")
+    code, out, err = run(bad.parent, "-o", tmp_path / "out", "--jobs", "2")
+    assert code == 1
+    assert err.strip() == f"{bad}:3:10: stories: needs at least one item"
+    assert out.endswith("\n8 built, 1 failed\n")
+    assert len(list((tmp_path / "out").glob("*.html"))) == 8
+
+
+def test_a_progress_bar_on_a_terminal_and_none_otherwise(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pty
+
+    for day in (3, 4, 5):
+        make_issue(ISSUE.replace("2020-02-03", f"2020-02-0{day}"), name=f"2020-02-0{day}.yaml")
+    folder = tmp_path / "issues"
+    command = [sys.executable, "-m", "composer", str(folder), "-o", str(tmp_path / "out"), "--force"]
+    leader, follower = pty.openpty()
+    with subprocess.Popen(command, stdout=follower, stderr=follower, stdin=subprocess.DEVNULL) as process:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closes when the command ends
+                break
+            if not chunk:
+                break
+            shown += chunk
+        process.wait()
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"Composing" in shown and b"3/3" in shown and b"3 built" in shown
+    piped = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Composing" not in piped.stdout + piped.stderr
+    assert piped.stdout.endswith("\n3 built\n") and len(piped.stdout.splitlines()) == 4

@@ -82,8 +82,8 @@ class InProcess:
     calls: int
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    options = parse_arguments(argv)
+def ensure_tools() -> tuple[str, str] | None:
+    """(node, the compose script), installing the reference MJML tool when missing; None, said why, if not."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         missing = " and ".join(name for name, found in (("node", node), ("npm", npm)) if found is None)
@@ -92,17 +92,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             "which runs on Node.js: install Node.js with npm (e.g. apt-get install nodejs npm) and run it again.",
             file=sys.stderr,
         )
-        return 2
+        return None
     compose_script = find_compose()
     if compose_script is None:
         print(f"error: no `compose` console script beside {sys.executable}; run `make install` first.", file=sys.stderr)
-        return 2
+        return None
     if not MJML_CLI.is_file():
         print("Installing the reference MJML tool into benchmarks/node_modules (npm)...", file=sys.stderr)
         installed = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(BENCHMARKS)], cwd=ROOT)
         if installed.returncode != 0 or not MJML_CLI.is_file():
             print("error: npm could not install mjml; see its messages above.", file=sys.stderr)
-            return 2
+            return None
+    return node, compose_script
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_arguments(argv)
+    tools = ensure_tools()
+    if tools is None:
+        return 2
+    node, compose_script = tools
 
     with tempfile.TemporaryDirectory(prefix="compose-bench-") as scratch:
         ours, theirs = Path(scratch) / "compose", Path(scratch) / "mjml"

@@ -186,6 +186,30 @@ def _copy(html: str, path: Path) -> bool:
 
 
 @main.command()
+@click.argument("day", required=False, metavar="[DATE]")
+@click.option(
+    "--folder", default=Path("issues"), show_default=True, type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the issue into.",
+)
+def new(day: str | None, folder: Path) -> None:
+    """Start the issue of DATE (YYYY-MM-DD; default: today) as FOLDER/DATE.yaml, every field shown.
+
+    Every <TODO ...> in it must be replaced before it composes, so a placeholder can never be
+    sent. An existing issue is never overwritten.
+    """
+    from datetime import date
+
+    from .skeleton import new_issue, parse_day
+
+    try:
+        path = new_issue(folder, parse_day(day) if day else date.today())
+    except ComposerError as error:
+        _report(error, debug=False)
+        sys.exit(1)
+    click.echo(f"{path}: write your text in place of every <TODO …>, then: compose {path}")
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @click.option(

@@ -27,7 +27,26 @@ from . import dates
 RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
 LINK_SCHEMES = ("http", "https", "mailto")
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# What `compose new` writes where the editor has yet to write: `<TODO write the headline>`.
+# No editor types "<TODO" in a briefing, so refusing it in every field never catches their own
+# words, and a placeholder half deleted ("<TODO write the") is still caught: none can be sent.
+PLACEHOLDER_MARK = "<TODO"
+_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER_MARK) + r"\s*(?P<instruction>[^<>]*?)\s*>")
+
+
+def _not_placeholder(value: Any) -> Any:
+    """Refuse a value that still holds a skeleton placeholder, with the placeholder's own instruction."""
+    if not isinstance(value, str) or PLACEHOLDER_MARK not in value:
+        return value
+    whole = _PLACEHOLDER.search(value)
+    instruction = whole.group("instruction") if whole and whole.group("instruction") else "write your own text"
+    if whole and whole.group(0) == value.strip():
+        raise ValueError(f"still the skeleton's placeholder; {instruction}")
+    shown = whole.group(0) if whole else PLACEHOLDER_MARK
+    raise ValueError(f"still holds the skeleton's placeholder '{shown}'; {instruction} in its place")
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_not_placeholder)]
 # One line: a headline or subject typed over several YAML lines (`|`) is one line all the same.
 Line = Annotated[Text, AfterValidator(lambda text: " ".join(text.split()))]
 
@@ -38,7 +57,8 @@ def _not_blank(text: str) -> str:
     return text
 
 
-Markdown = Annotated[str, AfterValidator(_not_blank)]  # kept as typed: indentation is meaningful
+# Kept as typed: indentation is meaningful.
+Markdown = Annotated[str, AfterValidator(_not_blank), AfterValidator(_not_placeholder)]
 
 
 def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
@@ -114,7 +134,8 @@ EmailAddress = Annotated[Text, AfterValidator(_email_address)]
 Language = Annotated[Text, AfterValidator(_language)]
 Colour = Annotated[Text, AfterValidator(_colour)]
 IsoDate = Annotated[Date, BeforeValidator(_iso_date)]
-Pixels = Annotated[int, Field(ge=1, le=2000)]
+# The placeholder first: "should be a whole number, not '<TODO …>'" would hide what to do.
+Pixels = Annotated[int, BeforeValidator(_not_placeholder), Field(ge=1, le=2000)]
 
 
 def _mailing_service(name: str) -> str:

@@ -276,3 +276,24 @@ def test_a_progress_bar_on_a_terminal_and_none_otherwise(make_issue, tmp_path: P
     piped = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "Composing" not in piped.stdout + piped.stderr
     assert piped.stdout.endswith("\n3 built\n") and len(piped.stdout.splitlines()) == 4
+
+
+def test_new_starts_an_issue_that_composes_only_once_filled_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "issues").mkdir()
+    (tmp_path / "issues" / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")
+    code, out, _ = run("new", "2024-05-01")
+    assert code == 0
+    assert out == (
+        "issues/2024-05-01.yaml: write your text in place of every <TODO …>, then: compose issues/2024-05-01.yaml\n"
+    )
+    code, _, err = run("issues/2024-05-01.yaml", "-o", "out")
+    assert code == 1 and "stories[1].headline: still the skeleton's placeholder; write the headline" in err
+    before = (tmp_path / "issues" / "2024-05-01.yaml").read_bytes()
+    code, _, err = run("new", "2024-05-01")
+    assert code == 1 and "already exists" in err
+    assert (tmp_path / "issues" / "2024-05-01.yaml").read_bytes() == before
+    code, _, err = run("new", "2024-02-30")
+    assert code == 1 and "February 2024 has 29 days" in err

@@ -1,0 +1,147 @@
+"""`compose new`: start an issue from a skeleton that shows every field an issue can have.
+
+Each field the editor must write holds a placeholder, ``<TODO what to write>``, which the models
+refuse (models.PLACEHOLDER_MARK) with that instruction at its line: a skeleton not filled in
+never composes, so it can never be sent. Optional fields are there too, commented out, each
+with its own placeholder should the editor uncomment it and forget it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from . import dates
+from .errors import ComposerError, OutputProblem
+from .output import write_atomically
+
+
+class IssueExists(ComposerError):
+    """`compose new` for a date whose issue file is already there: it is never overwritten."""
+
+
+class NotADay(ComposerError):
+    """A DATE for `compose new` that is not a day written YYYY-MM-DD."""
+
+
+SKELETON = """\
+# {weekday}, {month} {day}, {year}: an issue started with `compose new`.
+# Write your own text in place of every <TODO …>: until none is left, compose refuses this file
+# and names each one with its line. Lines starting with # are comments. To use an optional key,
+# delete the "# " in front of it (and in front of the lines under it).
+
+date: {iso}                        # the issue's date, YYYY-MM-DD
+# title: <TODO write the title>         # optional; default: publication.yaml's title_pattern
+# subject: <TODO write the subject>     # optional e-mail subject; default: the title
+# preheader: <TODO write the preheader> # optional line inboxes show after the subject
+# lang: <TODO write the language tag>   # optional: en, fr-CA, ar…; default: the publication's
+
+# Markdown: paragraphs, [links](https://…), *emphasis*, **bold**, > quotes, lists. For several
+# paragraphs, write "summary: |" and the text on the lines below it, indented by two spaces.
+summary: <TODO write the summary that opens the issue>
+
+stories:                                # one or more: copy the "- headline:" block for each
+  - headline: <TODO write the headline> # plain text, one line
+    body: <TODO write the story>        # Markdown, as the summary above
+    # Optional: the full story, linked as "Read more". Delete the line if there is none.
+    url: <TODO paste the full story's address, https://…>
+    # image:                            # optional: a picture above the story
+    #   src: <TODO paste the picture's address, https://…>
+    #   alt: <TODO say what the picture shows, for readers who cannot see it>
+    #   width: <TODO give its width in pixels>    # optional, with height: its proportions
+    #   height: <TODO give its height in pixels>  #   then hold in every mail client
+    #   caption: <TODO write the caption>         # optional
+    #   credit: <TODO name who made the picture>  # optional
+
+# recommended_reads:                    # optional; the section is left out when there are none
+#   - title: <TODO write the title of the read>
+#     url: <TODO paste its address, https://…>
+#     source: <TODO name who published it>        # optional
+#     note: <TODO write one line on why to read it>  # optional
+"""
+
+
+def skeleton(day: date) -> str:
+    """The text of a new issue for ``day``: its date filled in, every other field to write."""
+    return SKELETON.format(
+        weekday=dates.WEEKDAYS[day.weekday()],
+        month=dates.MONTHS[day.month - 1],
+        day=day.day,
+        year=day.year,
+        iso=day.isoformat(),
+    )
+
+
+def new_issue(folder: Path, day: date) -> Path:
+    """Write the skeleton for ``day`` to ``folder/<YYYY-MM-DD>.yaml`` and return that path.
+
+    Raises IssueExists if the file is there already (it is left untouched), OutputProblem if it
+    cannot be written. The folder is created if need be.
+    """
+    path = folder / f"{day.isoformat()}.yaml"
+    _create(path, skeleton(day))
+    return path
+
+
+def parse_day(text: str) -> date:
+    """``2024-05-01`` as a date, or NotADay in the words the issue's own date field uses."""
+    from pydantic import TypeAdapter, ValidationError  # here: `compose new` without a DATE needs none
+
+    from .models import IsoDate
+
+    try:
+        return TypeAdapter(IsoDate).validate_python(text)
+    except ValidationError as error:
+        message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise NotADay(message) from None
+
+
+def _create(path: Path, content: str) -> None:
+    """Write ``path`` whole, or not at all if it exists, even if it appears while we write.
+
+    A check before writing would leave a moment in which another `compose new` (or the editor's
+    own save) could be overwritten; a hard link is made in one step and fails if the name is
+    taken. The draft is written beside it first, so the issue never appears half written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+        os.close(handle)
+    except OSError as error:
+        raise OutputProblem(f"{path}: cannot write: {error.strerror or error}") from None
+    draft = Path(name)
+    try:
+        write_atomically(draft, content)  # output's encoding, line ends and permissions
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            raise _exists(path) from None
+        except OSError:  # a file system without hard links (FAT, some network drives)
+            _create_exclusively(path, content)
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+def _create_exclusively(path: Path, content: str) -> None:
+    """Exclusive creation without a link: never overwrites, though a reader could see it half written."""
+    created = False
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as stream:
+            created = True
+            stream.write(content)
+    except FileExistsError:
+        raise _exists(path) from None
+    except BaseException as error:
+        if created:  # ours, and unfinished: no half skeleton left behind (never someone else's file)
+            path.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputProblem(f"{path}: cannot write: {error.strerror or error}") from None
+        raise
+
+
+def _exists(path: Path) -> IssueExists:
+    return IssueExists(
+        f"{path} already exists; compose new never overwrites an issue: edit that file, or remove it first"
+    )

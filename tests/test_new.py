@@ -1,0 +1,255 @@
+"""`compose new`, the library side: the skeleton of an issue fails until filled in, and is never
+written over an existing issue."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from composer import skeleton
+from composer.check import ERROR, check
+from composer.errors import InvalidInput
+from composer.models import Image, Issue, Read, Story
+from composer.output import write_atomically
+from composer.pipeline import compose
+from composer.skeleton import IssueExists, NotADay, new_issue, parse_day
+from composer.source import read_yaml
+
+from .conftest import PUBLICATION
+
+DAY = date(2024, 5, 1)
+# check() reports an email without an unsubscribe link as an error; a real publication has one.
+CLEAN_PUBLICATION = PUBLICATION + "unsubscribe_url: https://news.example.com/unsubscribe\n"
+
+# What an editor writes in place of each placeholder, by key.
+WRITTEN = {
+    "title": "The river rises",
+    "subject": "The river rose two metres overnight",
+    "preheader": "What the council decided at dawn, and what it means for the flood defences of the town.",
+    "lang": "en",
+    "summary": "The river rose by two metres overnight; the [council](https://example.com/council) met at dawn.",
+    "headline": "The river rose overnight",
+    "body": "The water reached the market square by six, and the bridge was closed at seven.",
+    "url": "https://example.com/story",
+    "src": "https://example.com/river.jpg",
+    "alt": "The market square under water",
+    "width": "600",
+    "height": "400",
+    "caption": "The market square at seven.",
+    "credit": "A. Photographer",
+    "source": "The Example",
+    "note": "How the town's defences were planned.",
+}
+# A line "key: <TODO …>" (or "- key: <TODO …>"): the key names what the editor writes.
+PLACEHOLDER_LINE = re.compile(r"(?m)^(?P<before>\s*(?:- )?(?P<key>[a-z_]+): )<TODO [^>]*>")
+# A commented-out key ("# title:", "    #   src:", "#   - title:"): deleting "# " puts it to use.
+COMMENTED_KEY = re.compile(r"(?m)^(\s*)# (?=\s*(?:- )?[a-z_]+:)")
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """issues/ with its publication.yaml, the current folder being its parent (paths show as typed)."""
+    monkeypatch.chdir(tmp_path)
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    (issues / "publication.yaml").write_text(CLEAN_PUBLICATION, encoding="utf-8")
+    return issues
+
+
+def uncommented(text: str) -> str:
+    """The skeleton with every optional key put to use, as an editor does by deleting "# "."""
+    return COMMENTED_KEY.sub(r"\1", text)
+
+
+def filled(text: str) -> str:
+    return PLACEHOLDER_LINE.sub(lambda match: match.group("before") + WRITTEN[match.group("key")], text)
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(InvalidInput) as raised:
+        compose(path)
+    return [str(problem) for problem in raised.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("day", "named"), [(DAY, "Wednesday, May 1, 2024"), (date(2024, 2, 29), "Thursday, February 29, 2024")]
+)
+def test_the_skeleton_is_dated_with_its_day_and_named_after_it(tmp_path: Path, day: date, named: str) -> None:
+    path = new_issue(tmp_path / "issues", day)  # the folder is made if need be
+    assert path == tmp_path / "issues" / f"{day.isoformat()}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(f"# {named}: ")
+    assert read_yaml(path).data["date"] == day.isoformat()
+
+
+def test_the_untouched_skeleton_fails_once_per_placeholder_at_its_line(folder: Path) -> None:
+    path = new_issue(folder, DAY)
+    assert problems(path) == [
+        "issues/2024-05-01.yaml:14:10: summary: still the skeleton's placeholder; "
+        "write the summary that opens the issue",
+        "issues/2024-05-01.yaml:17:15: stories[1].headline: still the skeleton's placeholder; write the headline",
+        "issues/2024-05-01.yaml:18:11: stories[1].body: still the skeleton's placeholder; write the story",
+        "issues/2024-05-01.yaml:20:10: stories[1].url: still the skeleton's placeholder; "
+        "paste the full story's address, https://…",
+    ]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[13].startswith("summary: <TODO ") and lines[19].startswith("    url: <TODO ")
+
+
+def test_every_optional_placeholder_put_to_use_fails_too_each_at_its_own_place(folder: Path) -> None:
+    path = folder / "2024-05-01.yaml"
+    path.write_text(uncommented(skeleton.skeleton(DAY)), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    placeholders = [
+        (number, line.index("<TODO") + 1)
+        for number, line in enumerate(lines, 1)
+        if "<TODO" in line and not line.lstrip().startswith("#")  # the opening comment names the marker
+    ]
+    assert len(placeholders) == 18  # the four to write, and fourteen optional ones (image, reads, …)
+    found = problems(path)
+    places = [tuple(int(part) for part in line.split(":")[1:3]) for line in found]
+    assert places == placeholders
+    assert all(": still the skeleton's placeholder; " in line for line in found)
+    assert "issues/2024-05-01.yaml:24:14: stories[1].image.width: still the skeleton's placeholder; " \
+        "give its width in pixels" in found  # not "should be a whole number", which hides what to do
+
+
+@pytest.mark.parametrize("optional_keys", ["left commented out", "all put to use"])
+def test_filled_in_it_composes_and_passes_check(folder: Path, optional_keys: str) -> None:
+    text = skeleton.skeleton(DAY)
+    if optional_keys == "all put to use":
+        text = uncommented(text)
+    path = folder / "2024-05-01.yaml"
+    path.write_text(filled(text), encoding="utf-8")
+    composed = compose(path)
+    assert composed.loaded.issue.date == DAY
+    assert composed.loaded.issue.stories[0].headline == "The river rose overnight"
+    assert [str(finding) for finding in check(composed) if finding.level == ERROR] == []
+    if optional_keys == "all put to use":
+        issue = composed.loaded.issue
+        assert issue.stories[0].image is not None and issue.stories[0].image.width == 600
+        assert issue.recommended_reads[0].note == "How the town's defences were planned."
+        assert issue.subject == "The river rose two metres overnight" and issue.lang == "en"
+
+
+def keys(data: Any) -> dict[str, set[str]]:
+    """The keys of the issue, its story, image and read, from the parsed skeleton."""
+    story = data["stories"][0]
+    return {
+        "issue": set(data),
+        "story": set(story),
+        "image": set(story["image"]),
+        "read": set(data["recommended_reads"][0]),
+    }
+
+
+def test_the_skeleton_shows_every_field_of_an_issue_and_no_other_key(tmp_path: Path) -> None:
+    path = tmp_path / "2024-05-01.yaml"
+    path.write_text(uncommented(skeleton.skeleton(DAY)), encoding="utf-8")
+    assert keys(read_yaml(path).data) == {  # the issue reader: it refuses what YAML should not hold
+        "issue": set(Issue.model_fields),
+        "story": set(Story.model_fields),
+        "image": set(Image.model_fields),
+        "read": set(Read.model_fields),
+    }
+    # Filled in, the models take every one of them (they refuse unknown keys).
+    path.write_text(filled(uncommented(skeleton.skeleton(DAY))), encoding="utf-8")
+    Issue.model_validate(read_yaml(path).data)
+
+
+def test_a_second_new_for_the_same_day_refuses_and_leaves_the_file_as_it_was(folder: Path) -> None:
+    path = new_issue(Path("issues"), DAY)  # as the command is given it, relative to the current folder
+    edited = filled(path.read_text(encoding="utf-8")).encode("utf-8") + b"# the editor's own note\r\n"
+    path.write_bytes(edited)
+    with pytest.raises(IssueExists) as raised:
+        new_issue(Path("issues"), DAY)
+    assert str(raised.value) == (
+        "issues/2024-05-01.yaml already exists; compose new never overwrites an issue: "
+        "edit that file, or remove it first"
+    )
+    assert path.read_bytes() == edited
+    assert sorted(child.name for child in folder.iterdir()) == ["2024-05-01.yaml", "publication.yaml"]  # no drafts
+
+
+def test_an_issue_saved_while_the_skeleton_is_written_is_not_overwritten(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The editor's save lands between any "is it there?" and the write: no such check can be trusted.
+    path = folder / "2024-05-01.yaml"
+
+    def editor_saves_meanwhile(draft: Path, content: str) -> None:
+        path.write_text("date: 2024-05-01\n# the editor's own issue\n", encoding="utf-8")
+        write_atomically(draft, content)
+
+    monkeypatch.setattr("composer.skeleton.write_atomically", editor_saves_meanwhile)
+    with pytest.raises(IssueExists):
+        new_issue(folder, DAY)
+    assert path.read_text(encoding="utf-8") == "date: 2024-05-01\n# the editor's own issue\n"
+    assert sorted(child.name for child in folder.iterdir()) == ["2024-05-01.yaml", "publication.yaml"]
+
+
+def test_without_hard_links_it_still_writes_once_and_never_overwrites(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_hard_links(source: Path, target: Path) -> None:
+        raise PermissionError(1, "Operation not permitted")  # what FAT and some network drives answer
+
+    monkeypatch.setattr(os, "link", no_hard_links)
+    path = new_issue(folder, DAY)
+    assert path.read_text(encoding="utf-8") == skeleton.skeleton(DAY)
+    with pytest.raises(IssueExists):
+        new_issue(folder, DAY)
+    assert path.read_text(encoding="utf-8") == skeleton.skeleton(DAY)
+    assert sorted(child.name for child in folder.iterdir()) == ["2024-05-01.yaml", "publication.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "message"),
+    [
+        (
+            "Floods in Hama <TODO write the headline>",
+            "still holds the skeleton's placeholder '<TODO write the headline>'; write the headline in its place",
+        ),
+        ("<TODO write the", "still holds the skeleton's placeholder '<TODO'; write your own text in its place"),
+    ],
+)
+def test_a_placeholder_partly_written_over_is_still_refused(make_issue, headline: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = make_issue(f"date: 2024-05-01\nsummary: Floods.\nstories:\n  - headline: {headline}\n    body: Text.\n")
+    with pytest.raises(InvalidInput) as raised:
+        compose(path)
+    assert [(problem.line, problem.field, problem.message) for problem in raised.value.problems] == [
+        (4, "stories[1].headline", message)
+    ]
+
+
+def test_what_editors_write_is_never_taken_for_a_placeholder(make_issue) -> None:  # type: ignore[no-untyped-def]
+    path = make_issue(
+        """\
+        date: 2024-05-01
+        summary: "TODO: the council's to-do list, <todo> items and 3 < 4 <b>bold</b>, see <https://example.com/TODO>."
+        stories:
+          - headline: TODO list <TO DO> for the town
+            body: The app's *TODO* list, and <todo> in lower case.
+        """
+    )
+    composed = compose(path)
+    assert "TODO: the council's to-do list" in composed.text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2024-02-30", "'2024-02-30' is not a date in the calendar: February 2024 has 29 days"),
+        ("1 May 2024", "'1 May 2024' is not a date written YYYY-MM-DD, e.g. 2017-11-09"),
+    ],
+)
+def test_a_day_that_is_not_one_is_refused_in_the_date_fields_words(text: str, message: str) -> None:
+    assert parse_day("2024-05-01") == DAY
+    with pytest.raises(NotADay) as raised:
+        parse_day(text)
+    assert str(raised.value) == message

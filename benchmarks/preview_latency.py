@@ -3,19 +3,21 @@
     .venv/bin/python benchmarks/preview_latency.py [--saves 20] [--warmups 2] [--json FILE]
 
 What is measured (see benchmarks/README.md for the figures):
-1. The sample issue and its publication.yaml are copied into a temporary folder, and
-   `compose preview ISSUE --port 0` runs there as a subprocess. Headless Chromium (Debian's)
-   opens the page and waits for the first render.
+1. The sample issue, its publication.yaml and the templates are copied into a temporary folder,
+   and `compose preview ISSUE --port 0 --templates templates` runs there as a subprocess.
+   Headless Chromium (Debian's) opens the page and waits for the first render.
 2. Each save writes the issue with a new token in the first headline. There are two kinds of
    save, taken in turn: a temporary file renamed over the issue (what most editors do) and a
    plain write in place. A pause of 0.5-1 s (random) separates the saves, so each save is its
    own burst and the watcher's step is met at a random phase.
-3. The page's own clock measures each save. Just before the write, a page.evaluate call reads
-   performance.now(), and the round trip maps the write onto the page's clock (to within half
-   the round trip). In the page, a requestAnimationFrame loop then records when the token is in
-   the desktop frame's document: that rendering update is the one that paints it, so it is the
-   time the save became visible. The loop also records when the other views follow. An
-   EventSource wrapper records when the SSE message arrives. Resource Timing gives the fetches.
+3. The page's own clock measures each save. Just before the write, page.evaluate reads
+   performance.now() (the quickest of five calls), and the round trip maps the write onto the
+   page's clock, to within half the round trip. In the page, a requestAnimationFrame loop then notes the first rendering
+   update in which the token is in the desktop frame's document. The frame's own paint timing
+   (first-contentful-paint, a presentation time, moved onto the page's clock) says when that
+   document reached the screen: the figure judged against the target, 300 ms. The loop also
+   notes when the other views follow; an EventSource wrapper notes when the SSE message
+   arrives; Resource Timing gives the fetches.
 4. On the server side, each stdout line of the preview is timestamped as it arrives. That gives
    the time from the save to the "rebuilt" line, and the line itself gives the in-process
    rebuild time.
@@ -54,7 +56,7 @@ ISSUE = ROOT / "issues" / "2017-11-09.yaml"
 PUBLICATION = ROOT / "issues" / "publication.yaml"
 HEADLINE = "Pro-Government Forces Capture Last ISIS Stronghold in Syria"  # the sample's first headline
 TARGET_MS = 300.0
-MODES = ("atomic", "in place")
+MODES = {"atomic": "temp file + rename", "in place": "write in place"}  # the two kinds of save
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -80,13 +82,12 @@ window.EventSource = class extends PageEventSource {
 };
 """
 
-# Arms one save: from the next frame on, note when each view first holds the token. Returns the
-# page's clock as late as possible, since the write follows this call.
+# Arms one save: from the next frame on, note when each view first holds the token.
 ARM_SCRIPT = """
 (token) => {
   const views = ["desktop", "phone", "dark"];
   const shownBefore = document.body.dataset.shown;
-  const mark = { token, seen: {}, painted: null, load: null, shown: null, done: false };
+  const mark = { token, seen: {}, next_frame: null, load: null, shown: null, done: false };
   window.__bench.current = mark;
   const holds = (id) => {
     const doc = document.getElementById(id).contentDocument;
@@ -103,7 +104,7 @@ ARM_SCRIPT = """
   const started = performance.now();
   const check = () => {
     const now = performance.now();
-    if ("desktop" in mark.seen && mark.painted === null) mark.painted = now;  // the next frame
+    if ("desktop" in mark.seen && mark.next_frame === null) mark.next_frame = now;
     for (const id of views) {
       if (!(id in mark.seen) && holds(id)) mark.seen[id] = now;
     }
@@ -111,23 +112,33 @@ ARM_SCRIPT = """
       mark.seen.text = now;
     }
     if (mark.shown === null && document.body.dataset.shown !== shownBefore) mark.shown = now;
-    const complete = Object.keys(mark.seen).length === 4 && mark.painted !== null && mark.shown !== null;
+    const complete = Object.keys(mark.seen).length === 4 && mark.next_frame !== null && mark.shown !== null;
     if (complete || now - started > 10000) mark.done = true;
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
-  return performance.now();
 }
 """
 
+# After a save: what the page recorded, the fetches since `since`, and the desktop frame's own
+# navigation and paint timings, moved onto the page's clock (the frame's clock starts at its load).
 COLLECT_SCRIPT = """
 (since) => {
-  const entries = performance.getEntriesByType("resource")
+  const fetches = performance.getEntriesByType("resource")
     .filter((entry) => entry.startTime >= since)
-    .map((entry) => ({ name: entry.name, initiator: entry.initiatorType, start: entry.startTime,
-                       response_start: entry.responseStart, end: entry.responseEnd }));
+    .map((entry) => ({ name: entry.name, start: entry.startTime, end: entry.responseEnd }));
   performance.clearResourceTimings();
-  return { mark: window.__bench.current, sse: window.__bench.sse.filter(([at]) => at >= since), entries };
+  const frame = document.getElementById("desktop").contentWindow;
+  const shift = frame.performance.timeOrigin - performance.timeOrigin;
+  const navigation = frame.performance.getEntriesByType("navigation")[0];
+  const paint = frame.performance.getEntriesByName("first-contentful-paint")[0];
+  return {
+    mark: window.__bench.current,
+    sse: window.__bench.sse.filter(([at]) => at >= since).map(([at]) => at),
+    fetches,
+    desktop_response: navigation ? navigation.responseEnd + shift : null,
+    desktop_paint: paint ? paint.startTime + shift : null,
+  };
 }
 """
 
@@ -136,14 +147,14 @@ STEPS = {
     "rebuilt_line": "server: 'rebuilt' line on stdout",
     "sse": "SSE message in the page",
     "api": "/api/issue fetched",
-    "desktop_response": "desktop frame's HTML received",
-    "desktop_visible": "token in the desktop frame",
-    "desktop_painted": "next frame (painted by then)",
-    "desktop_load": "desktop frame's load event",
+    "desktop_response": "desktop frame: HTML received",
+    "desktop_dom": "desktop frame: token in the DOM",
+    "desktop_screen": "desktop frame: token on screen",
+    "desktop_load": "desktop frame: load event",
     "all_views": "all three frames and the text",
-    "shown": "page done (data-shown set)",
+    "shown": "data-shown set (text in, frames asked)",
 }
-JUDGED = "desktop_visible"
+JUDGED = "desktop_screen"
 
 
 @dataclass
@@ -154,8 +165,9 @@ class Save:
     token: str
     steps: dict[str, float | None]
     compose_ms: float | None  # the rebuild as the server timed it, from its log line
-    rebuilds: int  # "rebuilt" or error lines the save caused: a save must rebuild once
-    round_trip_ms: float  # of the evaluate call that read the page's clock before the write
+    round_trip_ms: float  # of the quickest evaluate call that read the page's clock before the write
+    written_at: float  # time.perf_counter() just before the write
+    rebuilds: int = 0  # "rebuilt" or error lines up to the next save: a save must rebuild once
 
 
 @dataclass
@@ -200,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not Path(CHROMIUM).is_file():
         print(f"error: no Chromium at {CHROMIUM}; `make chromium` installs Debian's.", file=sys.stderr)
         return 2
-    from composer import preview  # only for the watcher settings it reports
+    from composer import preview, render  # the watcher settings it reports, the templates it copies
 
     with tempfile.TemporaryDirectory(prefix="compose-preview-bench-") as scratch:
         folder = Path(scratch)
@@ -210,12 +222,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         issue = issues / ISSUE.name
         shutil.copyfile(ISSUE, issue)
         shutil.copyfile(PUBLICATION, issues / PUBLICATION.name)
+        # A copy of the templates, named with --templates, so that only it is watched: others
+        # editing the repository's templates must not set off rebuilds in the middle of a run.
+        templates = folder / "templates"
+        shutil.copytree(render.default_templates(), templates)
         sample = ISSUE.read_text(encoding="utf-8")
         if HEADLINE not in sample:
             raise SystemExit(f"error: the sample's first headline is no longer {HEADLINE!r}; update HEADLINE")
 
         process = subprocess.Popen(
-            [compose_script, "preview", str(issue.relative_to(folder)), "--port", "0"],
+            [compose_script, "preview", str(issue.relative_to(folder)), "--port", "0", "--templates", templates.name],
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -224,11 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         log = ServerLog(process)
         log.start()
-        try:
-            url = log.ready.get(timeout=60)
-        except queue.Empty:
-            process.kill()
-            raise SystemExit("error: the preview printed no URL within 60 s:\n" + "\n".join(log.errors)) from None
+        url = wait_for_url(process, log)
         try:
             saves, browser_version, off_machine = run_saves(url, issue, sample, log, options)
         finally:
@@ -249,6 +261,18 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=None, help="seed of the random pauses (default: random)")
     parser.add_argument("--json", metavar="FILE", type=Path, help="also write the figures as JSON to FILE")
     return parser.parse_args(argv)
+
+
+def wait_for_url(process: subprocess.Popen[str], log: ServerLog, limit: float = 60.0) -> str:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            return log.ready.get(timeout=0.2)
+        except queue.Empty:
+            pass
+    stop(process)
+    time.sleep(0.2)  # the last lines of stderr
+    raise SystemExit("error: `compose preview` printed no URL:\n" + "\n".join(log.errors))
 
 
 def positive(value: str) -> int:
@@ -302,22 +326,23 @@ def run_saves(
             arg=HEADLINE,
             timeout=30_000,
         )
-        time.sleep(1.0)  # the watcher starts after the first build
+        time.sleep(1.0)  # the watcher starts after the first build: let it settle before a save
         run_id = secrets.token_hex(3)
         for number in range(options.warmups):
-            save_once(page, issue, sample, f"Warm{run_id}n{number}", MODES[number % 2], log)
+            save_once(page, issue, sample, f"Warm{run_id}n{number}", list(MODES)[number % 2], log)
             time.sleep(pauses.uniform(0.5, 1.0))
         saves: list[Save] = []
         for round_number in range(options.saves):
             # Each round saves once of each kind, in alternating order: the machine's moods hit both.
-            for mode in MODES if round_number % 2 == 0 else reversed(MODES):
+            for mode in list(MODES) if round_number % 2 == 0 else reversed(MODES):
                 token = f"Bench{run_id}{'a' if mode == 'atomic' else 'p'}{round_number:03d}"
                 saves.append(save_once(page, issue, sample, token, mode, log))
                 time.sleep(pauses.uniform(0.5, 1.0))
-        # Saves that rebuilt more than once show up late: count the lines up to now.
-        for this, following in zip(saves, [*saves[1:], None], strict=True):
-            del following  # the counts are taken in save_once; kept simple on purpose
-            del this
+        # A save that rebuilt twice shows it late: count each save's lines up to the next save.
+        ends = [save.written_at for save in saves[1:]] + [time.perf_counter()]
+        for save, end in zip(saves, ends, strict=True):
+            lines = [line for _, line in log.between(save.written_at, end)]
+            save.rebuilds = sum(1 for line in lines if REBUILT_LINE.match(line) or line.startswith("error: "))
         browser_version = browser.version
         browser.close()
     return saves, browser_version, off_machine
@@ -325,45 +350,41 @@ def run_saves(
 
 def save_once(page: Page, issue: Path, sample: str, token: str, mode: str, log: ServerLog) -> Save:
     content = sample.replace(HEADLINE, f"{HEADLINE} {token}", 1)
-    before = time.perf_counter()
-    page_clock = page.evaluate(ARM_SCRIPT, token)
-    after = time.perf_counter()
+    page.evaluate(ARM_SCRIPT, token)
+    page_clock, middle, round_trip = read_page_clock(page)
     written = time.perf_counter()
     write(issue, content, mode)
-    # The page read its clock somewhere within the round trip: take the middle.
-    write_on_page = page_clock + (written - (before + after) / 2) * 1000
+    write_on_page = page_clock + (written - middle) * 1000
     page.wait_for_function("() => window.__bench.current.done", polling=50, timeout=15_000)
-    collected = page.evaluate(COLLECT_SCRIPT, write_on_page - 50)
+    collected = page.evaluate(COLLECT_SCRIPT, write_on_page)
     settled = time.perf_counter()
     mark = collected["mark"]
     if "desktop" not in mark["seen"]:
         raise SystemExit(f"error: the desktop frame never showed the save {token!r} ({mode})\n" + "\n".join(log.errors))
 
     lines = log.between(written, settled)
-    rebuilt = [(at, REBUILT_LINE.match(line)) for at, line in lines]
-    rebuilt_lines = [(at, found) for at, found in rebuilt if found]
+    rebuilt_lines = [(at, found) for at, line in lines if (found := REBUILT_LINE.match(line))]
     first_rebuilt = rebuilt_lines[0] if rebuilt_lines else None
 
     def after_write(page_time: float | None) -> float | None:
         return None if page_time is None else round(page_time - write_on_page, 2)
 
-    def fetched(pattern: str, initiator: str | None = None) -> float | None:
-        ends = [
-            entry["end"]
-            for entry in collected["entries"]
-            if re.search(pattern, entry["name"]) and (initiator is None or entry["initiator"] == initiator)
-            and entry["start"] >= write_on_page
-        ]
-        return min(ends) if ends else None
+    def fetched(pattern: str) -> float | None:
+        ends = [entry["end"] for entry in collected["fetches"] if re.search(pattern, entry["name"])]
+        return min(ends, default=None)
 
     seen = mark["seen"]
+    # On screen: the frame's first contentful paint is its presentation time. When the token came
+    # after that paint (the parser had not reached it yet), the next frame is an upper bound.
+    paint = collected["desktop_paint"]
+    on_screen = paint if paint is not None and paint >= seen["desktop"] else mark["next_frame"]
     steps: dict[str, float | None] = {
         "rebuilt_line": round((first_rebuilt[0] - written) * 1000, 2) if first_rebuilt else None,
-        "sse": after_write(min((at for at, _ in collected["sse"] if at >= write_on_page), default=None)),
+        "sse": after_write(min(collected["sse"], default=None)),
         "api": after_write(fetched(r"/api/issue/")),
-        "desktop_response": after_write(fetched(r"/email\.html\?v=", "iframe")),
-        "desktop_visible": after_write(seen.get("desktop")),
-        "desktop_painted": after_write(mark["painted"]),
+        "desktop_response": after_write(collected["desktop_response"]),
+        "desktop_dom": after_write(seen["desktop"]),
+        "desktop_screen": after_write(on_screen),
         "desktop_load": after_write(mark["load"]),
         "all_views": after_write(max(seen.values())) if len(seen) == 4 else None,
         "shown": after_write(mark["shown"]),
@@ -373,9 +394,26 @@ def save_once(page: Page, issue: Path, sample: str, token: str, mode: str, log: 
         token=token,
         steps=steps,
         compose_ms=float(first_rebuilt[1].group("ms")) if first_rebuilt else None,
-        rebuilds=sum(1 for _, line in lines if REBUILT_LINE.match(line) or line.startswith("error: ")),
-        round_trip_ms=round((after - before) * 1000, 3),
+        round_trip_ms=round(round_trip * 1000, 3),
+        written_at=written,
     )
+
+
+def read_page_clock(page: Page, tries: int = 5) -> tuple[float, float, float]:
+    """The page's performance.now(), the time.perf_counter() it matches, and the round trip.
+
+    The page read its clock somewhere within the round trip of the call, so the middle is taken,
+    from the quickest of a few calls: a busy machine sometimes stretches one to tens of ms.
+    """
+    best: tuple[float, float, float] | None = None
+    for _ in range(tries):
+        before = time.perf_counter()
+        page_clock = float(page.evaluate("performance.now()"))
+        after = time.perf_counter()
+        if best is None or after - before < best[2]:
+            best = (page_clock, (before + after) / 2, after - before)
+    assert best is not None
+    return best
 
 
 def write(issue: Path, content: str, mode: str) -> None:
@@ -436,6 +474,7 @@ def build_figures(
         "python": platform.python_version(),
         "chromium": browser_version,
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        "load_average_after": [round(load, 2) for load in os.getloadavg()],
         "step_ms": step_ms,
         "debounce_ms": debounce_ms,
         "saves_per_mode": options.saves,
@@ -451,32 +490,38 @@ def build_figures(
 
 def print_report(figures: dict[str, Any]) -> None:
     print()
-    print(f"Python {figures['python']}, Chromium {figures['chromium']}; {figures['machine']}")
+    load = ", ".join(f"{value:.1f}" for value in figures["load_average_after"])
+    print(f"Python {figures['python']}, Chromium {figures['chromium']}; {figures['machine']}; load {load} after")
     print(
         f"watchfiles step {figures['step_ms']} ms, debounce {figures['debounce_ms']} ms; "
         f"{figures['saves_per_mode']} saves of each kind after {figures['warmups']} warm-ups"
     )
     print()
-    print("ms after the save: median (q1 - q3, min - max)")
+    print("Each cell: median (q1 - q3, min - max), ms")
     print()
-    print(f"| {'step':<36} | {'temp file + rename':<30} | {'write in place':<30} |")
-    print(f"|{'-' * 38}|{'-' * 32}|{'-' * 32}|")
-    for step, label in STEPS.items():
-        cells = [cell(figures["modes"][mode]["steps"].get(step)) for mode in MODES]
-        name = f"**{label}**" if step == JUDGED else label
-        print(f"| {name:<36} | {cells[0]:<30} | {cells[1]:<30} |")
-    for key, label in (("compose_in_process", "server: rebuild (compose), in-process"),
-                       ("watcher_until_rebuild", "server: save -> rebuild starts")):
-        cells = [cell(figures["modes"][mode][key]) for mode in MODES]
-        print(f"| {label:<36} | {cells[0]:<30} | {cells[1]:<30} |")
+    rows = [
+        (f"**{label}**" if step == JUDGED else label, [figures["modes"][mode]["steps"].get(step) for mode in MODES])
+        for step, label in STEPS.items()
+    ]
+    rows += [
+        ("server: rebuild (compose), in-process", [figures["modes"][mode]["compose_in_process"] for mode in MODES]),
+        ("server: save -> rebuild starts", [figures["modes"][mode]["watcher_until_rebuild"] for mode in MODES]),
+    ]
+    print(f"| {'ms after the save':<42} | {MODES['atomic']:<28} | {MODES['in place']:<28} |")
+    print(f"|{'-' * 44}|{'-' * 30}|{'-' * 30}|")
+    for label, values in rows:
+        print(f"| {label:<42} | {cell(values[0]):<28} | {cell(values[1]):<28} |")
     print()
     trip = figures["round_trip_ms"]
-    print(f"Clock: the write is placed on the page's clock to within ±{trip['median_ms'] / 2:.1f} ms (half the")
-    print(f"median evaluate round trip, {trip['median_ms']:.1f} ms; max {trip['max_ms']:.1f} ms).")
-    for mode in MODES:
+    print(
+        f"Clock: each write is placed on the page's clock to within half the round trip of the quickest of\n"
+        f"five page.evaluate calls: ±{trip['median_ms'] / 2:.1f} ms (median), ±{trip['max_ms'] / 2:.1f} ms at most."
+    )
+    for mode, label in MODES.items():
         figures_of_mode = figures["modes"][mode]
         verdict = "meets" if figures_of_mode["meets_target"] else "MISSES"
-        print(f"{mode}: median save-to-visible {figures_of_mode['median_ms']:.0f} ms, {verdict} the target < {TARGET_MS:.0f} ms")
+        median = figures_of_mode["median_ms"]
+        print(f"{label}: median save-to-visible {median:.0f} ms, {verdict} the target < {TARGET_MS:.0f} ms")
         if figures_of_mode["saves_not_rebuilt_once"]:
             print(f"  saves that did not rebuild exactly once: {', '.join(figures_of_mode['saves_not_rebuilt_once'])}")
     if figures["off_machine_requests"]:

@@ -65,11 +65,19 @@ async function refresh() {
   setText("read-time", `Read time ${state.read_minutes} min`);
   if (state.good_version !== shownGood) {
     shownGood = state.good_version;
-    for (const [id, part] of Object.entries(frames)) {
-      reloadFrame(document.getElementById(id), `${base}${part}?v=${shownGood}`);
-    }
-    await refreshText(shownGood);
-    document.body.dataset.shown = String(shownGood);
+    const version = shownGood;
+    // The desktop frame first: frames are parsed one at a time, and it is the one being read.
+    const [first, ...others] = Object.entries(frames);
+    const firstFrame = document.getElementById(first[0]);
+    firstFrame.addEventListener("load", () => {
+      if (version !== shownGood) return;  // a newer save has taken over
+      for (const [id, part] of others) {
+        reloadFrame(document.getElementById(id), `${base}${part}?v=${version}`);
+      }
+    }, { once: true });
+    reloadFrame(firstFrame, `${base}${first[1]}?v=${version}`);
+    await refreshText(version);
+    document.body.dataset.shown = String(version);
   }
 }
 

@@ -185,6 +185,41 @@ def _copy(html: str, path: Path) -> bool:
     return True
 
 
+@main.command("archive")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", default=Path("site"), show_default=True, type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the web archive into.",
+)
+@click.option(
+    "--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Use this templates folder first (its archive/ templates), as for compose.",
+)
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
+def archive_command(files: tuple[Path, ...], output: Path, templates: Path | None, debug: bool) -> None:
+    """Write a static web archive of the issues.
+
+    OUTPUT/index.html lists every issue newest first, by year; each issue gets a page
+    (OUTPUT/YYYY/MM/DD/index.html) with previous/next links; OUTPUT/feed.xml is an Atom feed.
+    It needs no script and works opened from disk. Bad issues are listed and left out; the exit
+    status is then 1.
+    """
+    from .archive import archive
+
+    try:
+        result = archive(list(files), output, templates)
+    except ComposerError as error:
+        _report(error, debug)
+        sys.exit(1)
+    for problem in result.problems:
+        click.secho(str(problem), fg="red", err=True)
+    if result.index:
+        click.echo(f"{result.index}: {_count(len(result.pages), 'issue')}; feed {result.feed}")
+    if result.failed:
+        click.echo(f"{_count(len(result.failed), 'issue')} left out", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("day", required=False, metavar="[DATE]")
 @click.option(

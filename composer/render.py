@@ -129,12 +129,17 @@ def _bytecode_cache(settings: dict[str, Any]) -> jinja2.BytecodeCache | None:
 
 def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     """Everything the templates need, computed once: titles, dates, read time, links."""
+    from .archive import issue_url  # imported here: archive.py builds on this module
+
     issue, publication = loaded.issue, loaded.publication
     web_version = publication.web_version_url
     links = esp.links(
         service or publication.esp,
         publication.unsubscribe_url,
-        dates.fill(web_version, issue.date, publication.name) if web_version else None,
+        # Without a web_version_url of its own, the email links to its page in the web archive.
+        dates.fill(web_version, issue.date, publication.name)
+        if web_version
+        else issue_url(publication.url, issue.date, loaded.path),
         publication.address,
     )
     lang = issue.lang or publication.lang

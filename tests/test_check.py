@@ -378,8 +378,8 @@ def test_light_text_on_a_dark_paper_is_told_to_go_lighter(make_issue) -> None:  
 
 
 def test_a_link_missing_from_the_plain_text_is_an_error(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
-    make_templates({"email.txt.j2": "{{ title }}\n\nUnsubscribe: {{ links.unsubscribe }}\n{{ publication.url }}\n"
-                                     "{{ publication.contact }}\n"})
+    make_templates({"email.txt.j2": "{{ links.web_version }}\n{{ title }}\n\nUnsubscribe: {{ links.unsubscribe }}\n"
+                                     "{{ publication.url }}\n{{ publication.contact }}\n"})
     composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION))
     assert lines(composed) == [
         f"{composed.source}: error: text-missing-link: the HTML links to https://example.com/minutes "

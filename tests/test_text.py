@@ -245,7 +245,10 @@ def test_calls_to_action_and_footer(rich_text: str) -> None:
 
 
 def test_notice_comes_first(rich_text: str) -> None:
-    assert rich_text.startswith("Read this on the web [1].\n[1] https://news.example.com/web\n\n---")
+    # After the line every email opens with: its web version (by default, its page in the web archive).
+    web_version, rest = rich_text.split("\n\n", 1)
+    assert web_version == "View this email in your browser: https://news.example.com/2020/02/03-issue/"
+    assert rest.startswith("Read this on the web [1].\n[1] https://news.example.com/web\n\n---")
 
 
 ARABIC_HEADLINE = "القوات الحكومية تسيطر على آخر معاقل التنظيم في سوريا"

@@ -48,6 +48,7 @@ golden: test-deps
 bench: test-deps
 	$(BIN)/python benchmarks/compose_vs_mjml.py
 	$(BIN)/python benchmarks/preview_latency.py
+	$(BIN)/python benchmarks/batch_vs_mjml.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

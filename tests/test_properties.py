@@ -33,7 +33,8 @@ word = st.builds(
     letters,
     st.text(st.one_of(letters, st.sampled_from("&<>\"'")), max_size=10),
 )
-words = st.lists(word, min_size=1, max_size=25).map(" ".join)
+# "<TODO" is reserved: it marks the skeleton's placeholders (compose new), which never validate.
+words = st.lists(word, min_size=1, max_size=25).map(" ".join).filter(lambda text: "<TODO" not in text)
 
 LOWERCASE = "abcdefghijklmnopqrstuvwxyz"
 alphanumeric = st.text(LOWERCASE + "0123456789", min_size=1, max_size=8)

@@ -21,6 +21,14 @@ DEFAULT_COMMAND = "build"
 SERVICE_NAMES = ("mailchimp", "buttondown", "sendgrid", "mailgun")  # esp.SERVICES, without importing it
 
 
+def templates_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--templates",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="Use this templates folder first (default: a templates/ folder beside the issues, then composer's own).",
+    )(command)
+
+
 def esp_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--esp",
@@ -66,11 +74,7 @@ def main() -> None:
     "--eml", "with_eml", is_flag=True,
     help="Also write <name>.eml: the whole message (text and HTML parts, headers), for any mail client.",
 )
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Use this templates folder first (default: a templates/ folder beside the issues, then composer's own).",
-)
+@templates_option
 @esp_option
 @click.option("--copy", "to_clipboard", is_flag=True, help="Also put the HTML on the clipboard (one issue only).")
 @click.option("--force", is_flag=True, help="Rebuild issues whose files and templates have not changed.")
@@ -191,10 +195,7 @@ def _copy(html: str, path: Path) -> bool:
     "-o", "--output", default=Path("site"), show_default=True, type=click.Path(path_type=Path, file_okay=False),
     help="Folder to write the web archive into.",
 )
-@click.option(
-    "--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Use this templates folder first (its archive/ templates), as for compose.",
-)
+@templates_option
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
 def archive_command(files: tuple[Path, ...], output: Path, templates: Path | None, debug: bool) -> None:
     """Write a static web archive of the issues.
@@ -251,11 +252,7 @@ def new(day: str | None, folder: Path) -> None:
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="json: a list of {path, level, rule, message} for scripts.",
 )
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Use this templates folder first, as for compose.",
-)
+@templates_option
 @esp_option
 def check(
     files: tuple[Path, ...], strict: bool, output_format: str, templates: Path | None, service: str | None
@@ -294,11 +291,7 @@ def check(
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--to", "recipient", required=True, help="The address to send the test to.")
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Use this templates folder first, as for compose.",
-)
+@templates_option
 @esp_option
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
 def send(file: Path, recipient: str, templates: Path | None, service: str | None, debug: bool) -> None:
@@ -341,11 +334,7 @@ def send(file: Path, recipient: str, templates: Path | None, service: str | None
     help="Port on 127.0.0.1 (0: any free port).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
-@click.option(
-    "--templates",
-    type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Use this templates folder first, as for compose.",
-)
+@templates_option
 @esp_option
 def preview(target: Path, port: int, open_browser: bool, templates: Path | None, service: str | None) -> None:
     """Preview TARGET (an issue, or a folder of issues) in the browser, live.

@@ -46,8 +46,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
 from typing import Any
 
+from compose_vs_mjml import find_compose, natural, positive
 from playwright.sync_api import Page, sync_playwright
 
 BENCHMARKS = Path(__file__).resolve().parent
@@ -275,27 +278,6 @@ def wait_for_url(process: subprocess.Popen[str], log: ServerLog, limit: float = 
     raise SystemExit("error: `compose preview` printed no URL:\n" + "\n".join(log.errors))
 
 
-def positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
-def natural(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
-
-
-def find_compose() -> str | None:
-    """The venv's console script, as a user runs it."""
-    scripts = Path(sys.executable).parent
-    for name in ("compose", "compose.exe"):
-        if (scripts / name).is_file():
-            return str(scripts / name)
-    return shutil.which("compose")
 
 
 def stop(process: subprocess.Popen[str]) -> None:

@@ -11,11 +11,14 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .errors import ComposerError
+
+if TYPE_CHECKING:
+    from .batch import Job, Outcome
 
 DEFAULT_COMMAND = "build"
 SERVICE_NAMES = ("mailchimp", "buttondown", "sendgrid", "mailgun")  # esp.SERVICES, without importing it
@@ -122,8 +125,8 @@ def build(
         outcomes = _build_with_progress(jobs, workers, force)
     if len(jobs) > 1:
         click.echo(summary(outcomes))
-    if to_clipboard and outcomes and outcomes[0].status == "built":
-        html_path = outcomes[0].written[0]
+    if to_clipboard and outcomes[0].status in ("built", "skipped"):
+        html_path = output / f"{paths[0].stem}.html"
         if not _copy(html_path.read_text(encoding="utf-8"), html_path):
             sys.exit(1)
     if any(outcome.status == "crashed" for outcome in outcomes):
@@ -132,9 +135,9 @@ def build(
         sys.exit(1)
 
 
-def _build_with_progress(jobs: list[Any], workers: int | None, force: bool) -> list[Any]:
+def _build_with_progress(jobs: list[Job], workers: int | None, force: bool) -> list[Outcome]:
     """build_all, reporting each issue as it finishes, or with a progress bar on a terminal."""
-    from .batch import Outcome, build_all
+    from .batch import build_all
 
     if len(jobs) <= 1 or not sys.stdout.isatty():
 
@@ -152,9 +155,10 @@ def _build_with_progress(jobs: list[Any], workers: int | None, force: bool) -> l
     return outcomes
 
 
-def _describe(outcome: Any) -> None:
-    """One line for a built issue (none for a skipped one), and the Gmail warning."""
-    if outcome.status != "built":
+def _describe(outcome: Outcome) -> None:
+    """One line for a built issue, with the Gmail warning; one for an unchanged one."""
+    if outcome.status == "skipped":
+        click.echo(f"{outcome.path}: unchanged since its last build, skipped (--force rebuilds it)")
         return
     html, text, *extras = outcome.written
     click.echo(
@@ -170,7 +174,7 @@ def _describe(outcome: Any) -> None:
         )
 
 
-def _report_outcome(outcome: Any) -> None:
+def _report_outcome(outcome: Outcome) -> None:
     for problem in outcome.problems:
         click.secho(str(problem), fg="red", err=True)
     for note in outcome.notes:

@@ -214,7 +214,12 @@ def test_unchanged_issues_are_skipped_until_something_they_use_changes(make_issu
     assert run(first.parent, "-o", out_dir)[1].endswith("\n2 built\n")
     built = (out_dir / "2020-02-03.html").stat().st_mtime_ns
     code, out, _ = run(first.parent, "-o", out_dir)
-    assert (code, out) == (0, "0 built, 2 unchanged (skipped; --force rebuilds them)\n")
+    assert code == 0
+    assert out.splitlines() == [
+        f"{first}: unchanged since its last build, skipped (--force rebuilds it)",
+        f"{first.parent / '2020-02-04.yaml'}: unchanged since its last build, skipped (--force rebuilds it)",
+        "0 built, 2 unchanged (skipped; --force rebuilds them)",
+    ]
     assert (out_dir / "2020-02-03.html").stat().st_mtime_ns == built
     # The issue itself, then publication.yaml (shared by both) change.
     first.write_text(first.read_text(encoding="utf-8").replace("First headline", "New headline"), encoding="utf-8")
@@ -297,3 +302,21 @@ def test_new_starts_an_issue_that_composes_only_once_filled_in(
     assert (tmp_path / "issues" / "2024-05-01.yaml").read_bytes() == before
     code, _, err = run("new", "2024-02-30")
     assert code == 1 and "February 2024 has 29 days" in err
+
+
+
+def test_copy_of_an_unchanged_issue_still_copies_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import stat
+
+    tools, received = tmp_path / "bin", tmp_path / "clipboard"
+    tools.mkdir()
+    xclip = tools / "xclip"  # a stand-in for X's clipboard tool, as in test_clipboard.py
+    xclip.write_text(f"#!/bin/sh\ncat > {received}\n", encoding="utf-8")
+    xclip.chmod(xclip.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}/bin{os.pathsep}/usr/bin")
+    assert run(SAMPLE, "-o", tmp_path / "out")[0] == 0
+    code, out, err = run(SAMPLE, "-o", tmp_path / "out", "--copy")
+    assert code == 0, err
+    assert "unchanged since its last build" in out and "copied the HTML to the clipboard (xclip)" in out
+    assert received.read_bytes() == (tmp_path / "out" / "2017-11-09.html").read_bytes()

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -219,7 +220,8 @@ class _TextWriter:
                 if child.markup == "autolink" or text == href or f"mailto:{text}" == href:
                     parts.append(text)  # the link is its own text: show it once, unbroken
                 else:
-                    label = href[len("mailto:") :] if href.startswith("mailto:") else None
+                    # The address alone: a reader of plain text writes to it; ?subject=… is noise there.
+                    label = unquote(href[len("mailto:") :].split("?")[0]) if href.startswith("mailto:") else None
                     if label:
                         parts.append(f"{text} ({label})")
                     else:

@@ -347,3 +347,10 @@ def test_wrap_keeps_no_break_spaces_and_never_breaks_a_url() -> None:
     url = "https://example.com/" + "a" * 90
     assert markdown.wrap(f"See {url} now", 40) == f"See\n{url}\nnow"
     assert markdown.wrap("Associated\xa0Press reported", 12) == "Associated\xa0Press\nreported"
+
+
+def test_a_mailto_links_query_stays_out_of_the_plain_text() -> None:
+    references = markdown.References()
+    text = markdown.to_text("Write [to us](mailto:desk@example.com?subject=Hi%20there) today.", references)
+    assert text == "Write to us (desk@example.com) today."
+    assert references.take() == ""

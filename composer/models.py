@@ -226,6 +226,11 @@ class Labels(Strict):
     recommended_reads: Text = "Recommended Reads"
     unsubscribe: Text = "Unsubscribe"
     web_version: Text = "View this email in your browser"
+    # The web archive's own words (compose archive).
+    previous_issue: Text = "← Previous issue"
+    next_issue: Text = "Next issue →"
+    all_issues: Text = "All issues"
+    feed: Text = "Feed"
 
 
 class Sender(Strict):

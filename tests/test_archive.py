@@ -407,3 +407,17 @@ def test_the_site_fits_a_phone(browser: Browser, make_issue: MakeIssue, tmp_path
         assert not wider
     finally:
         context.close()
+
+
+def test_the_sites_own_words_can_be_translated(make_issue: MakeIssue, tmp_path: Path) -> None:
+    labels = (
+        "labels:\n  previous_issue: ← Numéro précédent\n  next_issue: Numéro suivant →\n"
+        "  all_issues: Tous les numéros\n  feed: Flux\n"
+    )
+    make_issue(issue_yaml("2020-01-01"), PUBLICATION + labels, name="2020-01-01.yaml")
+    make_issue(issue_yaml("2020-01-02"), PUBLICATION + labels, name="2020-01-02.yaml")
+    assert archive([tmp_path / "issues"], tmp_path / "site").ok
+    first = text_of(page(tmp_path / "site", "2020/01/01/index.html"))
+    assert "Numéro suivant →" in first and "Tous les numéros" in first and "Flux" in first
+    assert "Next issue" not in first and "All issues" not in first
+    assert "← Numéro précédent" in text_of(page(tmp_path / "site", "2020/01/02/index.html"))

@@ -31,7 +31,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import dates, load, markdown, render
+from . import load, markdown, render
 from .errors import ComposerError, InvalidInput, Problem
 from .models import Publication, is_right_to_left
 from .output import write_atomically
@@ -124,7 +124,7 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     result = ArchiveResult(site)
     if not sources:
         return result
-    template_dirs = (templates, render.default_templates()) if templates else tuple(render.find_templates(sources[0]))
+    template_dirs = render.template_dirs(sources[0], templates)
     env = environment(template_dirs)
 
     entries, publication = _index_entries(sources, result)
@@ -139,7 +139,7 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
         "root": "",
     }
     result.stylesheet = site / "style.css"
-    write_atomically(result.stylesheet, render._render(env, STYLE_TEMPLATE, site_view))
+    write_atomically(result.stylesheet, render.render_template(env, STYLE_TEMPLATE, site_view))
 
     built: list[Entry] = []
     for position, entry in enumerate(entries):
@@ -157,9 +157,9 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     # Written last, so that while the pages are written the old index still links to whole pages.
     years = [(year, [entry for entry in built if entry.date.year == year]) for year in _years(built)]
     result.index = site / PAGE
-    write_atomically(result.index, render._render(env, INDEX_TEMPLATE, {**site_view, "years": years}))
+    write_atomically(result.index, render.render_template(env, INDEX_TEMPLATE, {**site_view, "years": years}))
     result.feed = site / "feed.xml"
-    write_atomically(result.feed, render._render(env, FEED_TEMPLATE, _feed_view(publication, built)))
+    write_atomically(result.feed, render.render_template(env, FEED_TEMPLATE, _feed_view(publication, built)))
     return result
 
 
@@ -201,14 +201,14 @@ def _index_entries(sources: list[Path], result: ArchiveResult) -> tuple[list[Ent
 
 def _entry(loaded: load.Loaded) -> Entry:
     view = render.build_view(loaded)
-    issue, publication = loaded.issue, loaded.publication
+    issue = loaded.issue
     return Entry(
         source=loaded.path,
         date=issue.date,
         address=issue_address(issue.date, loaded.path),
         title=view["title"],
         summary_html=markdown.to_html(issue.summary),
-        date_line=dates.fill(publication.date_format, issue.date),
+        date_line=view["date_line"],
         read_time_line=view["read_time_line"],
         read_minutes=view["read_minutes"],
     )
@@ -219,7 +219,7 @@ def _render_page(
 ) -> str:
     """One issue's page: the email's content, with links to its neighbours."""
     view = render.build_view(loaded)
-    return render._render(
+    return render.render_template(
         env,
         ISSUE_TEMPLATE,
         {

@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import ComposerError, Problem, TemplateProblem
 from .load import find_publication
 from .output import cache_dir, write_atomically
-from .render import default_templates, find_templates
+from .render import template_dirs
 
 
 @dataclass(frozen=True)
@@ -165,10 +165,10 @@ def _fingerprint(job: Job, templates_digests: dict[tuple[Path, ...], str]) -> st
     publication = find_publication(job.path)
     for path in (job.path, publication):
         digest.update(_file_bytes(path) if path else b"-")
-    template_dirs = tuple((job.templates, default_templates()) if job.templates else find_templates(job.path))
-    if template_dirs not in templates_digests:
-        templates_digests[template_dirs] = _templates_digest(template_dirs)
-    digest.update(templates_digests[template_dirs].encode())
+    folders = template_dirs(job.path, job.templates)
+    if folders not in templates_digests:
+        templates_digests[folders] = _templates_digest(folders)
+    digest.update(templates_digests[folders].encode())
     return digest.hexdigest()
 
 

@@ -98,9 +98,10 @@ def folders_above(issue_path: Path) -> list[Path]:
 def _shown(path: Path) -> str:
     """The path as the editor would type it: relative to the current folder when inside it."""
     try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _validated(path: Path, model: type[Model], problems: list[Problem]) -> Model | None:

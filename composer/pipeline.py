@@ -51,8 +51,7 @@ def compose(path: Path, templates: Path | None = None, service: str | None = Non
     3. to_html: MRML compiles the MJML, premailer inlines our CSS.
     """
     loaded = load.load(path)
-    template_dirs = (templates, render.default_templates()) if templates else render.find_templates(path)
-    rendered = render.render(loaded, tuple(template_dirs), service)
+    rendered = render.render(loaded, render.template_dirs(path, templates), service)
     try:
         html = email.to_html(rendered.mjml)
     except TemplateProblem as error:

@@ -106,11 +106,7 @@ class Preview:
             publication = find_publication(state.path)
             if publication:
                 folders.add(publication.parent.resolve())
-            folders.update(
-                folder.resolve()
-                for folder in ((self.templates,) if self.templates else render.find_templates(state.path))
-                if folder
-            )
+            folders.update(folder.resolve() for folder in render.template_dirs(state.path, self.templates))
         return sorted(folders)
 
     def follow_folder(self) -> list[IssueState]:

@@ -53,6 +53,12 @@ def find_templates(issue_path: Path) -> list[Path]:
     return [default]
 
 
+def template_dirs(issue_path: Path, templates: Path | None = None) -> tuple[Path, ...]:
+    """The template folders for an issue: ``templates`` (--templates) then composer's own, or else
+    find_templates()'s choice."""
+    return (templates, default_templates()) if templates else tuple(find_templates(issue_path))
+
+
 @dataclass(frozen=True)
 class Rendered:
     mjml: str
@@ -68,14 +74,15 @@ def render(loaded: Loaded, template_dirs: tuple[Path, ...], service: str | None 
     """The MJML source and the plain text of one issue, with ``service``'s merge tags (esp.py)."""
     view = build_view(loaded, service)
     html_env, text_env = environments(template_dirs)
-    mjml = _render(html_env, EMAIL_TEMPLATE, view)
-    text = tidy_text(_render(text_env, TEXT_TEMPLATE, {**view, "references": markdown.References()}))
+    mjml = render_template(html_env, EMAIL_TEMPLATE, view)
+    text = tidy_text(render_template(text_env, TEXT_TEMPLATE, {**view, "references": markdown.References()}))
     return Rendered(
         mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"], view["links"]
     )
 
 
-def _render(env: jinja2.Environment, name: str, view: dict[str, Any]) -> str:
+def render_template(env: jinja2.Environment, name: str, view: dict[str, Any]) -> str:
+    """``name`` rendered with ``view``; Jinja's errors become TemplateProblems with file and line."""
     try:
         return env.get_template(name).render(view)
     except jinja2.TemplateSyntaxError as error:
@@ -149,6 +156,7 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     )
     right_to_left = is_right_to_left(lang)
     minutes = max(1, math.ceil(words / publication.words_per_minute))
+    date_line = dates.fill(publication.date_format, issue.date)
     labels = publication.labels
     return {
         "issue": issue,
@@ -161,7 +169,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "title": title,
         "subject": issue.subject or title,
         "preheader": issue.preheader or preview_text(issue.summary),
-        "published_line": labels.published.format(date=dates.fill(publication.date_format, issue.date)),
+        "date_line": date_line,
+        "published_line": labels.published.format(date=date_line),
         "read_time_line": labels.read_time_one if minutes == 1 else labels.read_time.format(minutes=minutes),
         "read_minutes": minutes,
         "links": links,

@@ -9,15 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from composer import esp
-from composer.cli import SERVICE_NAMES, main
+from composer.cli import main
 from composer.errors import InvalidInput
 from composer.pipeline import compose
 
 from .conftest import PUBLICATION, SAMPLE
-
-
-def test_the_cli_offers_exactly_the_services_in_the_table() -> None:
-    assert set(SERVICE_NAMES) == set(esp.SERVICES)
 
 
 def hrefs(html: str) -> list[str]:

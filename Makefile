@@ -1,12 +1,20 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11, make and root:
 #   make demo   create .venv, install composer, compose the sample issue
 #   make test   install the test tools (and Chromium, through apt-get, when missing), run every test
+# Every Python package comes from uv.lock, at the exact version and hash it records; `make upgrade`
+# is the one way to move them (see README, "Dependencies").
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# uv itself is pinned too, and kept inside .venv (outside its site-packages, so syncs leave it alone).
+UV_VERSION := 0.13.9
+UV := $(VENV)/uv-$(UV_VERSION)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(BIN)/python
+export UV_PYTHON_DOWNLOADS := never
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install test-deps chromium lint golden bench clean
+.PHONY: demo test install test-deps chromium lint format golden bench upgrade clean
 
 demo: install
 	$(BIN)/compose issues/2017-11-09.yaml --mjml
@@ -14,17 +22,21 @@ demo: install
 	@echo "Open build/2017-11-09.html in a browser; the plain-text part is build/2017-11-09.txt."
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(PYTHON) -m venv --without-pip $(VENV)
 
-install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	@# pip compiles every installed package but not an editable one; where PYTHONDONTWRITEBYTECODE
+$(UV): | $(BIN)/python
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(VENV)/uv-$(UV_VERSION) uv==$(UV_VERSION)
+
+# --locked: install exactly uv.lock, and fail if pyproject.toml asks for something it does not hold.
+# --inexact: the demo leaves the test tools of an earlier `make test` in place.
+install: $(UV)
+	$(UV) sync --locked --inexact --quiet
+	@# uv compiles every installed package but not the editable one; where PYTHONDONTWRITEBYTECODE
 	@# is set, composer would be compiled again on every run.
 	$(BIN)/python -m compileall -q composer
 
 test-deps: install chromium
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(UV) sync --locked --group test --quiet
 
 # Debian's Chromium: Playwright drives it through executable_path (it cannot download its own).
 chromium:
@@ -35,8 +47,13 @@ chromium:
 	fi
 
 lint: test-deps
+	$(BIN)/ruff format --check composer tests benchmarks
 	$(BIN)/ruff check composer tests benchmarks
 	$(BIN)/mypy
+
+format: test-deps
+	$(BIN)/ruff format composer tests benchmarks
+	$(BIN)/ruff check --fix composer tests benchmarks
 
 test: test-deps lint
 	$(BIN)/python -m pytest
@@ -47,8 +64,15 @@ golden: test-deps
 
 bench: test-deps
 	$(BIN)/python benchmarks/compose_vs_mjml.py
+	$(BIN)/python benchmarks/startup_vs_mjml.py
 	$(BIN)/python benchmarks/preview_latency.py
 	$(BIN)/python benchmarks/batch_vs_mjml.py
+
+# Move every dependency to its newest release allowed by pyproject.toml, then run every test.
+# Commit uv.lock on its own, with the test results (and any golden change, read) in the message.
+upgrade: $(UV)
+	$(UV) lock --upgrade
+	$(MAKE) test
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

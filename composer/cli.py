@@ -52,7 +52,7 @@ class ComposeGroup(click.Group):
 
 
 @click.group(cls=ComposeGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="composer", message="compose %(version)s")
+@click.version_option(package_name="briefing-composer", message="compose %(version)s")
 def main() -> None:
     """Compile briefing issues written in YAML into a responsive HTML email and its plain text.
 

@@ -10,7 +10,6 @@ an int); null stays None. pydantic coerces the text where a field wants a number
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import InvalidInput, Problem
+from .nesting import too_deep
 
 MAX_FILE_BYTES = 1_000_000  # a long briefing is ~20 KB; anything near this is a mistake
 MAX_NODES = 100_000  # values after expanding aliases; a "billion laughs" file trips this at once
@@ -125,16 +125,27 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise fail("the file holds only comments (lines starting with '#')")
 
+    deep = too_deep(text, MAX_DEPTH)  # before the parser, whose own limits vary by release (or crash)
+    if deep:
+        raise fail(_TOO_DEEP, *deep)
     try:
-        _check_depth(text, fail)
         root = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as error:
         message, mark = _yaml_message(error, text)
         if mark is None:
             raise fail(message) from None
         raise fail(message, mark.line + 1, mark.column + 1) from None
-    except yaml.YAMLError as error:  # pragma: no cover - the C parser always gives a mark
-        raise fail(f"YAML syntax error: {error}") from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow anywhere
+        line, column = _place(text, error.position)
+        raise fail(
+            f"the text holds an invisible control character (U+{error.character:04X}) that YAML does not allow; "
+            "delete it (text pasted from Word or a web page can bring it)" if isinstance(error.character, int)
+            else "the text holds a character that YAML does not allow; delete it",
+            line,
+            column,
+        ) from None
+    except yaml.YAMLError:  # pragma: no cover - the C parser gives every other error a mark
+        raise fail(_UNREADABLE) from None
     if root is None:  # a stream without any document in it
         raise fail("the file is empty")
 
@@ -154,33 +165,6 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
     return document
 
 
-def _check_depth(text: str, fail: Callable[[str, int, int], InvalidInput]) -> None:
-    """Refuse deep nesting before composing: PyYAML's C composer recurses, and crashes the process
-    (a segmentation fault, not an exception) on a few hundred thousand '[' in a row.
-
-    Only brackets nest cheaply enough to get there (indented nesting within MAX_FILE_BYTES stays
-    shallow enough for libyaml, and the builder limits it), so the events are read only when
-    the brackets alone, quoted or not, could nest too deep.
-    """
-    brackets = _NOT_A_BRACKET.sub("", text)
-    depth = peak = 0
-    for bracket in brackets:
-        depth += 1 if bracket in "[{" else -1
-        peak = max(peak, depth)
-    if peak <= MAX_DEPTH:
-        return
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise fail(_TOO_DEEP, *((mark.line + 1, mark.column + 1) if mark else (1, 1)))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 _TOO_DEEP = (
     f"the file nests lists and groups of keys more than {MAX_DEPTH} levels deep; "
     "an issue file is a few levels deep at most"
@@ -188,6 +172,11 @@ _TOO_DEEP = (
 _TOO_BIG = (
     f"the file expands to more than {MAX_NODES:,} values, because its '*' references repeat "
     "'&' anchors over and over; an issue file is far smaller: write the values out instead"
+)
+
+_UNREADABLE = (
+    "YAML syntax error: this line cannot be read; check its indentation and the ':' after its key, and put the "
+    "whole text in quotes if it holds ': ' or ' #' or starts with a sign such as [ { * & ! | > % @"
 )
 
 # libyaml's wording -> what an editor should change. (part of the problem, message, point at the context?)
@@ -206,6 +195,12 @@ _SYNTAX_MESSAGES = (
      "text, put the whole text in quotes", True),
     ("found undefined alias", "a value cannot start with '*' (a reference to an '&' anchor); put the whole text "
      "in quotes", False),
+    ("block sequence entries are not allowed", "a '- ' list item cannot go here: put it on a line of its own, "
+     "indented below its key, or put the whole text in quotes if it starts with '- '", False),
+    ("found unknown escape character", "inside double quotes a '\\' starts an escape such as \\n: write \\\\ for "
+     "a backslash, or put the text in single quotes instead", False),
+    ("did not find expected node content", "a value is missing here, or starts with a sign YAML reserves; put "
+     "the whole text in quotes", False),
     ("found another document", "a '---' line starts a second document; an issue file holds one: remove it",
      False),
 )
@@ -245,6 +240,13 @@ def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[str, yaml.Mar
                 mark,
             )
         return "YAML syntax error: this line does not line up with the keys above it; check its indentation", mark
+    if "nesting depth" in problem:  # libyaml's own limit: ours (too_deep) should have come first
+        return _TOO_DEEP, mark
+    if "scanning a directive" in context or "scanning a tag" in context:
+        sign = "%" if "directive" in context else "!"
+        return f"YAML syntax error: a value cannot start with '{sign}'; put the whole text in quotes", (
+            error.context_mark or mark
+        )
     if "quoted scalar" in context and "end of stream" in problem:
         return f"YAML syntax error: {_QUOTE_NOT_CLOSED}", error.context_mark or mark
     for part, message, at_context in _SYNTAX_MESSAGES:
@@ -257,7 +259,13 @@ def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[str, yaml.Mar
             return "YAML syntax error: a tab is used for indentation; indent with spaces", where
         if character and not character.isspace():
             return f"YAML syntax error: a value cannot start with '{character}'; put the whole text in quotes", where
-    return f"YAML syntax error: {f'{context}, {problem}' if context else problem}", mark
+    # A wording not known here (a newer libyaml, a rare case): plain words at its place, never the raw text.
+    return _UNREADABLE, mark
+
+
+def _place(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at ``index``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _character_at(text: str, mark: yaml.Mark | None) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,6 +60,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite the golden files (tests/golden/, tests/fixtures/bad/*.expected) from the current output",
     )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failing trap test (marked ``@pytest.mark.trap(package, version)``: it shows how a library
+    behaves, and composer handles it) says when the library is no longer the version it was written
+    against: the likely cause is an upgrade, and the handling in composer needs a second look."""
+    report: pytest.TestReport = yield
+    if report.when == "call" and report.failed:
+        for marker in item.iter_markers("trap"):
+            package, written_against = marker.args
+            installed = importlib.metadata.version(package)
+            if installed != written_against:
+                report.sections.append(
+                    (
+                        f"{package} upgraded",
+                        f"This test pins how {package} {written_against} behaves; {installed} is installed. "
+                        f"Read what changed in {package}, then mend composer's handling (or drop it when the "
+                        "trap is gone) and this test, and name the new version in its trap marker.",
+                    )
+                )
+    return report
 
 
 @pytest.fixture(autouse=True)

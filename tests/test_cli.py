@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -120,10 +121,12 @@ def test_templates_beside_the_issues_take_precedence(make_issue, make_templates,
 
 def test_a_pip_installed_compose_finds_its_own_templates(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     wheels, target = tmp_path / "wheels", tmp_path / "site"
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True)
-    wheel = next(wheels.glob("composer-*.whl"))
-    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True)
+    build = [sys.executable, "-m", "hatchling", "build", "--target", "wheel", "--directory", str(wheels)]
+    subprocess.run(build, cwd=ROOT, check=True, capture_output=True)
+    wheel = next(wheels.glob("briefing_composer-*.whl"))
+    # A pure-Python wheel is installed by unpacking it, as pip --target would.
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(target)
     issue = make_issue()
     env = {**os.environ, "PYTHONPATH": str(target)}
     script = "import composer, sys; print(composer.__file__); from composer.cli import main; main()"

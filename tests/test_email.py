@@ -34,6 +34,7 @@ def paragraph_style(html: str) -> str:
     return lxml_html.fromstring(html).xpath("//p[text()='Hello']")[0].get("style") or ""
 
 
+@pytest.mark.trap("mjml-python", "1.4.2")
 def test_mrml_ignores_inline_styles_so_premailer_inlines_them() -> None:
     bare = mjml.mjml2html(STYLED, fonts={})
     assert "color" not in paragraph_style(bare)  # MRML left the rule in a <style> block
@@ -44,6 +45,7 @@ def test_mrml_ignores_inline_styles_so_premailer_inlines_them() -> None:
     assert "#cd0012" not in ours.split("<body")[0], "the inlined rule should leave <head>"
 
 
+@pytest.mark.trap("mjml-python", "1.4.2")
 def test_no_google_fonts_and_no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "fonts.googleapis.com" in mjml.mjml2html(STYLED)  # MRML's default for Roboto
 
@@ -55,6 +57,7 @@ def test_no_google_fonts_and_no_network(monkeypatch: pytest.MonkeyPatch) -> None
     assert "googleapis" not in ours and "<link" not in ours and "@import" not in ours
 
 
+@pytest.mark.trap("premailer", "3.10.0")
 def test_premailer_traps_on_the_bare_library() -> None:
     page = (
         '<!doctype html><html><head><style>.a { color: red } '
@@ -113,6 +116,7 @@ def test_sample_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
     assert not [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
 
 
+@pytest.mark.trap("mjml-python", "1.4.2")
 def test_mrml_rejects_html_attributes_so_alts_come_from_mj_image() -> None:
     with pytest.raises(Exception, match="unexpected element"):
         mjml.mjml2html(
@@ -149,6 +153,7 @@ def test_every_image_has_alt_width_and_height(make_issue) -> None:  # type: igno
         assert (image.get("width"), image.get("height")) == ("552", "368")
 
 
+@pytest.mark.trap("mjml-python", "1.4.2")
 def test_leftover_template_tags_break_mrml_so_jinja_runs_first(sample: Composed) -> None:
     with pytest.raises(ValueError):
         mjml.mjml2html('<mjml><mj-head>{% include "styles" %}</mj-head><mj-body></mj-body></mjml>')

@@ -150,22 +150,62 @@ def test_the_alias_bomb_is_refused_with_a_message(in_tmp: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("nesting", "column"),  # the column of the 50th bracket: the file's own keys are the first level
-    [("[" * 300_000 + "]" * 300_000, 59), ("{a: " * 100_000 + "1" + "}" * 100_000, 206)],
-    ids=["lists", "groups"],
+    ("nesting", "place"),  # where the 51st level opens: the file's own keys are the first level
+    [
+        ("summary: " + "[" * 300_000 + "]" * 300_000, "1:59"),
+        ("summary: " + "{a: " * 100_000 + "1" + "}" * 100_000, "1:206"),
+        # Block style nests cheaply too: two characters a level, within a few KB.
+        ("summary:\n" + "- " * 2_000 + "x", "2:99"),
+        ("summary:\n" + "".join(" " * depth + "a:\n" for depth in range(1, 1_200)), "51:51"),
+    ],
+    ids=["lists", "groups", "dashes", "indentation"],
 )
-def test_deep_nesting_is_an_error_not_a_crash(nesting: str, column: int, in_tmp: Path) -> None:
-    # PyYAML's C composer recurses: without a limit this kills the process (a segmentation fault).
+@pytest.mark.trap("PyYAML", "6.0.4")
+def test_deep_nesting_is_an_error_not_a_crash(nesting: str, place: str, in_tmp: Path) -> None:
+    # PyYAML's C composer recurses (without a limit that kills the process), and libyaml 0.2.5 as
+    # built into PyYAML 6.0.4 stops at 1,000 levels with its own words: ours must come first.
     issues = in_tmp / "issues"
     issues.mkdir()
     shutil.copy(PUBLICATION, issues)
-    (issues / "deep.yaml").write_text(f"summary: {nesting}\n", encoding="utf-8")
+    (issues / "deep.yaml").write_text(f"{nesting}\n", encoding="utf-8")
     result = compose("issues/deep.yaml", "-o", "out")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"issues/deep.yaml:1:{column}: the file nests lists and groups of keys more than 50 levels deep; "
+        f"issues/deep.yaml:{place}: the file nests lists and groups of keys more than 50 levels deep; "
         "an issue file is a few levels deep at most"
     ]
+
+
+def test_a_control_character_is_refused_at_its_place(in_tmp: Path) -> None:
+    issues = in_tmp / "issues"
+    issues.mkdir()
+    shutil.copy(PUBLICATION, issues)
+    (issues / "pasted.yaml").write_text("date: 2020-02-03\nsummary: Pasted\x0bfrom Word\n", encoding="utf-8")
+    result = compose("issues/pasted.yaml", "-o", "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "issues/pasted.yaml:2:16: the text holds an invisible control character (U+000B) that YAML does not "
+        "allow; delete it (text pasted from Word or a web page can bring it)"
+    ]
+
+
+def test_a_yaml_error_worded_in_a_way_we_do_not_know_is_still_plain_words(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A later libyaml may word its errors anew: the editor gets the place and plain advice, not its text.
+    import yaml
+
+    def compose_like_a_future_libyaml(text: str, Loader: object) -> None:
+        mark = yaml.Mark("<unicode string>", 0, 2, 4, text, 0)
+        raise yaml.MarkedYAMLError("while doing something new", mark, "found a thing never seen before", mark)
+
+    monkeypatch.setattr(yaml, "compose", compose_like_a_future_libyaml)
+    issue = stage("missing_required", in_tmp)
+    result = compose(issue, "-o", "out")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()  # publication.yaml's, read by the same parser, and the issue's
+    assert any(line.startswith(f"{issue}:3:5: YAML syntax error: this line cannot be read; check") for line in lines)
+    assert "never seen" not in result.stderr and "while doing" not in result.stderr
 
 
 def test_many_brackets_inside_quotes_are_just_text(in_tmp: Path) -> None:

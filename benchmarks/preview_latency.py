@@ -278,8 +278,6 @@ def wait_for_url(process: subprocess.Popen[str], log: ServerLog, limit: float = 
     raise SystemExit("error: `compose preview` printed no URL:\n" + "\n".join(log.errors))
 
 
-
-
 def stop(process: subprocess.Popen[str]) -> None:
     """Ctrl+C, as an editor stops the preview; a kill if it does not go."""
     if process.poll() is None:
@@ -425,8 +423,12 @@ def summary(samples: Sequence[float]) -> dict[str, float | int]:
 
 
 def build_figures(
-    saves: list[Save], options: argparse.Namespace, browser_version: str, off_machine: list[str],
-    step_ms: int, debounce_ms: int,
+    saves: list[Save],
+    options: argparse.Namespace,
+    browser_version: str,
+    off_machine: list[str],
+    step_ms: int,
+    debounce_ms: int,
 ) -> dict[str, Any]:
     modes: dict[str, Any] = {}
     for mode in MODES:

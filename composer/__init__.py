@@ -1,8 +1,8 @@
 """composer: briefing issues in YAML, compiled into a responsive HTML email and its plain text.
 
-    from composer import compose
-    composed = compose(Path("issues/2017-11-09.yaml"))
-    composed.html, composed.text
+from composer import compose
+composed = compose(Path("issues/2017-11-09.yaml"))
+composed.html, composed.text
 """
 
 from __future__ import annotations

@@ -40,8 +40,22 @@ _FINE_SCHEMES = ("https:", "mailto:", "tel:")
 # Link texts that say nothing of where they lead once read out of context (screen readers list links).
 _VAGUE_TEXTS = frozenset(
     {
-        "here", "click here", "tap here", "click", "tap", "read more here", "learn more here", "more here",
-        "see here", "go here", "find out more here", "click this link", "this link", "link", "this", "this page",
+        "here",
+        "click here",
+        "tap here",
+        "click",
+        "tap",
+        "read more here",
+        "learn more here",
+        "more here",
+        "see here",
+        "go here",
+        "find out more here",
+        "click this link",
+        "this link",
+        "link",
+        "this",
+        "this page",
     }
 )
 _CLICK_HERE = re.compile(r"^(?:please\s+)?(?:click|tap)\s+here\b")
@@ -145,14 +159,22 @@ def _size(composed: Composed) -> Iterator[_Found]:
     size = composed.html_bytes
     limit = email.GMAIL_CLIP_BYTES // 1024
     if size > email.GMAIL_CLIP_BYTES:
-        yield ERROR, "gmail-clipping", (
-            f"the HTML is {_kilobytes(size)}; Gmail clips emails over {limit} KB and hides the rest, "
-            "unsubscribe link included, behind 'View entire message': shorten the issue"
+        yield (
+            ERROR,
+            "gmail-clipping",
+            (
+                f"the HTML is {_kilobytes(size)}; Gmail clips emails over {limit} KB and hides the rest, "
+                "unsubscribe link included, behind 'View entire message': shorten the issue"
+            ),
         )
     elif size > GMAIL_WARNING_BYTES:
-        yield WARNING, "gmail-clipping", (
-            f"the HTML is {_kilobytes(size)}, close to the {limit} KB at which Gmail clips emails; "
-            "a mailing service's tracking links can push it over: consider shortening the issue"
+        yield (
+            WARNING,
+            "gmail-clipping",
+            (
+                f"the HTML is {_kilobytes(size)}, close to the {limit} KB at which Gmail clips emails; "
+                "a mailing service's tracking links can push it over: consider shortening the issue"
+            ),
         )
 
 
@@ -165,19 +187,27 @@ def _link_addresses(links: list[_Link]) -> Iterator[_Found]:
         href = link.href.strip()
         named = f' ("{link.text}")' if link.text else ""
         if href in ("", "#"):
-            yield ERROR, "link-empty", (
-                f"a link{named} has no address (href=\"{link.href}\"): give it the page it should open"
+            yield (
+                ERROR,
+                "link-empty",
+                (f'a link{named} has no address (href="{link.href}"): give it the page it should open'),
             )
         elif _is_merge_tag(href) or href.lower().startswith(_FINE_SCHEMES):
             continue
         elif href.lower().startswith("http:"):
-            yield WARNING, "link-not-https", (
-                f"{href} is not a secure link: change http:// to https:// "
-                "(some mail filters distrust plain http, and browsers warn about it)"
+            yield (
+                WARNING,
+                "link-not-https",
+                (
+                    f"{href} is not a secure link: change http:// to https:// "
+                    "(some mail filters distrust plain http, and browsers warn about it)"
+                ),
             )
         else:
-            yield WARNING, "link-not-https", (
-                f"the link{named} to {href} is not a full https:// address, so in an email it may lead nowhere"
+            yield (
+                WARNING,
+                "link-not-https",
+                (f"the link{named} to {href} is not a full https:// address, so in an email it may lead nowhere"),
             )
 
 
@@ -201,8 +231,10 @@ def _same_url_different_text(links: list[_Link], read_more: str) -> Iterator[_Fo
         if len(known) > 1:
             quoted = ", ".join(f'"{text}"' for text in known[:-1]) + f' and "{known[-1]}"'
             every = "both" if len(known) == 2 else "all"
-            yield WARNING, "link-same-url-different-text", (
-                f"{quoted} {every} link to {href}: make sure each leads where its words say"
+            yield (
+                WARNING,
+                "link-same-url-different-text",
+                (f"{quoted} {every} link to {href}: make sure each leads where its words say"),
             )
 
 
@@ -210,25 +242,37 @@ def _vague_link_texts(links: list[_Link]) -> Iterator[_Found]:
     for link in links:
         text = link.text.lower().strip(" .,:;!?…›»→")
         if text in _VAGUE_TEXTS or _CLICK_HERE.match(text):
-            yield WARNING, "link-click-here", (
-                f'the link text "{link.text}" ({link.href}) says nothing about where it leads, and screen '
-                "readers list links by their text: link the words that name it instead"
+            yield (
+                WARNING,
+                "link-click-here",
+                (
+                    f'the link text "{link.text}" ({link.href}) says nothing about where it leads, and screen '
+                    "readers list links by their text: link the words that name it instead"
+                ),
             )
 
 
 def _unsubscribe(composed: Composed, links: list[_Link]) -> Iterator[_Found]:
     unsubscribe = composed.links.unsubscribe
     if unsubscribe is None:
-        yield ERROR, "unsubscribe-missing", (
-            "the email has no unsubscribe link, which every email must have: add unsubscribe_url to "
-            "publication.yaml, or choose the mailing service that fills it in (--esp, or esp: in publication.yaml)"
+        yield (
+            ERROR,
+            "unsubscribe-missing",
+            (
+                "the email has no unsubscribe link, which every email must have: add unsubscribe_url to "
+                "publication.yaml, or choose the mailing service that fills it in (--esp, or esp: in publication.yaml)"
+            ),
         )
     elif unsubscribe not in (link.href for link in links):
         service = esp.SERVICES[composed.links.service].name if composed.links.service else None
         whose = f"{service}'s unsubscribe tag" if service else "the unsubscribe address"
-        yield ERROR, "unsubscribe-missing", (
-            f"no link in the email leads to {whose}, {unsubscribe}: the templates must link to it "
-            "(links.unsubscribe)"
+        yield (
+            ERROR,
+            "unsubscribe-missing",
+            (
+                f"no link in the email leads to {whose}, {unsubscribe}: the templates must link to it "
+                "(links.unsubscribe)"
+            ),
         )
 
 
@@ -237,19 +281,31 @@ def _images(document: Any) -> Iterator[_Found]:
         src = str(image.get("src") or "").strip()
         named = src or "an image with no src"
         if not (image.get("alt") or "").strip():
-            yield ERROR, "image-alt", (
-                f"{named} has no alt text, which readers see when images are blocked and screen readers read "
-                "out: give it words that say what it shows (alt: in the issue, alt=\"...\" in a template)"
+            yield (
+                ERROR,
+                "image-alt",
+                (
+                    f"{named} has no alt text, which readers see when images are blocked and screen readers read "
+                    'out: give it words that say what it shows (alt: in the issue, alt="..." in a template)'
+                ),
             )
         if not src.lower().startswith("https:") and not _is_merge_tag(src):
-            yield WARNING, "image-not-https", (
-                f"{named} is not loaded over https://, so some mail clients will not show it: "
-                "use its https:// address"
+            yield (
+                WARNING,
+                "image-not-https",
+                (
+                    f"{named} is not loaded over https://, so some mail clients will not show it: "
+                    "use its https:// address"
+                ),
             )
         if not (image.get("width") or "").strip():
-            yield WARNING, "image-width", (
-                f"{named} has no width attribute, so Outlook on Windows shows it at its full size and may "
-                "break the layout: give the <img> a width=\"...\" in the template"
+            yield (
+                WARNING,
+                "image-width",
+                (
+                    f"{named} has no width attribute, so Outlook on Windows shows it at its full size and may "
+                    'break the layout: give the <img> a width="..." in the template'
+                ),
             )
 
 
@@ -258,14 +314,22 @@ def _subject(composed: Composed) -> Iterator[_Found]:
     shortest, longest = SUBJECT_LENGTH
     where = "subject: in the issue" if composed.loaded.issue.subject else "subject: in the issue (the title stands in)"
     if len(subject) < shortest:
-        yield WARNING, "subject-length", (
-            f'the subject "{subject}" is {len(subject)} characters; one under {shortest} tells readers little '
-            f"about the issue: write a longer {where}"
+        yield (
+            WARNING,
+            "subject-length",
+            (
+                f'the subject "{subject}" is {len(subject)} characters; one under {shortest} tells readers little '
+                f"about the issue: write a longer {where}"
+            ),
         )
     elif len(subject) > longest:
-        yield WARNING, "subject-length", (
-            f"the subject is {len(subject)} characters; most inboxes cut it after about {longest}, "
-            f'showing "{subject[:longest].rstrip()}…": write a shorter {where}'
+        yield (
+            WARNING,
+            "subject-length",
+            (
+                f"the subject is {len(subject)} characters; most inboxes cut it after about {longest}, "
+                f'showing "{subject[:longest].rstrip()}…": write a shorter {where}'
+            ),
         )
 
 
@@ -273,9 +337,13 @@ def _preheader(composed: Composed, document: Any) -> Iterator[_Found]:
     preheader = composed.preheader.strip()
     shortest, longest = PREHEADER_LENGTH
     if not preheader:
-        yield WARNING, "preheader-missing", (
-            "the email has no preheader, the line inboxes show after the subject, so they show whatever "
-            "text comes first: add preheader: to the issue"
+        yield (
+            WARNING,
+            "preheader-missing",
+            (
+                "the email has no preheader, the line inboxes show after the subject, so they show whatever "
+                "text comes first: add preheader: to the issue"
+            ),
         )
         return
     hidden = (
@@ -284,20 +352,32 @@ def _preheader(composed: Composed, document: Any) -> Iterator[_Found]:
         if isinstance(element.tag, str) and "display:none" in str(element.get("style") or "").replace(" ", "")
     )
     if not any(_words(preheader) in text for text in hidden):
-        yield WARNING, "preheader-missing", (
-            "the templates do not put the preheader into the email, so inboxes show whatever text comes first "
-            "after the subject: keep <mj-preview>{{ preheader }}</mj-preview> in email.mjml.j2"
+        yield (
+            WARNING,
+            "preheader-missing",
+            (
+                "the templates do not put the preheader into the email, so inboxes show whatever text comes first "
+                "after the subject: keep <mj-preview>{{ preheader }}</mj-preview> in email.mjml.j2"
+            ),
         )
     if len(preheader) < shortest:
-        yield WARNING, "preheader-length", (
-            f'the preheader "{preheader}" is {len(preheader)} characters; inboxes show {shortest}–{longest} '
-            "after the subject and fill the rest with whatever text comes first: write a longer preheader: "
-            "in the issue"
+        yield (
+            WARNING,
+            "preheader-length",
+            (
+                f'the preheader "{preheader}" is {len(preheader)} characters; inboxes show {shortest}–{longest} '
+                "after the subject and fill the rest with whatever text comes first: write a longer preheader: "
+                "in the issue"
+            ),
         )
     elif len(preheader) > longest:
-        yield WARNING, "preheader-length", (
-            f"the preheader is {len(preheader)} characters; inboxes show at most about {longest}: "
-            "write a shorter preheader: in the issue"
+        yield (
+            WARNING,
+            "preheader-length",
+            (
+                f"the preheader is {len(preheader)} characters; inboxes show at most about {longest}: "
+                "write a shorter preheader: in the issue"
+            ),
         )
 
 
@@ -359,9 +439,13 @@ def _contrast(composed: Composed) -> Iterator[_Found]:
         if suggestion:
             colour, way = suggestion
             change = f'make colours.{foreground_name} {way} in publication.yaml, e.g. "{colour}"'
-        yield ERROR, "contrast", (
-            f"the contrast of {what} is {shown:.1f}:1 (colours.{foreground_name} {foreground} on "
-            f"colours.{background_name} {background}); WCAG AA asks for at least {WCAG_AA}:1: {change}"
+        yield (
+            ERROR,
+            "contrast",
+            (
+                f"the contrast of {what} is {shown:.1f}:1 (colours.{foreground_name} {foreground} on "
+                f"colours.{background_name} {background}); WCAG AA asks for at least {WCAG_AA}:1: {change}"
+            ),
         )
 
 
@@ -379,7 +463,11 @@ def _text_missing_links(composed: Composed, links: list[_Link]) -> Iterator[_Fou
             address = href[len("mailto:") :].split("?")[0]
             candidates |= {address, unquote(address)}
         if not any(candidate and candidate in text for candidate in candidates):
-            yield ERROR, "text-missing-link", (
-                f"the HTML links to {href}{named} but the plain text does not: "
-                "add it to email.txt.j2 where the HTML template has it"
+            yield (
+                ERROR,
+                "text-missing-link",
+                (
+                    f"the HTML links to {href}{named} but the plain text does not: "
+                    "add it to email.txt.j2 where the HTML template has it"
+                ),
             )

@@ -74,7 +74,9 @@ def main() -> None:
 )
 @click.option("--mjml", "with_mjml", is_flag=True, help="Also write the intermediate .mjml, for template work.")
 @click.option(
-    "--eml", "with_eml", is_flag=True,
+    "--eml",
+    "with_eml",
+    is_flag=True,
     help="Also write <name>.eml: the whole message (text and HTML parts, headers), for any mail client.",
 )
 @templates_option
@@ -196,7 +198,11 @@ def _copy(html: str, path: Path) -> bool:
 @main.command("archive")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", default=Path("site"), show_default=True, type=click.Path(path_type=Path, file_okay=False),
+    "-o",
+    "--output",
+    default=Path("site"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
     help="Folder to write the web archive into.",
 )
 @templates_option
@@ -228,7 +234,10 @@ def archive_command(files: tuple[Path, ...], output: Path, templates: Path | Non
 @main.command()
 @click.argument("day", required=False, metavar="[DATE]")
 @click.option(
-    "--folder", default=Path("issues"), show_default=True, type=click.Path(path_type=Path, file_okay=False),
+    "--folder",
+    default=Path("issues"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
     help="Folder to write the issue into.",
 )
 def new(day: str | None, folder: Path) -> None:
@@ -253,7 +262,11 @@ def new(day: str | None, folder: Path) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
     help="json: a list of {path, level, rule, message} for scripts.",
 )
 @templates_option
@@ -334,7 +347,11 @@ def send(file: Path, recipient: str, templates: Path | None, service: str | None
 @main.command()
 @click.argument("target", type=click.Path(path_type=Path, exists=True))
 @click.option(
-    "-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+    "-p",
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
     help="Port on 127.0.0.1 (0: any free port).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
@@ -363,9 +380,7 @@ def preview(target: Path, port: int, open_browser: bool, templates: Path | None,
         click.echo(f"Previewing {target} at {url} (Ctrl+C to stop)")
 
     try:
-        serve(
-            issues, port, target if target.is_dir() else None, templates, service, open_browser, log=log, ready=ready
-        )
+        serve(issues, port, target if target.is_dir() else None, templates, service, open_browser, log=log, ready=ready)
     except ComposerError as error:
         _report(error, debug=False)
         sys.exit(1)

@@ -47,7 +47,10 @@ def load(path: Path) -> Loaded:
     if publication_path is None:
         problems.append(
             Problem(
-                _shown(path), 0, 0, "",
+                _shown(path),
+                0,
+                0,
+                "",
                 f"no {PUBLICATION_FILE} in this folder or the folders above it; "
                 "it holds the publication's name, address and colours (see README)",
             )

@@ -59,8 +59,7 @@ def problems(source: str) -> list[tuple[str, str]]:
         elif token.type == "heading_open":
             found.append(
                 (
-                    "headings cannot go in the text (each story has its headline); "
-                    "remove the '#' or the underline",
+                    "headings cannot go in the text (each story has its headline); remove the '#' or the underline",
                     _heading_line(token, source_lines),
                 )
             )
@@ -187,8 +186,7 @@ class _TextWriter:
             return "\n".join(f"> {line}".rstrip() for line in text.split("\n"))
         # Loose (blank lines between items) only by this list's own paragraphs, not a nested one's.
         loose = any(
-            token.type == "paragraph_open" and not token.hidden and token.level == opening.level + 2
-            for token in inner
+            token.type == "paragraph_open" and not token.hidden and token.level == opening.level + 2 for token in inner
         )
         between = "\n\n" if loose else "\n"
         items = []
@@ -200,9 +198,7 @@ class _TextWriter:
             indent = " " * len(marker)
             text = between.join(self.write(inner[position + 1 : end], width - len(marker)))
             lines = text.split("\n")
-            items.append(
-                "\n".join([marker + lines[0]] + [(indent + line).rstrip() for line in lines[1:]])
-            )
+            items.append("\n".join([marker + lines[0]] + [(indent + line).rstrip() for line in lines[1:]]))
             number += 1
             position = end + 1
         return between.join(items)

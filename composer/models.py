@@ -66,7 +66,7 @@ def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
     if any(character.isspace() for character in url):
         raise ValueError(f"a link cannot contain spaces: {url!r}")
     if any(character in url for character in '"<>'):  # never valid unencoded in a URL (RFC 3986)
-        raise ValueError(f"a link cannot contain \" < or >: {url!r}; copy the address again")
+        raise ValueError(f'a link cannot contain " < or >: {url!r}; copy the address again')
     parts = urlsplit(url)
     allowed = ", ".join(f"{scheme}:" for scheme in schemes)
     if not parts.scheme:
@@ -215,9 +215,7 @@ class Colours(Strict):
 class Labels(Strict):
     """The email's own words around the editor's, for publications written in other languages."""
 
-    published: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, ["date"]))] = (
-        "Published on {date}"
-    )
+    published: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, ["date"]))] = "Published on {date}"
     read_time: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, ["minutes"]))] = (
         "Read time Approx. {minutes} minutes"
     )

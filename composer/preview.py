@@ -134,8 +134,14 @@ class Preview:
         import watchfiles
 
         for changes in watchfiles.watch(
-            *self.watched(), debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop, watch_filter=_relevant,
-            raise_interrupt=False, rust_timeout=WATCHING_TIMEOUT_MS, yield_on_timeout=True,
+            *self.watched(),
+            debounce=DEBOUNCE_MS,
+            step=STEP_MS,
+            stop_event=stop,
+            watch_filter=_relevant,
+            raise_interrupt=False,
+            rust_timeout=WATCHING_TIMEOUT_MS,
+            yield_on_timeout=True,
         ):
             watching.set()  # the first (empty) yield comes once the watches are in place
             if not changes:

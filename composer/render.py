@@ -76,9 +76,7 @@ def render(loaded: Loaded, template_dirs: tuple[Path, ...], service: str | None 
     html_env, text_env = environments(template_dirs)
     mjml = render_template(html_env, EMAIL_TEMPLATE, view)
     text = tidy_text(render_template(text_env, TEXT_TEMPLATE, {**view, "references": markdown.References()}))
-    return Rendered(
-        mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"], view["links"]
-    )
+    return Rendered(mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"], view["links"])
 
 
 def render_template(env: jinja2.Environment, name: str, view: dict[str, Any]) -> str:

@@ -139,7 +139,8 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
         line, column = _place(text, error.position)
         raise fail(
             f"the text holds an invisible control character (U+{error.character:04X}) that YAML does not allow; "
-            "delete it (text pasted from Word or a web page can bring it)" if isinstance(error.character, int)
+            "delete it (text pasted from Word or a web page can bring it)"
+            if isinstance(error.character, int)
             else "the text holds a character that YAML does not allow; delete it",
             line,
             column,
@@ -154,9 +155,7 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
     document.data = builder.build(root, ())
     if not isinstance(document.data, dict):
         kind = "a list (lines starting with '- ')" if isinstance(document.data, list) else "a single value"
-        builder.problems.append(
-            Problem(name, 1, 1, "", f"the file holds {kind}; it should hold 'key: value' lines")
-        )
+        builder.problems.append(Problem(name, 1, 1, "", f"the file holds {kind}; it should hold 'key: value' lines"))
         raise InvalidInput(builder.problems)
     if builder.problems:
         if problems is None:
@@ -182,27 +181,56 @@ _UNREADABLE = (
 # libyaml's wording -> what an editor should change. (part of the problem, message, point at the context?)
 _SYNTAX_MESSAGES = (
     ("tab character", "a tab is used for indentation; indent with spaces", False),
-    ("mapping values are not allowed", "a ':' cannot go here; check this line's indentation, or put the "
-     "whole text in quotes if it holds ': '", False),
+    (
+        "mapping values are not allowed",
+        "a ':' cannot go here; check this line's indentation, or put the whole text in quotes if it holds ': '",
+        False,
+    ),
     ("could not find expected ':'", "this line has no ':' after its key; write it as 'key: value'", True),
-    ("did not find expected comment or line break", "after a '|' or '>' the text goes on the lines below, "
-     "indented; if the text starts with that character, put the whole text in quotes", True),
-    ("did not find expected '-' indicator", "this line does not line up with the list above it; check its "
-     "indentation", False),
-    ("did not find expected ',' or ']'", "this '[' list is never closed with ']'; if the '[' is part of the "
-     "text, put the whole text in quotes", True),
-    ("did not find expected ',' or '}'", "this '{' group is never closed with '}'; if the '{' is part of the "
-     "text, put the whole text in quotes", True),
-    ("found undefined alias", "a value cannot start with '*' (a reference to an '&' anchor); put the whole text "
-     "in quotes", False),
-    ("block sequence entries are not allowed", "a '- ' list item cannot go here: put it on a line of its own, "
-     "indented below its key, or put the whole text in quotes if it starts with '- '", False),
-    ("found unknown escape character", "inside double quotes a '\\' starts an escape such as \\n: write \\\\ for "
-     "a backslash, or put the text in single quotes instead", False),
-    ("did not find expected node content", "a value is missing here, or starts with a sign YAML reserves; put "
-     "the whole text in quotes", False),
-    ("found another document", "a '---' line starts a second document; an issue file holds one: remove it",
-     False),
+    (
+        "did not find expected comment or line break",
+        "after a '|' or '>' the text goes on the lines below, "
+        "indented; if the text starts with that character, put the whole text in quotes",
+        True,
+    ),
+    (
+        "did not find expected '-' indicator",
+        "this line does not line up with the list above it; check its indentation",
+        False,
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "this '[' list is never closed with ']'; if the '[' is part of the text, put the whole text in quotes",
+        True,
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "this '{' group is never closed with '}'; if the '{' is part of the text, put the whole text in quotes",
+        True,
+    ),
+    (
+        "found undefined alias",
+        "a value cannot start with '*' (a reference to an '&' anchor); put the whole text in quotes",
+        False,
+    ),
+    (
+        "block sequence entries are not allowed",
+        "a '- ' list item cannot go here: put it on a line of its own, "
+        "indented below its key, or put the whole text in quotes if it starts with '- '",
+        False,
+    ),
+    (
+        "found unknown escape character",
+        "inside double quotes a '\\' starts an escape such as \\n: write \\\\ for "
+        "a backslash, or put the text in single quotes instead",
+        False,
+    ),
+    (
+        "did not find expected node content",
+        "a value is missing here, or starts with a sign YAML reserves; put the whole text in quotes",
+        False,
+    ),
+    ("found another document", "a '---' line starts a second document; an issue file holds one: remove it", False),
 )
 # A value (after "key: " or "- ") that starts with a character YAML gives a meaning to.
 _SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&])")

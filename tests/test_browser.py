@@ -238,7 +238,10 @@ def test_preheader_is_in_the_html_but_not_on_screen(browser: Browser, sample_fil
 
 def test_calls_to_action_are_links(browser: Browser, sample_file: Path) -> None:
     with open_email(browser, sample_file, NARROW) as opened:
-        for label, href in [("Send", "mailto:syria@example.com"), ("Learn more", "https://example.com/share-your-story")]:
+        for label, href in [
+            ("Send", "mailto:syria@example.com"),
+            ("Learn more", "https://example.com/share-your-story"),
+        ]:
             button = opened.page.get_by_role("link", name=label, exact=True)
             assert button.count() == 1, f"expected one link named {label!r}"
             assert button.is_visible()

@@ -179,8 +179,9 @@ def test_one_url_under_one_text_its_own_address_or_read_more_is_fine(make_issue)
 
 @pytest.mark.parametrize("text", ["here", "Click here", "click here to read the report", "Read more here", "this link"])
 def test_click_here_link_texts_are_a_warning(make_issue, text: str) -> None:  # type: ignore[no-untyped-def]
-    composed = compose(make_issue(issue_with(body=f"The minutes are [{text}](https://example.com/minutes)."),
-                                  CLEAN_PUBLICATION))
+    composed = compose(
+        make_issue(issue_with(body=f"The minutes are [{text}](https://example.com/minutes)."), CLEAN_PUBLICATION)
+    )
     assert lines(composed) == [
         f'{composed.source}: warning: link-click-here: the link text "{text}" (https://example.com/minutes) says '
         "nothing about where it leads, and screen readers list links by their text: link the words that name it "
@@ -238,18 +239,24 @@ def test_an_http_image_is_a_warning(make_issue) -> None:  # type: ignore[no-unty
 
 
 def test_images_without_alt_or_width_from_a_template(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
-    make_templates({
-        "partials/story.mjml.j2": (
-            "<mj-section><mj-column>"
-            '<mj-image src="https://example.com/no-alt.png" />'
-            '<mj-image src="https://example.com/empty-alt.png" alt=" " />'
-            '<mj-raw><img src="https://example.com/no-width.png" alt="A map"></mj-raw>'
-            "<mj-text>{{ story.headline }}</mj-text>"
-            "</mj-column></mj-section>"
+    make_templates(
+        {
+            "partials/story.mjml.j2": (
+                "<mj-section><mj-column>"
+                '<mj-image src="https://example.com/no-alt.png" />'
+                '<mj-image src="https://example.com/empty-alt.png" alt=" " />'
+                '<mj-raw><img src="https://example.com/no-width.png" alt="A map"></mj-raw>'
+                "<mj-text>{{ story.headline }}</mj-text>"
+                "</mj-column></mj-section>"
+            )
+        }
+    )
+    composed = compose(
+        make_issue(
+            CLEAN_ISSUE.replace(" The [council's minutes](https://example.com/minutes) are", " The minutes are"),
+            CLEAN_PUBLICATION,
         )
-    })
-    composed = compose(make_issue(CLEAN_ISSUE.replace(" The [council's minutes](https://example.com/minutes) are",
-                                                      " The minutes are"), CLEAN_PUBLICATION))
+    )
     assert rules(composed) == [("error", "image-alt"), ("error", "image-alt"), ("warning", "image-width")]
     assert lines(composed)[0] == (
         f"{composed.source}: error: image-alt: https://example.com/no-alt.png has no alt text, which readers see "
@@ -344,10 +351,10 @@ def test_low_contrast_brand_colours_are_errors_naming_both_colours(make_issue) -
     composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + colours))
     assert lines(composed) == [
         f"{composed.source}: error: contrast: the contrast of the date line and captions is 2.8:1 (colours.muted "
-        '#999999 on colours.paper #ffffff); WCAG AA asks for at least 4.5:1: make colours.muted darker in '
+        "#999999 on colours.paper #ffffff); WCAG AA asks for at least 4.5:1: make colours.muted darker in "
         'publication.yaml, e.g. "#707070"',
         f"{composed.source}: error: contrast: the contrast of the notice and the footer is 2.5:1 (colours.muted "
-        '#999999 on colours.background #f4f4f4); WCAG AA asks for at least 4.5:1: make colours.muted darker in '
+        "#999999 on colours.background #f4f4f4); WCAG AA asks for at least 4.5:1: make colours.muted darker in "
         'publication.yaml, e.g. "#707070"',
     ]
     # One suggestion for the one colour, good on both the paper and the background.
@@ -367,8 +374,10 @@ def test_a_pale_accent_fails_for_links_and_for_button_labels(make_issue) -> None
 
 
 def test_light_text_on_a_dark_paper_is_told_to_go_lighter(make_issue) -> None:  # type: ignore[no-untyped-def]
-    colours = "colours:\n  text: '#555555'\n  paper: '#222222'\n  muted: '#cccccc'\n  accent: '#ff9e99'\n" \
-              "  button_text: '#222222'\n  background: '#111111'\n"
+    colours = (
+        "colours:\n  text: '#555555'\n  paper: '#222222'\n  muted: '#cccccc'\n  accent: '#ff9e99'\n"
+        "  button_text: '#222222'\n  background: '#111111'\n"
+    )
     [finding] = check(compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + colours)))
     assert finding.message.startswith("the contrast of the text is 2.1:1 (colours.text #555555 on colours.paper")
     assert "make colours.text lighter" in finding.message
@@ -378,12 +387,16 @@ def test_light_text_on_a_dark_paper_is_told_to_go_lighter(make_issue) -> None:  
 
 
 def test_a_link_missing_from_the_plain_text_is_an_error(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
-    make_templates({"email.txt.j2": "{{ links.web_version }}\n{{ title }}\n\nUnsubscribe: {{ links.unsubscribe }}\n"
-                                     "{{ publication.url }}\n{{ publication.contact }}\n"})
+    make_templates(
+        {
+            "email.txt.j2": "{{ links.web_version }}\n{{ title }}\n\nUnsubscribe: {{ links.unsubscribe }}\n"
+            "{{ publication.url }}\n{{ publication.contact }}\n"
+        }
+    )
     composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION))
     assert lines(composed) == [
         f"{composed.source}: error: text-missing-link: the HTML links to https://example.com/minutes "
-        "(\"council's minutes\") but the plain text does not: add it to email.txt.j2 where the HTML template has it",
+        '("council\'s minutes") but the plain text does not: add it to email.txt.j2 where the HTML template has it',
         f"{composed.source}: error: text-missing-link: the HTML links to https://news.example.com/write "
         '("Learn more") but the plain text does not: add it to email.txt.j2 where the HTML template has it',
     ]
@@ -404,7 +417,10 @@ def test_findings_print_as_one_line_and_as_a_dict() -> None:
     finding = Finding("issues/a.yaml", "warning", "subject-length", "too short")
     assert str(finding) == "issues/a.yaml: warning: subject-length: too short"
     assert finding.as_dict() == {
-        "path": "issues/a.yaml", "level": "warning", "rule": "subject-length", "message": "too short",
+        "path": "issues/a.yaml",
+        "level": "warning",
+        "rule": "subject-length",
+        "message": "too short",
     }
 
 

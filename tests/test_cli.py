@@ -53,7 +53,10 @@ def test_several_files_and_publication_yaml_is_skipped(make_issue, tmp_path: Pat
     code, out, err = run(*sorted(first.parent.glob("*.yaml")), "-o", out_dir)
     assert code == 0, err
     assert sorted(path.name for path in out_dir.iterdir()) == [
-        "2020-02-03.html", "2020-02-03.txt", "2020-02-04.html", "2020-02-04.txt",
+        "2020-02-03.html",
+        "2020-02-03.txt",
+        "2020-02-04.html",
+        "2020-02-04.txt",
     ]
     assert len(out.splitlines()) == 3 and out.endswith("\n2 built\n")
     # A folder stands for the issues in it.
@@ -101,7 +104,9 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_python_dash_m_composer_works_the_same(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "composer", str(SAMPLE), "-o", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "2017-11-09.txt").exists()
@@ -132,7 +137,11 @@ def test_a_pip_installed_compose_finds_its_own_templates(make_issue, tmp_path: P
     script = "import composer, sys; print(composer.__file__); from composer.cli import main; main()"
     result = subprocess.run(
         [sys.executable, "-c", script, str(issue), "-o", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(str(target)), "the installed copy, not the repository's, must run"
@@ -207,7 +216,6 @@ def test_every_command_and_option_is_documented_in_the_readme() -> None:
             flags = [flag for flag in option.opts if flag.startswith("-")]
             if flags and "--debug" not in flags:
                 assert any(flag in readme for flag in flags), f"README.md does not mention {flags[0]} (compose {name})"
-
 
 
 def test_unchanged_issues_are_skipped_until_something_they_use_changes(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -286,9 +294,7 @@ def test_a_progress_bar_on_a_terminal_and_none_otherwise(make_issue, tmp_path: P
     assert piped.stdout.endswith("\n3 built\n") and len(piped.stdout.splitlines()) == 4
 
 
-def test_new_starts_an_issue_that_composes_only_once_filled_in(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_new_starts_an_issue_that_composes_only_once_filled_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "issues").mkdir()
     (tmp_path / "issues" / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")
@@ -305,7 +311,6 @@ def test_new_starts_an_issue_that_composes_only_once_filled_in(
     assert (tmp_path / "issues" / "2024-05-01.yaml").read_bytes() == before
     code, _, err = run("new", "2024-02-30")
     assert code == 1 and "February 2024 has 29 days" in err
-
 
 
 def test_copy_of_an_unchanged_issue_still_copies_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -60,7 +60,7 @@ def test_no_google_fonts_and_no_network(monkeypatch: pytest.MonkeyPatch) -> None
 @pytest.mark.trap("premailer", "3.10.0")
 def test_premailer_traps_on_the_bare_library() -> None:
     page = (
-        '<!doctype html><html><head><style>.a { color: red } '
+        "<!doctype html><html><head><style>.a { color: red } "
         "@media (max-width: 400px) { .a { color: blue !important } }</style></head>"
         '<body><a class="a" href="{{ unsubscribe_url }}">x</a></body></html>'
     )
@@ -124,8 +124,11 @@ def test_mrml_rejects_html_attributes_so_alts_come_from_mj_image() -> None:
             "<mj-html-attribute name='alt'>x</mj-html-attribute></mj-selector></mj-html-attributes>"
             "</mj-head><mj-body></mj-body></mjml>"
         )
-    bare = mjml.mjml2html("<mjml><mj-body><mj-section><mj-column><mj-image src='https://e.com/a.png' />"
-                          "</mj-column></mj-section></mj-body></mjml>", fonts={})
+    bare = mjml.mjml2html(
+        "<mjml><mj-body><mj-section><mj-column><mj-image src='https://e.com/a.png' />"
+        "</mj-column></mj-section></mj-body></mjml>",
+        fonts={},
+    )
     assert "alt=" not in bare
 
 

@@ -109,8 +109,14 @@ def test_every_problem_of_a_file_is_reported_at_once(in_tmp: Path) -> None:
     assert len(lines) >= 3
     reported_at = [tuple(int(part) for part in line.split(":")[1:3]) for line in lines]
     assert reported_at == sorted(reported_at) and len(set(reported_at)) == len(lines)
-    for kind in ("given twice", "'!!python/object/apply:os.system' is not allowed", "did you mean 'headline'",
-                 "'javascript:' is not allowed", "not a date in the calendar", "Field required"):
+    for kind in (
+        "given twice",
+        "'!!python/object/apply:os.system' is not allowed",
+        "did you mean 'headline'",
+        "'javascript:' is not allowed",
+        "not a date in the calendar",
+        "Field required",
+    ):
         assert sum(kind in line for line in lines) == 1, kind
 
 

@@ -584,8 +584,13 @@ def test_send_with_a_wrong_password_exits_1_without_showing_it(
 
 def test_send_refused_connection_exits_1_with_a_clear_message() -> None:
     port = free_port()
-    result = cli("send", SAMPLE, "--to", "editor@example.org", env={"COMPOSE_SMTP_HOST": "127.0.0.1",
-                                                                  "COMPOSE_SMTP_PORT": str(port)})
+    result = cli(
+        "send",
+        SAMPLE,
+        "--to",
+        "editor@example.org",
+        env={"COMPOSE_SMTP_HOST": "127.0.0.1", "COMPOSE_SMTP_PORT": str(port)},
+    )
     assert result.exit_code == 1
     assert result.stderr.strip() == f"cannot connect to the SMTP server 127.0.0.1:{port}: connection refused"
 

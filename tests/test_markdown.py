@@ -328,8 +328,11 @@ def test_the_same_link_twice_keeps_one_note() -> None:
 
 
 @given(
-    words=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1,
-                           max_size=90), min_size=1, max_size=40),
+    words=st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=90),
+        min_size=1,
+        max_size=40,
+    ),
     width=st.integers(min_value=10, max_value=100),
     indents=st.sampled_from([("", ""), ("- ", "  "), ("> ", "> ")]),
 )
@@ -337,8 +340,12 @@ def test_wrap_agrees_with_textwrap(words: list[str], width: int, indents: tuple[
     # The fast greedy wrap must lay out single-spaced text exactly as the standard library does.
     text = " ".join(words)
     expected = textwrap.fill(
-        text, width, initial_indent=indents[0], subsequent_indent=indents[1],
-        break_long_words=False, break_on_hyphens=False,
+        text,
+        width,
+        initial_indent=indents[0],
+        subsequent_indent=indents[1],
+        break_long_words=False,
+        break_on_hyphens=False,
     )
     assert markdown.wrap(text, width, *indents) == expected
 

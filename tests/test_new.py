@@ -115,8 +115,10 @@ def test_every_optional_placeholder_put_to_use_fails_too_each_at_its_own_place(f
     places = [tuple(int(part) for part in line.split(":")[1:3]) for line in found]
     assert places == placeholders
     assert all(": still the skeleton's placeholder; " in line for line in found)
-    assert "issues/2024-05-01.yaml:24:14: stories[1].image.width: still the skeleton's placeholder; " \
-        "give its width in pixels" in found  # not "should be a whole number", which hides what to do
+    assert (
+        "issues/2024-05-01.yaml:24:14: stories[1].image.width: still the skeleton's placeholder; "
+        "give its width in pixels" in found
+    )  # not "should be a whole number", which hides what to do
 
 
 @pytest.mark.parametrize("optional_keys", ["left commented out", "all put to use"])

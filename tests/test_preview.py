@@ -192,10 +192,7 @@ def sample_copy(tmp_path: Path) -> Path:
 def composer_templates() -> dict[str, str]:
     """Composer's own templates, by relative name: a copy for a test to edit."""
     default = render.default_templates()
-    return {
-        str(path.relative_to(default)): path.read_text(encoding="utf-8")
-        for path in sorted(default.rglob("*.j2"))
-    }
+    return {str(path.relative_to(default)): path.read_text(encoding="utf-8") for path in sorted(default.rglob("*.j2"))}
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -658,6 +655,7 @@ FRAME_SAFETY_JS = """(ids) => ids.map((id) => {
 
 def write_hostile(folder: Path) -> list[Path]:
     """Issues and their publication with every field an attack (see test_safety), named as one too."""
+
     def fill(field: tuple[str | int, ...]) -> str:
         return f"{label(field)} {HOSTILE}"
 
@@ -739,4 +737,3 @@ def test_a_problem_line_holding_html_is_shown_as_text(
     assert page.locator("#problems").is_hidden()
     assert opened.dialogs == [], "a dialog opened: the problem line ran as HTML"
     assert opened.console_errors == []
-

@@ -18,8 +18,20 @@ from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (9, "9th"), (11, "11th"), (12, "12th"), (13, "13th"),
-     (21, "21st"), (22, "22nd"), (23, "23rd"), (31, "31st")],
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (9, "9th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (31, "31st"),
+    ],
 )
 def test_ordinals(day: int, expected: str) -> None:
     assert dates.ordinal(day) == expected
@@ -27,8 +39,13 @@ def test_ordinals(day: int, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(date(2017, 11, 9), "Nov. 9, 2017"), (date(2018, 9, 1), "Sept. 1, 2018"), (date(2018, 3, 15), "March 15, 2018"),
-     (date(2018, 7, 4), "July 4, 2018"), (date(2019, 2, 28), "Feb. 28, 2019")],
+    [
+        (date(2017, 11, 9), "Nov. 9, 2017"),
+        (date(2018, 9, 1), "Sept. 1, 2018"),
+        (date(2018, 3, 15), "March 15, 2018"),
+        (date(2018, 7, 4), "July 4, 2018"),
+        (date(2019, 2, 28), "Feb. 28, 2019"),
+    ],
 )
 def test_ap_style_date_line(day: date, expected: str) -> None:
     assert dates.fill("{month_ap} {day}, {year}", day) == expected
@@ -65,7 +82,7 @@ def test_issue_title_subject_and_preheader_win_over_defaults(make_issue) -> None
 
 def test_default_preheader_is_the_summary_as_plain_text(make_issue) -> None:  # type: ignore[no-untyped-def]
     html = compose(make_issue()).html
-    assert "overflow:hidden;\">A short summary with a link." in html
+    assert 'overflow:hidden;">A short summary with a link.' in html
 
 
 def test_a_partial_shared_by_both_templates_is_escaped_only_in_the_html(  # type: ignore[no-untyped-def]

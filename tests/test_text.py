@@ -35,9 +35,7 @@ calls_to_action:
     url: {LONG_ACTION_URL}
 """
 
-LONG_HEADLINE = (
-    "A second headline that is long enough to need two lines in the plain text part of the email"
-)
+LONG_HEADLINE = "A second headline that is long enough to need two lines in the plain text part of the email"
 
 ISSUE = f"""\
 date: 2020-02-03
@@ -173,8 +171,7 @@ def test_mailto_and_autolinks_are_written_out_not_numbered(rich_text: str) -> No
 
 def test_block_quote_and_lists_keep_their_shape(rich_text: str) -> None:
     assert (
-        "> A quotation from someone [4] that goes on long enough to wrap inside its own\n> quote marker."
-        in rich_text
+        "> A quotation from someone [4] that goes on long enough to wrap inside its own\n> quote marker." in rich_text
     )
     assert (
         "- A bullet with a link [5]\n"

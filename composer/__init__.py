@@ -14,6 +14,8 @@ from .errors import ComposerError, InvalidInput, OutputProblem, Problem, Templat
 if TYPE_CHECKING:
     from .pipeline import Composed, compose, write
 
+DISTRIBUTION = "briefing-composer"  # the name on PyPI ("composer" is another project's); the package keeps its name
+
 __all__ = [
     "Composed",
     "ComposerError",

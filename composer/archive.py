@@ -18,23 +18,19 @@ about a millisecond an issue, much less than holding a thousand issues' stories 
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from . import load, markdown, render
 from .errors import ComposerError, InvalidInput, Problem
 from .models import Publication, is_right_to_left
 from .output import write_atomically
+from .web_address import issue_address, issue_url
 
 INDEX_TEMPLATE = "archive/index.html.j2"
 ISSUE_TEMPLATE = "archive/issue.html.j2"
@@ -42,36 +38,6 @@ FEED_TEMPLATE = "archive/feed.xml.j2"
 STYLE_TEMPLATE = "archive/style.css.j2"
 PAGE = "index.html"  # each issue's folder holds one page, linked by its file name
 ISSUE_ROOT = "../../../"  # from YYYY/MM/DD/index.html back to the site's top
-
-
-def issue_address(day: Date, source: Path) -> str:
-    """The issue's folder in the archive, relative and ending in '/': '2017/11/09/'.
-
-    A file named after its date (2017-11-09.yaml) gets the day's folder; any other name is added
-    to the day, so two issues of one date never share an address: 2017-11-09-2.yaml ->
-    2017/11/09-2/, evening.yaml -> 2017/11/09-evening/. The address depends on the issue alone,
-    so the email's link (composed on its own) is the archive's, and it never moves when another
-    issue of the same day is added.
-    """
-    iso = day.isoformat()
-    rest = source.stem[len(iso) :] if source.stem.startswith(iso) else source.stem
-    suffix = _slug(rest)
-    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}{'-' + suffix if suffix else ''}/"
-
-
-def issue_url(publication_url: str, day: Date, source: Path) -> str:
-    """The issue's page on the web: the publication's URL plus the issue's address."""
-    return f"{publication_url.rstrip('/')}/{issue_address(day, source)}"
-
-
-def _slug(text: str) -> str:
-    """Letters and digits of ``text`` for a URL: 'Évening Edition' -> 'evening-edition'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if slug or not text.strip("-_ ."):
-        return slug
-    # Nothing left of a name in another script: a short fingerprint keeps the address distinct.
-    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -125,7 +91,7 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     if not sources:
         return result
     template_dirs = render.template_dirs(sources[0], templates)
-    env = environment(template_dirs)
+    env = render.environment(template_dirs, "html")
 
     entries, publication = _index_entries(sources, result)
     if publication is None:
@@ -261,18 +227,3 @@ def _feed_view(publication: Publication, entries: list[Entry]) -> dict[str, Any]
 def _timestamp(day: Date) -> str:
     """An issue's date as the Atom date-time it needs (RFC 3339): the day's start, UTC."""
     return f"{day.isoformat()}T00:00:00Z"
-
-
-@lru_cache(maxsize=8)
-def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    """The site's templates (archive/ in each template folder): HTML and XML, everything escaped."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(folder) for folder in template_dirs]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["markdown"] = lambda source: Markup(markdown.to_html(source))
-    return env

@@ -11,14 +11,15 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
 import lxml.html  # type: ignore[import-untyped]  # lxml ships no type hints; premailer installs it
 
-from . import email, esp
+from . import esp
 from .errors import ComposerError, TemplateProblem
-from .pipeline import Composed
+from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 Level = Literal["error", "warning"]
 ERROR: Level = "error"
@@ -110,6 +111,17 @@ def check(composed: Composed) -> list[Finding]:
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
+def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:
+    """Every finding for each issue file: check()'s, or the reasons it does not compose."""
+    findings = []
+    for path in paths:
+        try:
+            findings += check(compose(path, templates, service))
+        except ComposerError as error:  # an issue that does not compose is a finding like any other
+            findings += findings_from_error(error, str(path))
+    return findings
+
+
 def findings_from_error(error: ComposerError, path: str) -> list[Finding]:
     """An issue at ``path`` that does not compose, as error findings in check's own format.
 
@@ -157,8 +169,8 @@ def _kilobytes(size: int) -> str:
 
 def _size(composed: Composed) -> Iterator[_Found]:
     size = composed.html_bytes
-    limit = email.GMAIL_CLIP_BYTES // 1024
-    if size > email.GMAIL_CLIP_BYTES:
+    limit = GMAIL_CLIP_BYTES // 1024
+    if size > GMAIL_CLIP_BYTES:
         yield (
             ERROR,
             "gmail-clipping",

@@ -1,7 +1,9 @@
-"""The command line: a thin layer over composer.pipeline, and the only place that prints or exits.
+"""The command line: a thin layer over the library, and the only place that prints or exits.
 
-Heavy libraries (pydantic, premailer, MRML) are imported inside the commands, so that
-``compose --help`` answers at once.
+Every ComposerError is caught in one place, ComposeGroup.invoke: its problems are printed one a
+line and the exit status is 1; any other exception is a bug in composer, exit status 2. --debug,
+on every command, adds the traceback. Heavy libraries (pydantic, premailer, MRML) are imported
+inside the commands, so that ``compose --help`` answers at once.
 """
 
 from __future__ import annotations
@@ -15,13 +17,29 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .errors import ComposerError
+from . import DISTRIBUTION
+from .errors import ComposerError, InvalidInput
 from .esp import SERVICES  # a table and a dataclass: cheap enough for --help
 
 if TYPE_CHECKING:
     from .batch import Job, Outcome
 
 DEFAULT_COMMAND = "build"
+DEBUG = "composer.debug"  # where --debug is kept, in click's context (shared by the group and its command)
+
+
+def debug_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        ctx.meta[DEBUG] = ctx.meta.get(DEBUG, False) or value
+
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=remember,
+        help="Show the Python traceback of an error.",
+    )(command)
 
 
 def templates_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,9 +68,32 @@ class ComposeGroup(click.Group):
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; the one place where an error becomes lines on stderr and an exit status."""
+        try:
+            return super().invoke(ctx)
+        except ComposerError as error:
+            if ctx.meta.get(DEBUG):
+                traceback.print_exc()
+            for problem in error.problems:
+                click.secho(str(problem), fg="red", err=True)
+            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:  # a bug in composer, not the editor's doing
+            if ctx.meta.get(DEBUG):
+                traceback.print_exc()
+            click.secho(
+                f"internal error in composer ({type(error).__name__}: {error}); "
+                "run the same command with --debug for the traceback, and report it",
+                fg="red",
+                err=True,
+            )
+            ctx.exit(2)
+
 
 @click.group(cls=ComposeGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="briefing-composer", message="compose %(version)s")
+@click.version_option(package_name=DISTRIBUTION, message="compose %(version)s")
 def main() -> None:
     """Compile briefing issues written in YAML into a responsive HTML email and its plain text.
 
@@ -86,7 +127,7 @@ def main() -> None:
 @click.option(
     "-j", "--jobs", "workers", type=click.IntRange(min=1), help="Issues built at once (default: one per core)."
 )
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
+@debug_option
 def build(
     files: tuple[Path, ...],
     output: Path,
@@ -97,7 +138,6 @@ def build(
     to_clipboard: bool,
     force: bool,
     workers: int | None,
-    debug: bool,
 ) -> None:
     """Compile each issue FILE into OUTPUT/<name>.html and OUTPUT/<name>.txt.
 
@@ -107,30 +147,31 @@ def build(
     problem nothing is written for that issue: each problem is printed as
     path:line:column: field: message, the other issues are built, and the exit status is 1.
     """
-    from .batch import Job, Outcome, build_one, summary
+    from .batch import Job, build_one, summary
     from .load import issue_files
 
     paths = issue_files(files)
     if to_clipboard and len(paths) != 1:
         raise click.UsageError(f"--copy takes one issue, not {len(paths)}")
     jobs = [Job(path, output, templates, service, with_mjml, with_eml) for path in paths]
-    if debug:  # one by one in this process, every unchanged issue too, so that tracebacks show
-        outcomes = []
-        for job in jobs:
-            try:
-                outcomes.append(build_one(job, reraise=True))
-                _describe(outcomes[-1])
-            except ComposerError as error:
-                _report(error, debug=True)
-                outcomes.append(Outcome(job.path, "failed", tuple(error.problems)))
+    if click.get_current_context().meta.get(DEBUG):
+        # One by one in this process, every unchanged issue too, each failure with its traceback.
+        outcomes = [build_one(job, debug=True) for job in jobs]
+        for outcome in outcomes:
+            if outcome.problems:
+                _report_outcome(outcome)
+            else:
+                _describe(outcome)
     else:
         outcomes = _build_with_progress(jobs, workers, force)
     if len(jobs) > 1:
         click.echo(summary(outcomes))
     if to_clipboard and outcomes[0].status in ("built", "skipped"):
+        from .clipboard import copy
+
         html_path = output / f"{paths[0].stem}.html"
-        if not _copy(html_path.read_text(encoding="utf-8"), html_path):
-            sys.exit(1)
+        tool = copy(html_path.read_text(encoding="utf-8"), html_path)
+        click.echo(f"copied the HTML to the clipboard ({tool})")
     if any(outcome.status == "crashed" for outcome in outcomes):
         sys.exit(2)
     if any(outcome.status == "failed" for outcome in outcomes):
@@ -177,22 +218,12 @@ def _describe(outcome: Outcome) -> None:
 
 
 def _report_outcome(outcome: Outcome) -> None:
+    if outcome.traceback:
+        click.echo(outcome.traceback, err=True, nl=False)
     for problem in outcome.problems:
         click.secho(str(problem), fg="red", err=True)
     for note in outcome.notes:
         click.echo(note, err=True)
-
-
-def _copy(html: str, path: Path) -> bool:
-    from .clipboard import NoClipboard, copy
-
-    try:
-        tool = copy(html)
-    except NoClipboard as error:
-        click.secho(f"{path}: written, but not copied: {error}", fg="red", err=True)
-        return False
-    click.echo(f"copied the HTML to the clipboard ({tool})")
-    return True
 
 
 @main.command("archive")
@@ -206,8 +237,8 @@ def _copy(html: str, path: Path) -> bool:
     help="Folder to write the web archive into.",
 )
 @templates_option
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
-def archive_command(files: tuple[Path, ...], output: Path, templates: Path | None, debug: bool) -> None:
+@debug_option
+def archive_command(files: tuple[Path, ...], output: Path, templates: Path | None) -> None:
     """Write a static web archive of the issues.
 
     OUTPUT/index.html lists every issue newest first, by year; each issue gets a page
@@ -217,11 +248,7 @@ def archive_command(files: tuple[Path, ...], output: Path, templates: Path | Non
     """
     from .archive import archive
 
-    try:
-        result = archive(list(files), output, templates)
-    except ComposerError as error:
-        _report(error, debug)
-        sys.exit(1)
+    result = archive(list(files), output, templates)
     for problem in result.problems:
         click.secho(str(problem), fg="red", err=True)
     if result.index:
@@ -240,6 +267,7 @@ def archive_command(files: tuple[Path, ...], output: Path, templates: Path | Non
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder to write the issue into.",
 )
+@debug_option
 def new(day: str | None, folder: Path) -> None:
     """Start the issue of DATE (YYYY-MM-DD; default: today) as FOLDER/DATE.yaml, every field shown.
 
@@ -250,11 +278,7 @@ def new(day: str | None, folder: Path) -> None:
 
     from .skeleton import new_issue, parse_day
 
-    try:
-        path = new_issue(folder, parse_day(day) if day else date.today())
-    except ComposerError as error:
-        _report(error, debug=False)
-        sys.exit(1)
+    path = new_issue(folder, parse_day(day) if day else date.today())
     click.echo(f"{path}: write your text in place of every <TODO …>, then: compose {path}")
 
 
@@ -271,6 +295,7 @@ def new(day: str | None, folder: Path) -> None:
 )
 @templates_option
 @esp_option
+@debug_option
 def check(
     files: tuple[Path, ...], strict: bool, output_format: str, templates: Path | None, service: str | None
 ) -> None:
@@ -283,17 +308,10 @@ def check(
     """
     import json
 
-    from .check import check as check_email
-    from .check import exit_status, findings_from_error
+    from .check import check_files, exit_status
     from .load import issue_files
-    from .pipeline import compose
 
-    findings = []
-    for path in issue_files(files):
-        try:
-            findings += check_email(compose(path, templates, service))
-        except ComposerError as error:
-            findings += findings_from_error(error, str(path))
+    findings = check_files(issue_files(files), templates, service)
     if output_format == "json":
         click.echo(json.dumps([finding.as_dict() for finding in findings], ensure_ascii=False, indent=2))
     else:
@@ -310,8 +328,8 @@ def check(
 @click.option("--to", "recipient", required=True, help="The address to send the test to.")
 @templates_option
 @esp_option
-@click.option("--debug", is_flag=True, help="Show the Python traceback of an error.")
-def send(file: Path, recipient: str, templates: Path | None, service: str | None, debug: bool) -> None:
+@debug_option
+def send(file: Path, recipient: str, templates: Path | None, service: str | None) -> None:
     """Send FILE to --to over SMTP, to read it as readers will.
 
     The server comes from COMPOSE_SMTP_HOST, COMPOSE_SMTP_PORT, COMPOSE_SMTP_USER,
@@ -319,29 +337,10 @@ def send(file: Path, recipient: str, templates: Path | None, service: str | None
     the password). Nothing is sent when the issue does not validate or `compose check` finds an
     error.
     """
-    import os
+    from .send import send_test
 
-    from .check import check as check_email
-    from .mail import message, smtp_settings
-    from .mail import send as send_mail
-    from .pipeline import compose
-
-    try:
-        composed = compose(file, templates, service)
-        errors = [finding for finding in check_email(composed) if finding.level == "error"]
-        if errors:
-            for finding in errors:
-                click.secho(str(finding), fg="red", err=True)
-            click.secho("nothing sent: mend the errors above first (see compose check)", fg="red", err=True)
-            sys.exit(1)
-        mail = message(composed, to=recipient)
-        smtp = composed.loaded.publication.smtp
-        settings = smtp_settings(os.environ, smtp.model_dump(exclude_none=True) if smtp else None)
-        send_mail(mail, settings, recipient)
-    except ComposerError as error:
-        _report(error, debug)
-        sys.exit(1)
-    click.echo(f"sent {file} to {recipient} through {settings.server}")
+    sent = send_test(file, recipient, templates, service)
+    click.echo(f"sent {sent.path} to {sent.to} through {sent.server}")
 
 
 @main.command()
@@ -357,6 +356,7 @@ def send(file: Path, recipient: str, templates: Path | None, service: str | None
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
 @templates_option
 @esp_option
+@debug_option
 def preview(target: Path, port: int, open_browser: bool, templates: Path | None, service: str | None) -> None:
     """Preview TARGET (an issue, or a folder of issues) in the browser, live.
 
@@ -366,12 +366,11 @@ def preview(target: Path, port: int, open_browser: bool, templates: Path | None,
     only (127.0.0.1). Ctrl+C stops.
     """
     from .load import issue_files
-    from .preview import serve
+    from .preview_server import serve
 
     issues = issue_files((target,))
     if not issues:
-        click.secho(f"{target}: no issue files (*.yaml) to preview", fg="red", err=True)
-        sys.exit(1)
+        raise InvalidInput(f"{target}: no issue files (*.yaml) to preview")
 
     def log(line: str, is_error: bool) -> None:
         click.secho(line, fg="red" if is_error else None, err=is_error)
@@ -379,22 +378,11 @@ def preview(target: Path, port: int, open_browser: bool, templates: Path | None,
     def ready(url: str) -> None:
         click.echo(f"Previewing {target} at {url} (Ctrl+C to stop)")
 
-    try:
-        serve(issues, port, target if target.is_dir() else None, templates, service, open_browser, log=log, ready=ready)
-    except ComposerError as error:
-        _report(error, debug=False)
-        sys.exit(1)
+    serve(issues, port, target if target.is_dir() else None, templates, service, open_browser, log=log, ready=ready)
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number or 'no'} {noun}{'' if number == 1 else 's'}"
-
-
-def _report(error: ComposerError, debug: bool) -> None:
-    if debug:
-        traceback.print_exc()
-    for problem in error.problems:
-        click.secho(str(problem), fg="red", err=True)
 
 
 def run() -> None:

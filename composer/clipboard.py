@@ -6,12 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
-from .errors import ComposerError
-
-
-class NoClipboard(ComposerError):
-    """This system has no clipboard composer can reach (a server, a container, CI)."""
+from .errors import NoClipboard
 
 
 def _tools() -> list[list[str]]:
@@ -27,8 +24,9 @@ def _tools() -> list[list[str]]:
     return tools
 
 
-def copy(text: str) -> str:
-    """Copy ``text``; return the tool used. Raise NoClipboard, saying what was tried, when none works."""
+def copy(text: str, written_to: Path | None = None) -> str:
+    """Copy ``text`` (the contents of ``written_to``); return the tool used. Raise NoClipboard, saying
+    what was tried, when none works."""
     tried = []
     for command in _tools():
         if shutil.which(command[0]) is None:
@@ -43,7 +41,8 @@ def copy(text: str) -> str:
         return command[0]
     graphical = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     why = "" if graphical else "no graphical session (DISPLAY and WAYLAND_DISPLAY are unset), and "
+    written = f"{written_to}: written, but not copied: " if written_to else ""
     raise NoClipboard(
-        f"no clipboard on this system: {why}no working {' or '.join(tried)}; "
+        f"{written}no clipboard on this system: {why}no working {' or '.join(tried)}; "
         "open the .html file and copy its contents instead"
     )

@@ -1,11 +1,13 @@
-"""The one exception root, and problems as data.
+"""The one exception root, every error a user can cause, and problems as data.
 
 Everything an editor can cause ends up as a ComposerError; the CLI catches it in one
-place and prints each problem as ``path:line:column: field: message``.
+place and prints each problem as ``path:line:column: field: message``. Every error class is
+here, so that this file is the whole list of what can go wrong.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
@@ -44,5 +46,69 @@ class TemplateProblem(ComposerError):
     mjml: str | None = None  # the MJML that failed to compile, for `compose --mjml` to write out
 
 
+class NoSender(InvalidInput):
+    """publication.yaml has no sender, so the message has no From."""
+
+
 class OutputProblem(ComposerError):
     """An output file that cannot be written."""
+
+    @classmethod
+    def cannot_write(cls, path: os.PathLike[str] | str, error: OSError) -> OutputProblem:
+        return cls(f"{os.fspath(path)}: cannot write: {error.strerror or error}")
+
+
+class IssueExists(ComposerError):
+    """`compose new` for a date whose issue file is already there: it is never overwritten."""
+
+
+class NotADay(ComposerError):
+    """A DATE for `compose new` that is not a day written YYYY-MM-DD."""
+
+
+class NoClipboard(ComposerError):
+    """This system has no clipboard composer can reach (a server, a container, CI)."""
+
+
+class CannotServe(ComposerError):
+    """The preview cannot listen on the port asked for."""
+
+
+class BadAddress(ComposerError):
+    """An e-mail address the message cannot carry."""
+
+
+class NotSent(ComposerError):
+    """A test send stopped before the SMTP server: the issue has errors `compose check` reports."""
+
+
+class SmtpSettingsProblem(ComposerError):
+    """The SMTP server is not configured, or configured wrongly."""
+
+
+class SendFailed(ComposerError):
+    """The SMTP server could not be reached, or did not take the message."""
+
+
+class CannotConnect(SendFailed):
+    pass
+
+
+class TimedOut(SendFailed):
+    pass
+
+
+class AuthenticationFailed(SendFailed):
+    pass
+
+
+class TlsFailed(SendFailed):
+    pass
+
+
+class RecipientRefused(SendFailed):
+    pass
+
+
+class ServerDisconnected(SendFailed):
+    pass

@@ -6,7 +6,7 @@ import difflib
 import os
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,14 +16,11 @@ from pydantic import BaseModel, ValidationError
 
 from . import markdown
 from .errors import InvalidInput, Problem
-from .models import Issue, Publication
+from .models import EVERY_ITEM, Issue, Publication, markdown_fields
 from .source import Document, Key, field_name, read_yaml
 
 PUBLICATION_FILE = "publication.yaml"
 Model = TypeVar("Model", bound=BaseModel)
-
-# Fields holding Markdown, whose links and blocks markdown.problems() checks.
-_MARKDOWN_FIELDS = {Issue: ("summary", ("stories", "body")), Publication: ("notice", "footer")}
 
 
 @dataclass(frozen=True)
@@ -149,20 +146,9 @@ def _without_echoes(document: Document, model: type[BaseModel], details: list[An
 
 def _markdown_problems(document: Document, model: type[BaseModel]) -> list[Problem]:
     """Bad links, images and headings in the Markdown fields, read from the file's own text."""
-    data = document.data
     found = []
-    for spec in _MARKDOWN_FIELDS[model]:
-        if isinstance(spec, str):
-            places: list[tuple[Key, Any]] = [((spec,), data.get(spec))]
-        else:
-            items, name = spec
-            listed = data.get(items)
-            places = [
-                ((items, index, name), item.get(name))
-                for index, item in enumerate(listed if isinstance(listed, list) else [])
-                if isinstance(item, dict)
-            ]
-        for key, source in places:
+    for field_path in markdown_fields(model):
+        for key, source in _values_at(document.data, field_path):
             if not isinstance(source, str):
                 continue  # missing or of the wrong type: validation has said so
             seen: dict[str, int] = {}
@@ -176,6 +162,19 @@ def _markdown_problems(document: Document, model: type[BaseModel]) -> list[Probl
                 )
                 found.append(Problem(document.path, line, column, field_name(key), message))
     return found
+
+
+def _values_at(data: Any, field_path: tuple[str, ...], key: Key = ()) -> Iterator[tuple[Key, Any]]:
+    """The values found in ``data`` along ``field_path`` (EVERY_ITEM: each item of a list), with their keys."""
+    if not field_path:
+        yield key, data
+        return
+    step, rest = field_path[0], field_path[1:]
+    if step == EVERY_ITEM:
+        for index, item in enumerate(data if isinstance(data, list) else []):
+            yield from _values_at(item, rest, (*key, index))
+    elif isinstance(data, dict) and step in data:
+        yield from _values_at(data[step], rest, (*key, step))
 
 
 def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import calendar
 import re
+import types
+import typing
+from collections.abc import Iterable
 from datetime import date as Date
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -57,8 +60,17 @@ def _not_blank(text: str) -> str:
     return text
 
 
+class _MarkdownMark:
+    """Marks a field's text as Markdown, whose links and blocks load.py checks (markdown.problems)."""
+
+    def __repr__(self) -> str:
+        return "MARKDOWN"
+
+
+MARKDOWN = _MarkdownMark()
 # Kept as typed: indentation is meaningful.
-Markdown = Annotated[str, AfterValidator(_not_blank), AfterValidator(_not_placeholder)]
+Markdown = Annotated[str, AfterValidator(_not_blank), AfterValidator(_not_placeholder), MARKDOWN]
+EVERY_ITEM = "[]"  # in a field path of markdown_fields(): each item of a list
 
 
 def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
@@ -236,22 +248,53 @@ class Sender(Strict):
     email: EmailAddress
 
 
-def _no_password(value: Any) -> Any:
-    if isinstance(value, dict) and "password" in value:
+# The rules of the SMTP settings, for publication.yaml's smtp: and COMPOSE_SMTP_* alike (smtp.py).
+YES_WORDS = ("1", "true", "yes", "on")
+NO_WORDS = ("0", "false", "no", "off")
+
+
+def _server_name(value: str) -> str:
+    if value.count(":") == 1 or any(character.isspace() or character in "/@" for character in value):
         raise ValueError(
-            "never put the SMTP password in publication.yaml (it would end up in git); "
-            "set COMPOSE_SMTP_PASSWORD in the environment instead"
+            f"{value!r} is not a server name such as smtp.example.com (the port is a setting of its own: "
+            "port: in publication.yaml, COMPOSE_SMTP_PORT in the environment)"
         )
     return value
+
+
+def _port_number(value: Any) -> Any:
+    number = int(value) if isinstance(value, str) and value.strip().isdigit() else value
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= 65535:
+        raise ValueError(f"{value!r} is not a port number from 1 to 65535, such as 587")
+    return number
+
+
+def _yes_or_no(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word not in YES_WORDS + NO_WORDS:
+        raise ValueError(f"{value!r} is not one of {', '.join(YES_WORDS + NO_WORDS)}")
+    return word in YES_WORDS
 
 
 class Smtp(Strict):
     """The server for test sends (`compose send`); COMPOSE_SMTP_* in the environment wins."""
 
-    host: Text | None = None
-    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    host: Annotated[Text, AfterValidator(_server_name)] | None = None
+    port: Annotated[int, BeforeValidator(_port_number)] | None = None
     user: Text | None = None
-    starttls: bool | None = None
+    starttls: Annotated[bool, BeforeValidator(_yes_or_no)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "password" in value:
+            raise ValueError(
+                "never put the SMTP password in publication.yaml (it would end up in git); "
+                "set COMPOSE_SMTP_PASSWORD in the environment instead"
+            )
+        return value
 
 
 class Publication(Strict):
@@ -273,8 +316,32 @@ class Publication(Strict):
     unsubscribe_url: Link | None = None
     web_version_url: Annotated[Link, AfterValidator(dates.check_pattern)] | None = None
     address: Text | None = None
-    smtp: Annotated[Smtp, BeforeValidator(_no_password)] | None = None
+    smtp: Smtp | None = None
 
 
 def is_right_to_left(lang: str) -> bool:
     return lang.split("-")[0].lower() in RIGHT_TO_LEFT
+
+
+def markdown_fields(model: type[BaseModel]) -> list[tuple[str, ...]]:
+    """The path of every Markdown field of ``model``, read from its annotations, so a new Markdown
+    field can never go unchecked: ("summary",), ("stories", EVERY_ITEM, "body"), ..."""
+    found: list[tuple[str, ...]] = []
+    for name, info in model.model_fields.items():
+        found += [(name, *rest) for rest in _markdown_in(info.annotation, info.metadata)]
+    return found
+
+
+def _markdown_in(annotation: Any, metadata: Iterable[Any] = ()) -> list[tuple[str, ...]]:
+    if any(item is MARKDOWN for item in metadata):
+        return [()]
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _markdown_in(args[0], annotation.__metadata__)
+    if origin in (typing.Union, types.UnionType):
+        return list(dict.fromkeys(path for arg in args for path in _markdown_in(arg)))
+    if origin is list:
+        return [(EVERY_ITEM, *rest) for rest in _markdown_in(args[0])]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return markdown_fields(annotation)
+    return []

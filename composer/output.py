@@ -23,7 +23,7 @@ def write_atomically(path: Path, content: str) -> None:
             os.unlink(temporary)
             raise
     except OSError as error:
-        raise OutputProblem(f"{path}: cannot write: {error.strerror or error}") from None
+        raise OutputProblem.cannot_write(path, error) from None
 
 
 def _umask() -> int:

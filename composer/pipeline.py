@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import email, esp, load, render
+from . import esp, load, render
 from .errors import TemplateProblem
+from .mjml_to_html import to_html
 from .output import write_atomically
+
+GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips messages larger than this ("[Message clipped]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Composed:
 
     @property
     def clipped_by_gmail(self) -> bool:
-        return self.html_bytes > email.GMAIL_CLIP_BYTES
+        return self.html_bytes > GMAIL_CLIP_BYTES
 
 
 def compose(path: Path, templates: Path | None = None, service: str | None = None) -> Composed:
@@ -53,7 +56,7 @@ def compose(path: Path, templates: Path | None = None, service: str | None = Non
     loaded = load.load(path)
     rendered = render.render(loaded, render.template_dirs(path, templates), service)
     try:
-        html = email.to_html(rendered.mjml)
+        html = to_html(rendered.mjml)
     except TemplateProblem as error:
         error.mjml = rendered.mjml
         raise

@@ -1,8 +1,9 @@
 """Templates: the validated issue becomes MJML (for the email) and plain text.
 
-Two Jinja environments share one loader: the MJML one escapes everything an editor typed
-(autoescape), the text one writes it as is. Both use StrictUndefined, so a template typo fails
-loudly instead of leaving a hole in thousands of inboxes.
+One factory, environment(), makes the Jinja environments of the email and the archive: the
+"html" one escapes everything an editor typed (autoescape), the "text" one writes it as is.
+Both use StrictUndefined, so a template typo fails loudly instead of leaving a hole in
+thousands of inboxes.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import hashlib
 import math
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -24,6 +26,7 @@ from .errors import Problem, TemplateProblem
 from .load import Loaded, folders_above
 from .models import Image, Logo, is_right_to_left
 from .output import cache_dir
+from .web_address import issue_url
 
 EMAIL_TEMPLATE = "email.mjml.j2"
 TEXT_TEMPLATE = "email.txt.j2"
@@ -73,9 +76,12 @@ class Rendered:
 def render(loaded: Loaded, template_dirs: tuple[Path, ...], service: str | None = None) -> Rendered:
     """The MJML source and the plain text of one issue, with ``service``'s merge tags (esp.py)."""
     view = build_view(loaded, service)
-    html_env, text_env = environments(template_dirs)
-    mjml = render_template(html_env, EMAIL_TEMPLATE, view)
-    text = tidy_text(render_template(text_env, TEXT_TEMPLATE, {**view, "references": markdown.References()}))
+    mjml = render_template(environment(template_dirs, "html"), EMAIL_TEMPLATE, view)
+    text = tidy_text(
+        render_template(
+            environment(template_dirs, "text"), TEXT_TEMPLATE, {**view, "references": markdown.References()}
+        )
+    )
     return Rendered(mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"], view["links"])
 
 
@@ -96,29 +102,63 @@ def render_template(env: jinja2.Environment, name: str, view: dict[str, Any]) ->
         raise TemplateProblem([Problem(where, line, 1, "", f"template error: {error}")]) from None
 
 
-@lru_cache(maxsize=8)
-def environments(template_dirs: tuple[Path, ...]) -> tuple[jinja2.Environment, jinja2.Environment]:
-    """The MJML (escaping) and text (verbatim) environments; built once per template set."""
-    loader = jinja2.FileSystemLoader([str(folder) for folder in template_dirs])
+@lru_cache(maxsize=16)
+def environment(template_dirs: tuple[Path, ...], kind: Literal["html", "text"]) -> jinja2.Environment:
+    """The one Jinja environment factory, for the email and the web archive alike; built once per
+    template set. "html" (MJML, the archive's pages and feed) escapes everything an editor typed and
+    renders Markdown as HTML; "text" (the plain part) writes it as is and wraps it."""
+    escape = kind == "html"
     settings: dict[str, Any] = {
         "undefined": jinja2.StrictUndefined,
         "trim_blocks": True,
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
+        "autoescape": escape,
     }
-    html_env = jinja2.Environment(
-        loader=loader, autoescape=True, bytecode_cache=_bytecode_cache({**settings, "autoescape": True}), **settings
+    env = jinja2.Environment(loader=_Loader(template_dirs), bytecode_cache=_bytecode_cache(settings), **settings)
+    if escape:
+        env.filters["markdown"] = lambda source: Markup(markdown.to_html(source))
+    else:
+        env.filters["markdown"] = lambda source, references: markdown.to_text(source, references)
+        env.filters["wrap"] = markdown.wrap
+        env.filters["underline"] = underline
+    env.globals["image_size"] = image_size
+    return env
+
+
+def is_backup_file(name: str) -> bool:
+    """An editor's backup, lock or swap file (emacs, vim, most others): never a template, never a change."""
+    return (
+        name.endswith("~")
+        or name.startswith(".#")
+        or (name.startswith("#") and name.endswith("#"))
+        or (name.endswith((".swp", ".swo", ".swx")))
     )
-    html_env.filters["markdown"] = lambda source: Markup(markdown.to_html(source))
-    text_env = jinja2.Environment(
-        loader=loader, autoescape=False, bytecode_cache=_bytecode_cache({**settings, "autoescape": False}), **settings
-    )
-    text_env.filters["markdown"] = lambda source, references: markdown.to_text(source, references)
-    text_env.filters["wrap"] = markdown.wrap
-    text_env.filters["underline"] = underline
-    for env in (html_env, text_env):
-        env.globals["image_size"] = image_size
-    return html_env, text_env
+
+
+def template_files(template_dirs: tuple[Path, ...]) -> list[tuple[Path, Path]]:
+    """Every file an email's templates can use, as (folder, file): editors' backups and hidden files
+    left out, and the web archive's own templates (archive/) too."""
+    found = []
+    for folder in template_dirs:
+        for path in sorted(folder.rglob("*")):
+            parts = path.relative_to(folder).parts
+            hidden = any(part.startswith(".") for part in parts)
+            if path.is_file() and parts[0] != "archive" and not hidden and not is_backup_file(path.name):
+                found.append((folder, path))
+    return found
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Templates from the folders in order; an editor's backup file is never taken for one."""
+
+    def __init__(self, template_dirs: tuple[Path, ...]) -> None:
+        super().__init__([str(folder) for folder in template_dirs])
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if is_backup_file(template.rsplit("/", 1)[-1]):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
 
 
 def _bytecode_cache(settings: dict[str, Any]) -> jinja2.BytecodeCache | None:
@@ -134,8 +174,6 @@ def _bytecode_cache(settings: dict[str, Any]) -> jinja2.BytecodeCache | None:
 
 def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     """Everything the templates need, computed once: titles, dates, read time, links."""
-    from .archive import issue_url  # imported here: archive.py builds on this module
-
     issue, publication = loaded.issue, loaded.publication
     web_version = publication.web_version_url
     links = esp.links(

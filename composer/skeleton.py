@@ -14,17 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from . import dates
-from .errors import ComposerError, OutputProblem
+from .errors import IssueExists, NotADay, OutputProblem
 from .output import write_atomically
-
-
-class IssueExists(ComposerError):
-    """`compose new` for a date whose issue file is already there: it is never overwritten."""
-
-
-class NotADay(ComposerError):
-    """A DATE for `compose new` that is not a day written YYYY-MM-DD."""
-
 
 SKELETON = """\
 # {weekday}, {month} {day}, {year}: an issue started with `compose new`.
@@ -110,7 +101,7 @@ def _create(path: Path, content: str) -> None:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
         os.close(handle)
     except OSError as error:
-        raise OutputProblem(f"{path}: cannot write: {error.strerror or error}") from None
+        raise OutputProblem.cannot_write(path, error) from None
     draft = Path(name)
     try:
         write_atomically(draft, content)  # output's encoding, line ends and permissions
@@ -137,7 +128,7 @@ def _create_exclusively(path: Path, content: str) -> None:
         if created:  # ours, and unfinished: no half skeleton left behind (never someone else's file)
             path.unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise OutputProblem(f"{path}: cannot write: {error.strerror or error}") from None
+            raise OutputProblem.cannot_write(path, error) from None
         raise
 
 

@@ -13,8 +13,9 @@ import lxml.html
 import pytest
 from playwright.sync_api import Browser, Route, sync_playwright
 
-from composer.archive import ArchiveResult, archive, issue_address
+from composer.archive import ArchiveResult, archive
 from composer.pipeline import compose
+from composer.web_address import issue_address
 
 from .conftest import PUBLICATION, SAMPLE
 from .test_browser import CHROMIUM, CHROMIUM_ARGS

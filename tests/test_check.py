@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from composer import email, esp
+from composer import esp
 from composer.check import MERGE_TAGS, Finding, check, contrast_ratio, exit_status, findings_from_error
 from composer.errors import InvalidInput
-from composer.pipeline import Composed, compose
+from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 from .conftest import PUBLICATION, SAMPLE
 
@@ -82,7 +82,7 @@ def test_an_issue_too_long_for_gmail_is_an_error(make_issue) -> None:  # type: i
     body = "    body: |\n" + "\n\n".join([paragraph] * 400) + "\n"
     composed = compose(make_issue(re.sub(r"(?m)^    body: .*\n", lambda _: body, CLEAN_ISSUE), CLEAN_PUBLICATION))
     assert composed.html.count("A paragraph of a story") == 3200
-    assert composed.html_bytes > email.GMAIL_CLIP_BYTES
+    assert composed.html_bytes > GMAIL_CLIP_BYTES
     [finding] = check(composed)
     assert (finding.level, finding.rule) == ("error", "gmail-clipping")
     assert re.fullmatch(

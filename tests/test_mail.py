@@ -19,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from composer import esp, mail
+from composer import errors, esp, message, smtp
 from composer.errors import ComposerError, InvalidInput
 from composer.pipeline import Composed, compose
 
@@ -90,7 +90,7 @@ def assert_is_the_issue(parsed: EmailMessage, composed: Composed) -> None:
 
 def test_the_sample_is_text_then_html_with_the_headers_a_client_needs() -> None:
     composed = compose(SAMPLE)
-    parsed = parse(mail.as_bytes(mail.message(composed, to=READER, now=NOW)))
+    parsed = parse(message.as_bytes(message.message(composed, to=READER, now=NOW)))
 
     assert_is_the_issue(parsed, composed)
     assert parsed["Subject"] == "Executive Summary for November 9th"
@@ -104,7 +104,7 @@ def test_the_sample_is_text_then_html_with_the_headers_a_client_needs() -> None:
 
 
 def test_the_eml_is_ascii_with_crlf_lines_any_server_relays_unchanged() -> None:
-    data = mail.as_bytes(mail.message(compose(SAMPLE), now=NOW))
+    data = message.as_bytes(message.message(compose(SAMPLE), now=NOW))
     assert data.isascii()  # non-ASCII travels encoded (RFC 2047 headers, quoted-printable bodies)
     assert b"\n" not in data.replace(b"\r\n", b"")  # CRLF only, as on the wire and as Outlook writes .eml
     assert max(len(line) for line in data.split(b"\r\n")) <= 998  # RFC 5322's hard limit
@@ -115,17 +115,17 @@ def test_the_eml_is_ascii_with_crlf_lines_any_server_relays_unchanged() -> None:
 def test_each_message_has_its_own_message_id() -> None:
     # Clients and Gmail drop a second message with an ID they have seen: each test send must arrive.
     composed = compose(SAMPLE)
-    assert mail.message(composed)["Message-ID"] != mail.message(composed)["Message-ID"]
+    assert message.message(composed)["Message-ID"] != message.message(composed)["Message-ID"]
 
 
 def test_the_date_defaults_to_now_with_a_time_zone() -> None:
-    assert parse(mail.as_bytes(mail.message(compose(SAMPLE))))["Date"].datetime.tzinfo is not None
+    assert parse(message.as_bytes(message.message(compose(SAMPLE))))["Date"].datetime.tzinfo is not None
 
 
 @pytest.mark.parametrize("name", sorted(esp.SERVICES))
 def test_a_services_merge_tag_is_no_list_unsubscribe_header(name: str) -> None:
     composed = compose(SAMPLE, service=name)
-    parsed = parse(mail.as_bytes(mail.message(composed, now=NOW)))
+    parsed = parse(message.as_bytes(message.message(composed, now=NOW)))
     assert "List-Unsubscribe" not in parsed and "List-Unsubscribe-Post" not in parsed
     assert_is_the_issue(parsed, composed)  # the tags stay in the bodies, for the service to fill in
 
@@ -142,20 +142,20 @@ def test_list_unsubscribe_follows_the_publications_url(
     make_issue: Callable[..., Path], unsubscribe_url: str, header: str, one_click: bool
 ) -> None:
     issue = make_issue(publication=PUBLICATION + SENDER + f"unsubscribe_url: {unsubscribe_url}\n")
-    parsed = parse(mail.as_bytes(mail.message(compose(issue), now=NOW)))
+    parsed = parse(message.as_bytes(message.message(compose(issue), now=NOW)))
     assert parsed["List-Unsubscribe"] == header
     assert ("List-Unsubscribe-Post" in parsed) is one_click
 
 
 def test_no_unsubscribe_url_means_no_list_unsubscribe_header(make_issue: Callable[..., Path]) -> None:
-    parsed = parse(mail.as_bytes(mail.message(compose(make_issue(publication=PUBLICATION + SENDER)), now=NOW)))
+    parsed = parse(message.as_bytes(message.message(compose(make_issue(publication=PUBLICATION + SENDER)), now=NOW)))
     assert "List-Unsubscribe" not in parsed
 
 
 def test_non_ascii_sender_name_and_subject_are_encoded_and_read_back(make_issue: Callable[..., Path]) -> None:
     publication = PUBLICATION + 'sender:\n  name: "Délégation Süd, Inc."\n  email: desk@news.example.com\n'
     issue = make_issue("subject: Über die Lage — 9. November\n" + ISSUE_BODY, publication)
-    data = mail.as_bytes(mail.message(compose(issue), now=NOW))
+    data = message.as_bytes(message.message(compose(issue), now=NOW))
     assert data.isascii()
     parsed = parse(data)
     [sender] = parsed["From"].addresses
@@ -165,20 +165,20 @@ def test_non_ascii_sender_name_and_subject_are_encoded_and_read_back(make_issue:
 
 def test_a_subject_typed_over_two_lines_is_one_header_line(make_issue: Callable[..., Path]) -> None:
     issue = make_issue("subject: |\n  Two lines\n  of subject\n" + ISSUE_BODY, PUBLICATION + SENDER)
-    assert parse(mail.as_bytes(mail.message(compose(issue))))["Subject"] == "Two lines of subject"
+    assert parse(message.as_bytes(message.message(compose(issue))))["Subject"] == "Two lines of subject"
 
 
 def test_an_international_sender_domain_goes_out_in_its_ascii_form(make_issue: Callable[..., Path]) -> None:
     issue = make_issue(publication=PUBLICATION + "sender:\n  name: Bücher\n  email: brief@bücher.example\n")
-    parsed = parse(mail.as_bytes(mail.message(compose(issue))))
+    parsed = parse(message.as_bytes(message.message(compose(issue))))
     assert parsed["From"].addresses[0].addr_spec == "brief@xn--bcher-kva.example"
     assert parsed["Message-ID"].endswith("@xn--bcher-kva.example>")
 
 
 def test_no_sender_asks_for_one_in_publication_yaml(make_issue: Callable[..., Path]) -> None:
     issue = make_issue()  # PUBLICATION has no sender
-    with pytest.raises(mail.NoSender) as caught:
-        mail.message(compose(issue))
+    with pytest.raises(errors.NoSender) as caught:
+        message.message(compose(issue))
     assert isinstance(caught.value, ComposerError)
     [problem] = caught.value.problems
     assert problem.path == str(issue.parent / "publication.yaml")
@@ -188,8 +188,8 @@ def test_no_sender_asks_for_one_in_publication_yaml(make_issue: Callable[..., Pa
 
 @pytest.mark.parametrize("address", ["reader at example.org", "a@b@example.org", "reader(me)@example.org", "@x.org"])
 def test_a_recipient_that_is_no_address_is_refused(address: str) -> None:
-    with pytest.raises(mail.BadAddress, match="is not an e-mail address"):
-        mail.message(compose(SAMPLE), to=address)
+    with pytest.raises(errors.BadAddress, match="is not an e-mail address"):
+        message.message(compose(SAMPLE), to=address)
 
 
 def test_a_sender_address_mail_cannot_carry_is_refused_at_its_line(make_issue: Callable[..., Path]) -> None:
@@ -224,28 +224,28 @@ def test_settings_come_from_the_environment() -> None:
         "COMPOSE_SMTP_PASSWORD": PASSWORD,
         "COMPOSE_SMTP_STARTTLS": "yes",
     }
-    assert mail.smtp_settings(environ) == mail.SmtpSettings("smtp.example.com", 2525, USER, PASSWORD, True, 10.0)
+    assert smtp.smtp_settings(environ) == smtp.SmtpSettings("smtp.example.com", 2525, USER, PASSWORD, True, 10.0)
 
 
 def test_each_setting_falls_back_to_publication_yaml_and_the_environment_wins() -> None:
     from_file = {"host": "smtp.example.com", "port": 2525, "user": USER, "starttls": True}
-    settings = mail.smtp_settings({"COMPOSE_SMTP_PASSWORD": PASSWORD}, from_file)
-    assert settings == mail.SmtpSettings("smtp.example.com", 2525, USER, PASSWORD, True)
-    settings = mail.smtp_settings({"COMPOSE_SMTP_PASSWORD": PASSWORD, "COMPOSE_SMTP_HOST": "relay.test"}, from_file)
+    settings = smtp.smtp_settings({"COMPOSE_SMTP_PASSWORD": PASSWORD}, from_file)
+    assert settings == smtp.SmtpSettings("smtp.example.com", 2525, USER, PASSWORD, True)
+    settings = smtp.smtp_settings({"COMPOSE_SMTP_PASSWORD": PASSWORD, "COMPOSE_SMTP_HOST": "relay.test"}, from_file)
     assert (settings.host, settings.port) == ("relay.test", 2525)
-    settings = mail.smtp_settings({"COMPOSE_SMTP_PASSWORD": PASSWORD, "COMPOSE_SMTP_STARTTLS": "0"}, from_file)
+    settings = smtp.smtp_settings({"COMPOSE_SMTP_PASSWORD": PASSWORD, "COMPOSE_SMTP_STARTTLS": "0"}, from_file)
     assert settings.starttls is False
 
 
 @pytest.mark.parametrize(("starttls", "port"), [("", 25), ("true", 587), ("no", 25)])
 def test_the_port_defaults_to_587_with_starttls_and_25_without(starttls: str, port: int) -> None:
-    settings = mail.smtp_settings({"COMPOSE_SMTP_HOST": "smtp.example.com", "COMPOSE_SMTP_STARTTLS": starttls})
+    settings = smtp.smtp_settings({"COMPOSE_SMTP_HOST": "smtp.example.com", "COMPOSE_SMTP_STARTTLS": starttls})
     assert settings.port == port
 
 
 def test_no_host_says_where_to_set_one() -> None:
-    with pytest.raises(mail.SmtpSettingsProblem) as caught:
-        mail.smtp_settings({"COMPOSE_SMTP_USER": USER, "COMPOSE_SMTP_PASSWORD": PASSWORD}, {"port": 587})
+    with pytest.raises(errors.SmtpSettingsProblem) as caught:
+        smtp.smtp_settings({"COMPOSE_SMTP_USER": USER, "COMPOSE_SMTP_PASSWORD": PASSWORD}, {"port": 587})
     assert "set COMPOSE_SMTP_HOST" in str(caught.value) and "smtp: with host: to publication.yaml" in str(caught.value)
 
 
@@ -256,29 +256,29 @@ def test_no_host_says_where_to_set_one() -> None:
         ({"COMPOSE_SMTP_PORT": "70000"}, "COMPOSE_SMTP_PORT: '70000' is not a port number from 1 to 65535"),
         ({"COMPOSE_SMTP_STARTTLS": "maybe"}, "COMPOSE_SMTP_STARTTLS: 'maybe' is not one of 1, true, yes, on, 0"),
         ({"COMPOSE_SMTP_USER": USER}, "COMPOSE_SMTP_USER is set but COMPOSE_SMTP_PASSWORD is not"),
-        ({"COMPOSE_SMTP_HOST": "smtp.example.com:587"}, "the port goes in COMPOSE_SMTP_PORT"),
+        ({"COMPOSE_SMTP_HOST": "smtp.example.com:587"}, "the port is a setting of its own"),
     ],
 )
 def test_settings_that_make_no_sense_are_named(environ: dict[str, str], message: str) -> None:
-    with pytest.raises(mail.SmtpSettingsProblem, match=message):
-        mail.smtp_settings({"COMPOSE_SMTP_HOST": "smtp.example.com", **environ})
+    with pytest.raises(errors.SmtpSettingsProblem, match=message):
+        smtp.smtp_settings({"COMPOSE_SMTP_HOST": "smtp.example.com", **environ})
 
 
 def test_a_password_without_a_user_is_an_error_that_does_not_show_it() -> None:
-    with pytest.raises(mail.SmtpSettingsProblem) as caught:
-        mail.smtp_settings({"COMPOSE_SMTP_HOST": "smtp.example.com", "COMPOSE_SMTP_PASSWORD": PASSWORD})
+    with pytest.raises(errors.SmtpSettingsProblem) as caught:
+        smtp.smtp_settings({"COMPOSE_SMTP_HOST": "smtp.example.com", "COMPOSE_SMTP_PASSWORD": PASSWORD})
     assert "set COMPOSE_SMTP_USER" in str(caught.value) and PASSWORD not in str(caught.value)
 
 
 def test_a_password_in_publication_yaml_is_refused_without_repeating_it() -> None:
-    with pytest.raises(mail.SmtpSettingsProblem) as caught:
-        mail.smtp_settings({}, {"host": "smtp.example.com", "user": USER, "password": PASSWORD})
+    with pytest.raises(errors.SmtpSettingsProblem) as caught:
+        smtp.smtp_settings({}, {"host": "smtp.example.com", "user": USER, "password": PASSWORD})
     assert "set COMPOSE_SMTP_PASSWORD in the environment" in str(caught.value)
     assert PASSWORD not in str(caught.value) and PASSWORD not in repr(caught.value)
 
 
 def test_the_password_is_not_in_the_settings_repr() -> None:
-    settings = mail.smtp_settings(
+    settings = smtp.smtp_settings(
         {"COMPOSE_SMTP_HOST": "smtp.example.com", "COMPOSE_SMTP_USER": USER, "COMPOSE_SMTP_PASSWORD": PASSWORD}
     )
     assert settings.password == PASSWORD
@@ -361,8 +361,8 @@ def tls_files(tmp_path: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     return server, ssl.create_default_context(cadata=TEST_CERTIFICATE)
 
 
-def local(port: int, **settings: Any) -> mail.SmtpSettings:
-    return mail.SmtpSettings("127.0.0.1", port, **settings)
+def local(port: int, **settings: Any) -> smtp.SmtpSettings:
+    return smtp.SmtpSettings("127.0.0.1", port, **settings)
 
 
 def test_the_sample_arrives_byte_for_byte_and_reads_as_composed(
@@ -370,18 +370,18 @@ def test_the_sample_arrives_byte_for_byte_and_reads_as_composed(
 ) -> None:
     port, mailbox = smtp_server()
     composed = compose(SAMPLE)
-    message = mail.message(composed, to=READER, now=NOW)
+    mail = message.message(composed, to=READER, now=NOW)
 
-    mail.send(message, local(port), READER)
+    smtp.deliver(mail, local(port), READER)
 
     [received] = mailbox.received
     assert received.sender == "newsletter@example.com" and received.recipients == [READER]
-    assert received.data == mail.as_bytes(message)  # what was sent is what the .eml holds
+    assert received.data == message.as_bytes(mail)  # what was sent is what the .eml holds
     parsed = parse(received.data)
     assert_is_the_issue(parsed, composed)
     assert parsed["From"].addresses[0].addr_spec == "newsletter@example.com"
     assert parsed["Date"].datetime == NOW
-    assert parsed["Message-ID"] == message["Message-ID"]
+    assert parsed["Message-ID"] == mail["Message-ID"]
     assert parsed["List-Unsubscribe"] == "<https://www.newsdeeply.com/syria/unsubscribe>"
 
 
@@ -390,25 +390,25 @@ def test_lines_that_start_with_a_dot_arrive_as_typed(
 ) -> None:
     port, mailbox = smtp_server()
     composed = compose(make_issue(ISSUE_BODY, PUBLICATION + SENDER))
-    message = mail.message(composed, to=READER)
-    assert b"\r\n..." in mail.as_bytes(message)  # SMTP ends the data at a line of one dot: stuffing matters
-    mail.send(message, local(port), READER)
+    mail = message.message(composed, to=READER)
+    assert b"\r\n..." in message.as_bytes(mail)  # SMTP ends the data at a line of one dot: stuffing matters
+    smtp.deliver(mail, local(port), READER)
     [received] = mailbox.received
-    assert received.data == mail.as_bytes(message)
+    assert received.data == message.as_bytes(mail)
     assert "\n...and a paragraph" in as_typed(parse(received.data).get_body(("plain",)))  # type: ignore[arg-type]
 
 
 def test_nothing_listening_is_connection_refused() -> None:
     port = free_port()
-    with pytest.raises(mail.CannotConnect) as caught:
-        mail.send(mail.message(compose(SAMPLE)), local(port), READER)
+    with pytest.raises(errors.CannotConnect) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), local(port), READER)
     assert str(caught.value) == f"cannot connect to the SMTP server 127.0.0.1:{port}: connection refused"
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_the_right_password_logs_in_and_sends(smtp_server: Callable[..., tuple[int, Mailbox]]) -> None:
     port, mailbox = smtp_server(authenticator=authenticator, auth_required=True, auth_require_tls=False)
-    mail.send(mail.message(compose(SAMPLE)), local(port, user=USER, password=PASSWORD), READER)
+    smtp.deliver(message.message(compose(SAMPLE)), local(port, user=USER, password=PASSWORD), READER)
     [received] = mailbox.received
     assert received.login == USER.encode() and received.recipients == [READER]
 
@@ -419,8 +419,8 @@ def test_a_wrong_password_is_an_authentication_error_that_does_not_show_it(
 ) -> None:
     port, mailbox = smtp_server(authenticator=authenticator, auth_required=True, auth_require_tls=False)
     wrong = "Tr0ub4dor&3"
-    with pytest.raises(mail.AuthenticationFailed) as caught:
-        mail.send(mail.message(compose(SAMPLE)), local(port, user=USER, password=wrong), READER)
+    with pytest.raises(errors.AuthenticationFailed) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), local(port, user=USER, password=wrong), READER)
     text = str(caught.value)
     assert text.startswith(f"the SMTP server 127.0.0.1:{port} refused the login for user 'editor' (535 ")
     assert text.endswith("check COMPOSE_SMTP_USER and COMPOSE_SMTP_PASSWORD")
@@ -434,8 +434,8 @@ def test_a_server_that_requires_a_login_says_so_when_none_is_set(
     smtp_server: Callable[..., tuple[int, Mailbox]],
 ) -> None:
     port, mailbox = smtp_server(authenticator=authenticator, auth_required=True, auth_require_tls=False)
-    with pytest.raises(mail.AuthenticationFailed) as caught:
-        mail.send(mail.message(compose(SAMPLE)), local(port), READER)
+    with pytest.raises(errors.AuthenticationFailed) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), local(port), READER)
     assert str(caught.value) == (
         f"the SMTP server 127.0.0.1:{port} requires a login (530 5.7.0 Authentication required); "
         "set COMPOSE_SMTP_USER and COMPOSE_SMTP_PASSWORD"
@@ -447,8 +447,8 @@ def test_a_login_where_the_server_offers_none_suggests_starttls(
     smtp_server: Callable[..., tuple[int, Mailbox]],
 ) -> None:
     port, mailbox = smtp_server()  # aiosmtpd offers AUTH only over TLS by default
-    with pytest.raises(mail.AuthenticationFailed) as caught:
-        mail.send(mail.message(compose(SAMPLE)), local(port, user=USER, password=PASSWORD), READER)
+    with pytest.raises(errors.AuthenticationFailed) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), local(port, user=USER, password=PASSWORD), READER)
     assert str(caught.value) == (
         f"the SMTP server 127.0.0.1:{port} offers no login (AUTH); "
         "set COMPOSE_SMTP_STARTTLS=1, servers offer it only over TLS"
@@ -460,15 +460,15 @@ def test_a_server_that_never_answers_times_out() -> None:
     # The kernel completes the TCP handshake for a listening socket; nobody ever greets.
     with socket.create_server(("127.0.0.1", 0)) as silent:
         port = silent.getsockname()[1]
-        with pytest.raises(mail.TimedOut) as caught:
-            mail.send(mail.message(compose(SAMPLE)), local(port, timeout=0.5), READER)
+        with pytest.raises(errors.TimedOut) as caught:
+            smtp.deliver(message.message(compose(SAMPLE)), local(port, timeout=0.5), READER)
     assert str(caught.value) == f"the SMTP server 127.0.0.1:{port} did not answer within 0.5 seconds"
 
 
 def test_a_refused_recipient_is_named_with_the_servers_reply(smtp_server: Callable[..., tuple[int, Mailbox]]) -> None:
     port, mailbox = smtp_server()
-    with pytest.raises(mail.RecipientRefused) as caught:
-        mail.send(mail.message(compose(SAMPLE)), local(port), Mailbox.refused)
+    with pytest.raises(errors.RecipientRefused) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), local(port), Mailbox.refused)
     assert str(caught.value) == (
         f"the SMTP server 127.0.0.1:{port} refused the recipient nobody@example.org (550 5.1.1 no such mailbox here)"
     )
@@ -486,8 +486,8 @@ def test_a_server_that_hangs_up_is_reported() -> None:
         port = listener.getsockname()[1]
         server = threading.Thread(target=greet_then_hang_up, args=(listener,), daemon=True)
         server.start()
-        with pytest.raises(mail.ServerDisconnected) as caught:
-            mail.send(mail.message(compose(SAMPLE)), local(port, timeout=5), READER)
+        with pytest.raises(errors.ServerDisconnected) as caught:
+            smtp.deliver(message.message(compose(SAMPLE)), local(port, timeout=5), READER)
         server.join()
     assert str(caught.value) == f"the SMTP server 127.0.0.1:{port} closed the connection unexpectedly"
 
@@ -497,10 +497,10 @@ def test_starttls_encrypts_the_send(
 ) -> None:
     server_context, trusting_client = tls_files
     port, mailbox = smtp_server(tls_context=server_context, require_starttls=True)
-    message = mail.message(compose(SAMPLE), to=READER)
-    mail.send(message, local(port, starttls=True), READER, context=trusting_client)
+    mail = message.message(compose(SAMPLE), to=READER)
+    smtp.deliver(mail, local(port, starttls=True), READER, context=trusting_client)
     [received] = mailbox.received
-    assert received.over_tls and received.data == mail.as_bytes(message)
+    assert received.over_tls and received.data == message.as_bytes(mail)
 
 
 def test_an_untrusted_certificate_is_a_tls_error(
@@ -508,8 +508,8 @@ def test_an_untrusted_certificate_is_a_tls_error(
 ) -> None:
     server_context, _ = tls_files
     port, mailbox = smtp_server(tls_context=server_context, require_starttls=True)
-    with pytest.raises(mail.TlsFailed) as caught:  # the system's trusted certificates, as for a real send
-        mail.send(mail.message(compose(SAMPLE)), local(port, starttls=True), READER)
+    with pytest.raises(errors.TlsFailed) as caught:  # the system's trusted certificates, as for a real send
+        smtp.deliver(message.message(compose(SAMPLE)), local(port, starttls=True), READER)
     assert str(caught.value).startswith(
         f"TLS with the SMTP server 127.0.0.1:{port} failed: its certificate is not trusted (self"
     )
@@ -518,8 +518,8 @@ def test_an_untrusted_certificate_is_a_tls_error(
 
 def test_starttls_asked_of_a_server_without_it_is_a_tls_error(smtp_server: Callable[..., tuple[int, Mailbox]]) -> None:
     port, mailbox = smtp_server()
-    with pytest.raises(mail.TlsFailed) as caught:
-        mail.send(mail.message(compose(SAMPLE)), local(port, starttls=True), READER)
+    with pytest.raises(errors.TlsFailed) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), local(port, starttls=True), READER)
     assert str(caught.value) == (
         f"the SMTP server 127.0.0.1:{port} does not offer STARTTLS; unset COMPOSE_SMTP_STARTTLS to send unencrypted"
     )

@@ -106,7 +106,7 @@ def test_a_partial_shared_by_both_templates_is_escaped_only_in_the_html(  # type
         path.write_text(source, encoding="utf-8")
     issue = make_issue("title: Syria & Iraq <update>\n" + ISSUE)
     for _ in range(2):
-        render.environments.cache_clear()
+        render.environment.cache_clear()
         composed = compose(issue)
         assert composed.text.endswith("Syria & Iraq <update>\n")
         assert "Syria &amp; Iraq &lt;update&gt;</div>" in composed.html

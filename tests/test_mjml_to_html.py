@@ -10,9 +10,9 @@ import pytest
 from lxml import html as lxml_html
 from premailer import Premailer
 
-from composer import email
+from composer import mjml_to_html
 from composer.errors import TemplateProblem
-from composer.pipeline import Composed, compose
+from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 from .conftest import SAMPLE
 
@@ -40,7 +40,7 @@ def test_mrml_ignores_inline_styles_so_premailer_inlines_them() -> None:
     assert "color" not in paragraph_style(bare)  # MRML left the rule in a <style> block
     assert ".note p { color: #cd0012; }" in bare
 
-    ours = email.to_html(STYLED)
+    ours = mjml_to_html.to_html(STYLED)
     assert "color:#cd0012" in paragraph_style(ours).replace(" ", "")
     assert "#cd0012" not in ours.split("<body")[0], "the inlined rule should leave <head>"
 
@@ -53,7 +53,7 @@ def test_no_google_fonts_and_no_network(monkeypatch: pytest.MonkeyPatch) -> None
         raise AssertionError(f"composer tried to connect to {args}")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    ours = email.to_html(STYLED)
+    ours = mjml_to_html.to_html(STYLED)
     assert "googleapis" not in ours and "<link" not in ours and "@import" not in ours
 
 
@@ -71,7 +71,7 @@ def test_premailer_traps_on_the_bare_library() -> None:
 
 
 def test_doctype_important_and_merge_tags_survive() -> None:
-    ours = email.to_html(STYLED)
+    ours = mjml_to_html.to_html(STYLED)
     assert ours.startswith("<!doctype html>")
     assert "color: #ffffff !important" in ours
     assert 'href="{{ unsubscribe_url }}"' in ours
@@ -95,7 +95,7 @@ def test_every_href_survives_inlining_byte_for_byte(href: str) -> None:
         '<style type="text/css">/* composer:inline */ a { color: red; }</style>'
         f'</head><body><a href="{href}">link</a></body></html>'
     )
-    out = email.inline_css(page)
+    out = mjml_to_html.inline_css(page)
     assert f'href="{href}"' in out
     assert 'style="color:red"' in out.replace(" ", "")
 
@@ -106,7 +106,7 @@ def test_mso_properties_log_no_warnings(caplog: pytest.LogCaptureFixture) -> Non
         '<body><table><tr><td style="mso-line-height-rule:exactly">x</td></tr></table></body></html>'
     )
     with caplog.at_level(logging.DEBUG):
-        email.inline_css(page)
+        mjml_to_html.inline_css(page)
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
 
 
@@ -186,7 +186,7 @@ def test_invalid_mjml_from_a_template_is_a_template_problem(make_issue, make_tem
 
 
 def test_sample_is_far_under_gmail_clipping(sample: Composed) -> None:
-    assert sample.html_bytes < email.GMAIL_CLIP_BYTES / 2
+    assert sample.html_bytes < GMAIL_CLIP_BYTES / 2
     assert not sample.clipped_by_gmail
 
 

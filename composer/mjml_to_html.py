@@ -1,6 +1,6 @@
 """MJML -> HTML (mjml-python, the Rust MRML) -> CSS inlined (premailer): one paste-ready file.
 
-The traps, each handled here and tested in tests/test_email.py:
+The traps, each handled here and tested in tests/test_mjml_to_html.py:
 - MRML ignores <mj-style inline="inline"> and leaves that CSS in a <style> block, so premailer
   inlines it afterwards. Only that block is handed to premailer; MRML's own blocks (resets,
   media queries) are marked data-premailer="ignore" and stay in <head> untouched.
@@ -20,7 +20,6 @@ import re
 from .errors import TemplateProblem
 
 INLINE_MARKER = "/* composer:inline */"
-GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips messages larger than this ("[Message clipped]")
 
 _OUR_STYLE = re.compile(r"<style type=\"text/css\">\s*" + re.escape(INLINE_MARKER) + r"(.*?)</style>", re.S)
 _MRML_STYLE = re.compile(r"<style(?=[\s>])")

@@ -1,0 +1,207 @@
+"""Test sends over SMTP: where the server is, and handing it the message.
+
+The settings come from COMPOSE_SMTP_* in the environment, each falling back to publication.yaml's
+``smtp:`` (checked by models.Smtp, whose rules the environment's values go through too). The
+password only ever comes from the environment and never appears in any message, repr or error text.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    AuthenticationFailed,
+    BadAddress,
+    CannotConnect,
+    RecipientRefused,
+    SendFailed,
+    ServerDisconnected,
+    SmtpSettingsProblem,
+    TimedOut,
+    TlsFailed,
+)
+from .message import address, as_bytes
+
+if TYPE_CHECKING:
+    from .models import Smtp
+
+DEFAULT_TIMEOUT = 10.0  # seconds to wait for each answer of the SMTP server
+ENVIRONMENT_PREFIX = "COMPOSE_SMTP_"
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where to send a test: the server, and how to log in to it. The password stays out of repr."""
+
+    host: str
+    port: int
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+
+    @property
+    def server(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        return f"{host}:{self.port}"
+
+
+def smtp_settings(environ: Mapping[str, str], publication: Smtp | Mapping[str, Any] | None = None) -> SmtpSettings:
+    """The SMTP settings from COMPOSE_SMTP_* in ``environ``, each falling back to publication.yaml's
+    ``smtp:`` (host, port, user, starttls). The password comes from the environment only.
+
+    Both places obey the same rules, models.Smtp's. Raises SmtpSettingsProblem for a missing host
+    or a value that makes no sense, naming the variable or key it came from.
+    """
+    from pydantic import ValidationError
+
+    from .models import Smtp
+
+    given = publication.model_dump(exclude_none=True) if isinstance(publication, Smtp) else dict(publication or {})
+    source = {name: f"publication.yaml: smtp: {name}" for name in given}
+    for name in Smtp.model_fields:
+        variable = ENVIRONMENT_PREFIX + name.upper()
+        if environ.get(variable, "").strip():
+            given[name], source[name] = environ[variable].strip(), variable
+    try:
+        checked = Smtp.model_validate(given)
+    except ValidationError as error:
+        detail = error.errors()[0]
+        name = str(detail["loc"][0]) if detail["loc"] else ""
+        message = str(detail["msg"]).removeprefix("Value error, ")
+        raise SmtpSettingsProblem(f"{source.get(name, 'publication.yaml: smtp')}: {message}") from None
+    if checked.host is None:
+        raise SmtpSettingsProblem(
+            f"no SMTP server to send through: set {ENVIRONMENT_PREFIX}HOST (and {ENVIRONMENT_PREFIX}PORT, "
+            f"{ENVIRONMENT_PREFIX}USER, {ENVIRONMENT_PREFIX}PASSWORD, {ENVIRONMENT_PREFIX}STARTTLS as needed), "
+            "or add smtp: with host: to publication.yaml"
+        )
+    password = environ.get(ENVIRONMENT_PREFIX + "PASSWORD") or None
+    if checked.user is not None and password is None:
+        raise SmtpSettingsProblem(
+            f"{source['user']} is set but {ENVIRONMENT_PREFIX}PASSWORD is not: set the password in the environment "
+            "(it is never read from a file nor from the command line)"
+        )
+    if checked.user is None and password is not None:
+        raise SmtpSettingsProblem(
+            f"{ENVIRONMENT_PREFIX}PASSWORD is set but no user to log in as: set {ENVIRONMENT_PREFIX}USER"
+        )
+    starttls = bool(checked.starttls)
+    port = checked.port or (587 if starttls else 25)
+    return SmtpSettings(checked.host, port, checked.user, password, starttls)
+
+
+def deliver(mail: EmailMessage, settings: SmtpSettings, to: str, *, context: ssl.SSLContext | None = None) -> None:
+    """Send ``mail`` to ``to`` through the server in ``settings``: STARTTLS when asked (verified with
+    ``context``, by default the system's trusted certificates), then login when a user is set.
+
+    Raises SendFailed (CannotConnect, TimedOut, AuthenticationFailed, TlsFailed, RecipientRefused,
+    ServerDisconnected) with a plain message; BadAddress for ``to``.
+    """
+    recipient = address(to, "the address to send to").addr_spec
+    from_header = mail["From"]
+    if from_header is None or not from_header.addresses:
+        raise BadAddress("the message has no From address to send from")
+    sender = from_header.addresses[0].addr_spec
+    data = as_bytes(mail)
+    smtp: smtplib.SMTP | None = None
+    step = "connect"  # what was under way when something failed, for the message
+    try:
+        # Given the host here (not to connect()), smtplib also checks the TLS certificate against it.
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        if settings.starttls:
+            step = "starttls"
+            smtp.starttls(context=context or ssl.create_default_context())
+        if settings.user:
+            step = "login"
+            smtp.login(settings.user, settings.password or "")
+        step = "send"
+        smtp.sendmail(sender, [recipient], data)
+    except (smtplib.SMTPException, OSError) as error:
+        if smtp is not None:
+            smtp.close()
+        failure = _explain(error, step, settings, sender, recipient)
+        raise type(failure)(_scrub(str(failure), settings.password)) from None
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        pass  # the message is sent: a server that fumbles the goodbye changes nothing for the reader
+    finally:
+        smtp.close()
+
+
+def _explain(error: BaseException, step: str, settings: SmtpSettings, sender: str, recipient: str) -> SendFailed:
+    """The plain-words error for what smtplib or the network raised."""
+    server = f"the SMTP server {settings.server}"
+    # smtplib reports a read that timed out or broke TLS as a disconnection; the cause tells which.
+    if isinstance(error, smtplib.SMTPServerDisconnected) and isinstance(error.__context__, OSError):
+        error = error.__context__
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return AuthenticationFailed(
+            f"{server} refused the login for user {settings.user!r} ({_reply(error)}); "
+            f"check {ENVIRONMENT_PREFIX}USER and {ENVIRONMENT_PREFIX}PASSWORD"
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError) and step == "starttls":
+        return TlsFailed(f"{server} does not offer STARTTLS; unset {ENVIRONMENT_PREFIX}STARTTLS to send unencrypted")
+    if isinstance(error, smtplib.SMTPNotSupportedError) and step == "login":
+        hint = f"; set {ENVIRONMENT_PREFIX}STARTTLS=1, servers offer it only over TLS" if not settings.starttls else ""
+        return AuthenticationFailed(f"{server} offers no login (AUTH){hint}")
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = "; ".join(_reply_of(*reply) for reply in error.recipients.values())
+        return RecipientRefused(f"{server} refused the recipient {recipient} ({replies})")
+    if isinstance(error, smtplib.SMTPSenderRefused) and error.smtp_code == 530 and not settings.user:
+        return AuthenticationFailed(  # 530: authentication required (RFC 4954)
+            f"{server} requires a login ({_reply(error)}); "
+            f"set {ENVIRONMENT_PREFIX}USER and {ENVIRONMENT_PREFIX}PASSWORD"
+        )
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return SendFailed(
+            f"{server} refused the sender {sender} ({_reply(error)}); check sender: email in publication.yaml"
+        )
+    if isinstance(error, smtplib.SMTPDataError):
+        return SendFailed(f"{server} refused the message ({_reply(error)})")
+    if isinstance(error, smtplib.SMTPConnectError):
+        return CannotConnect(f"{server} turned the connection away ({_reply(error)})")
+    if isinstance(error, smtplib.SMTPResponseException):
+        return SendFailed(f"{server} answered with an error ({_reply(error)})")
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return ServerDisconnected(f"{server} closed the connection unexpectedly")
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return TlsFailed(f"TLS with {server} failed: its certificate is not trusted ({error.verify_message})")
+    if isinstance(error, ssl.SSLError):
+        return TlsFailed(f"TLS with {server} failed ({error.reason or error.strerror or 'no reason given'})")
+    if isinstance(error, TimeoutError):
+        hint = (
+            "; port 465 expects TLS from the first byte, which compose does not speak: "
+            f"use port 587 with {ENVIRONMENT_PREFIX}STARTTLS=1"
+            if settings.port == 465
+            else ""
+        )
+        return TimedOut(f"{server} did not answer within {settings.timeout:g} seconds{hint}")
+    if isinstance(error, ConnectionRefusedError):
+        return CannotConnect(f"cannot connect to {server}: connection refused")
+    if isinstance(error, OSError) and step == "connect":
+        # socket.gaierror and its kin: no such host name, no route to the host.
+        return CannotConnect(f"cannot connect to {server}: {error.strerror or error}")
+    if isinstance(error, OSError):
+        return ServerDisconnected(f"the connection to {server} broke: {error.strerror or error}")
+    return SendFailed(f"sending through {server} failed: {error}")
+
+
+def _reply(error: smtplib.SMTPResponseException) -> str:
+    return _reply_of(error.smtp_code, error.smtp_error)
+
+
+def _reply_of(code: int, text: bytes | str) -> str:
+    words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(words.split())}".strip()
+
+
+def _scrub(text: str, password: str | None) -> str:
+    # Whatever a server echoes back, the password is not shown.
+    return text.replace(password, "********") if password else text

@@ -12,22 +12,24 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import DISTRIBUTION
 from .errors import ComposerError, OutputProblem, Problem, TemplateProblem
 from .load import find_publication
 from .output import cache_dir, write_atomically
 from .render import template_dirs, template_files
+
+if TYPE_CHECKING:
+    from .pipeline import Composed
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,11 @@ class Outcome:
 
 def build_one(job: Job, debug: bool = False) -> Outcome:
     """Compose and write one issue; every failure comes back as data (with its traceback, for ``debug``)."""
-    from .message import as_bytes, message
     from .pipeline import compose, write
 
     try:
         composed = compose(job.path, job.templates, job.service)
-        eml = as_bytes(message(composed)) if job.with_eml else None  # before writing: all or nothing
+        eml = _eml(composed) if job.with_eml else None  # before writing: all or nothing
         written = write(composed, job.output, job.with_mjml, eml)
     except ComposerError as error:
         notes: tuple[str, ...] = ()
@@ -85,6 +86,12 @@ def build_one(job: Job, debug: bool = False) -> Outcome:
         read_minutes=composed.read_minutes,
         clipped_by_gmail=composed.clipped_by_gmail,
     )
+
+
+def _eml(composed: Composed) -> bytes:
+    from .message import as_bytes, message  # only for --eml
+
+    return as_bytes(message(composed))
 
 
 def _traceback(debug: bool) -> str:
@@ -133,6 +140,10 @@ def _run(todo: list[tuple[Job, str | None]], workers: int) -> Iterator[tuple[Job
         for job, fingerprint in todo:
             yield job, fingerprint, build_one(job)
         return
+    # Only for a pool: one issue is built in this process, without loading these.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     from . import pipeline  # noqa: F401  - imported before the fork, so no worker imports the stack again
 
     # fork: the workers start with the libraries already imported (a spawn would import them anew).

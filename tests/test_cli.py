@@ -328,3 +328,121 @@ def test_copy_of_an_unchanged_issue_still_copies_it(tmp_path: Path, monkeypatch:
     assert code == 0, err
     assert "unchanged since its last build" in out and "copied the HTML to the clipboard (xclip)" in out
     assert received.read_bytes() == (tmp_path / "out" / "2017-11-09.html").read_bytes()
+
+
+def modules_loaded_by(*args: str) -> set[str]:
+    """The modules a `compose ...` process has imported by the time it is done."""
+    script = (
+        "import sys\nfrom composer.cli import main\n"
+        "try:\n    main(sys.argv[1:], prog_name='compose')\n"
+        "except SystemExit:\n    pass\nprint('\\n'.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    return set(result.stdout.split())
+
+
+# Each costs start-up time in every run that does not need it; ssl is left out: premailer's
+# requests imports it whatever composer does.
+ONLY_FOR_SENDING = {"smtplib", "composer.smtp", "composer.send", "composer.message"}
+ONLY_FOR_MANY_ISSUES = {"multiprocessing", "concurrent.futures"}
+ONLY_FOR_PREVIEW = {"http.server", "socketserver", "webbrowser", "watchfiles", "composer.preview_server"}
+ONLY_FOR_CHECK = {"composer.check"}
+
+
+def test_one_build_imports_only_what_it_needs(tmp_path: Path) -> None:
+    loaded = modules_loaded_by(str(SAMPLE), "-o", str(tmp_path), "--force")
+    assert (tmp_path / "2017-11-09.html").exists()
+    assert loaded & (ONLY_FOR_SENDING | ONLY_FOR_MANY_ISSUES | ONLY_FOR_PREVIEW | ONLY_FOR_CHECK) == set()
+
+
+def test_help_imports_none_of_the_stack() -> None:
+    loaded = modules_loaded_by("--help")
+    assert loaded & {"pydantic", "premailer", "jinja2", "mjml", "yaml", "markdown_it", "lxml"} == set()
+
+
+def test_an_upgraded_dependency_rebuilds_an_unchanged_issue(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A newer markdown-it-py could change every email: the fingerprint of the last build must not match.
+    issue = make_issue()
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def build(**extra: str) -> str:
+        command = [sys.executable, "-m", "composer", str(issue), "-o", str(tmp_path / "out")]
+        result = subprocess.run(command, capture_output=True, text=True, env={**environment, **extra}, check=True)
+        return result.stdout
+
+    assert "skipped" not in build()
+    assert "unchanged since its last build, skipped" in build()
+    # The same package at another version, found first on the path: what an upgrade leaves installed.
+    upgraded = tmp_path / "upgraded"
+    (upgraded / "markdown_it_py-99.0.dist-info").mkdir(parents=True)
+    (upgraded / "markdown_it_py-99.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: markdown-it-py\nVersion: 99.0\nRequires-Dist: mdurl~=0.1\n", encoding="utf-8"
+    )
+    assert "skipped" not in build(PYTHONPATH=str(upgraded))
+    assert "unchanged since its last build, skipped" in build(PYTHONPATH=str(upgraded))
+    assert "skipped" not in build()  # and back again
+
+
+def test_editor_backup_files_in_templates_change_nothing(make_issue, make_templates, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    issue = make_issue()
+    templates = make_templates({"email.txt.j2": "Ours {{ title }}\n"})
+    assert "skipped" not in run(issue, "-o", tmp_path / "out")[1]
+    for backup in ("email.txt.j2~", ".#email.txt.j2", ".email.txt.j2.swp", "#email.txt.j2#"):
+        (templates / backup).write_text("Backup {{ title }}\n", encoding="utf-8")
+    assert "unchanged since its last build, skipped" in run(issue, "-o", tmp_path / "out")[1]
+    assert (tmp_path / "out" / "issue.txt").read_text(encoding="utf-8").startswith("Ours ")
+
+
+def test_a_backup_file_is_never_taken_for_a_template(make_templates) -> None:  # type: ignore[no-untyped-def]
+    import jinja2
+
+    from composer.render import environment
+
+    templates = make_templates({"email.txt.j2~": "Backup\n", "partials/note.j2": "Note\n"})
+    env = environment((templates,), "text")
+    assert env.get_template("partials/note.j2").render() == "Note\n"
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("email.txt.j2~")
+
+
+def test_every_command_takes_debug() -> None:
+    for name, command in main.commands.items():
+        assert "--debug" in [flag for option in command.params for flag in option.opts], f"compose {name}"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_bug_in_composer_is_an_internal_error_not_a_traceback(
+    debug: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from composer import check
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(check, "check", broken)
+    code, _, err = run("check", SAMPLE, *(["--debug"] if debug else []))
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "internal error in composer (RuntimeError: a bug); run the same command with --debug for the traceback, "
+        "and report it"
+    )
+    assert ("Traceback (most recent call last)" in err) is debug
+
+
+@pytest.mark.parametrize(
+    ("command", "error"),
+    [
+        (["new", "2017-02-30", "--folder", "{tmp}"], "NotADay"),
+        (["send", "{tmp}/missing.yaml", "--to", "editor@example.org"], "InvalidInput"),
+        (["preview", "{tmp}"], "InvalidInput"),  # a folder without issues
+    ],
+    ids=["new", "send", "preview"],
+)
+def test_debug_adds_the_traceback_on_every_command(command: list[str], error: str, tmp_path: Path) -> None:
+    arguments = [argument.format(tmp=tmp_path) for argument in command]
+    code, _, plain = run(*arguments)
+    assert code == 1 and "Traceback" not in plain
+    code, _, debugged = run(*arguments, "--debug")
+    assert code == 1
+    assert "Traceback (most recent call last)" in debugged and f"composer.errors.{error}" in debugged
+    assert debugged.endswith(plain)  # the same lines for the editor, after the traceback

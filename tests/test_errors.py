@@ -16,9 +16,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from composer.cli import main
+from composer.models import EVERY_ITEM, Issue, Publication, markdown_fields
 
 from .conftest import ISSUE, ROOT
 
@@ -259,3 +261,36 @@ def test_a_broken_issue_leaves_the_last_good_output_untouched(in_tmp: Path) -> N
     assert result.stderr.startswith("issues/x.yaml:")
     after = {path.name: path.read_bytes() for path in build.iterdir()}  # also: no temporary file left
     assert after == before
+
+
+def _set(data: dict[str, object], path: tuple[str, ...], value: str) -> None:
+    """Put ``value`` at ``path`` in ``data``, taking the first item of a list for EVERY_ITEM."""
+    target: object = data
+    for step in path[:-1]:
+        target = target[0] if step == EVERY_ITEM else target[step]  # type: ignore[index]
+    target[path[-1]] = value  # type: ignore[index]
+
+
+MARKDOWN_FIELDS = [("issue", path) for path in markdown_fields(Issue)] + [
+    ("publication", path) for path in markdown_fields(Publication)
+]
+
+
+@pytest.mark.parametrize(("file", "path"), MARKDOWN_FIELDS, ids=[".".join(path) for _, path in MARKDOWN_FIELDS])
+def test_every_markdown_field_has_its_links_checked(file: str, path: tuple[str, ...], in_tmp: Path) -> None:
+    # The fields come from the models themselves: a Markdown field added later is checked too.
+    issues = in_tmp / "issues"
+    issues.mkdir()
+    documents = {
+        "issue": yaml.safe_load(textwrap.dedent(ISSUE)),
+        "publication": yaml.safe_load(PUBLICATION.read_text(encoding="utf-8")),
+    }
+    _set(documents[file], path, "Read [this](javascript:alert(1)).")
+    (issues / "publication.yaml").write_text(yaml.safe_dump(documents["publication"]), encoding="utf-8")
+    (issues / "issue.yaml").write_text(yaml.safe_dump(documents["issue"]), encoding="utf-8")
+    result = compose("issues/issue.yaml", "-o", "out")
+    assert result.exit_code == 1
+    field = ".".join(path).replace(f".{EVERY_ITEM}", "[1]")
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"issues/{file}.yaml:") and f": {field}: links must start with http:" in line, line
+    assert "template" not in line

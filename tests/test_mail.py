@@ -632,3 +632,22 @@ def test_smtp_settings_in_publication_yaml_and_a_password_there_is_refused(
     assert refused.exit_code == 1
     assert "smtp: never put the SMTP password in publication.yaml" in refused.stderr
     assert "hunter2" not in refused.output
+
+
+def test_the_send_gate_is_library_work(
+    make_issue: Callable[..., Path], smtp_server: Callable[..., tuple[int, Mailbox]]
+) -> None:
+    from composer.send import send_test
+
+    port, mailbox = smtp_server()
+    environ = {"COMPOSE_SMTP_HOST": "127.0.0.1", "COMPOSE_SMTP_PORT": str(port)}
+    issue = make_issue(publication=PUBLICATION_WITH_SENDER)  # a sender, but no unsubscribe link
+    with pytest.raises(errors.NotSent) as caught:
+        send_test(issue, "editor@example.org", environ=environ)
+    *findings, closing = str(caught.value).splitlines()
+    assert closing == f"{issue}: nothing sent: mend the errors above first (see compose check)"
+    assert findings and all(line.startswith(f"{issue}: error: ") for line in findings)
+    assert mailbox.received == []
+    sent = send_test(SAMPLE, "editor@example.org", environ=environ)
+    assert (sent.to, sent.server) == ("editor@example.org", f"127.0.0.1:{port}")
+    assert [received.recipients for received in mailbox.received] == [["editor@example.org"]]

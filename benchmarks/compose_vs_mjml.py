@@ -99,7 +99,8 @@ def ensure_tools() -> tuple[str, str] | None:
         return None
     if not MJML_CLI.is_file():
         print("Installing the reference MJML tool into benchmarks/node_modules (npm)...", file=sys.stderr)
-        installed = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(BENCHMARKS)], cwd=ROOT)
+        # npm ci: exactly the versions in the committed package-lock.json, as uv.lock does for Python.
+        installed = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(BENCHMARKS)], cwd=ROOT)
         if installed.returncode != 0 or not MJML_CLI.is_file():
             print("error: npm could not install mjml; see its messages above.", file=sys.stderr)
             return None
@@ -120,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_checked([compose_script, str(SAMPLE), "--mjml", "-o", str(ours)])
         reference_html = theirs / f"{SAMPLE.stem}.html"
         mjml_version = reference_version(node)
-        compose_command = [compose_script, str(SAMPLE), "-o", str(ours)]
+        # --force: an unchanged issue is otherwise skipped, and that would time nothing but the check.
+        compose_command = [compose_script, str(SAMPLE), "-o", str(ours), "--force"]
         mjml_command = [node, str(MJML_CLI), str(mjml_source), "-o", str(reference_html)]
         run_checked(mjml_command)
         check_same_email(ours / f"{SAMPLE.stem}.html", reference_html)

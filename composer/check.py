@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
-import lxml.html  # type: ignore[import-untyped]  # lxml ships no type hints; premailer installs it
+import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml); premailer installs it
 
 from . import esp
 from .errors import ComposerError, TemplateProblem

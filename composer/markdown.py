@@ -21,13 +21,12 @@ from .models import check_url
 WIDTH = 78  # the plain-text part wraps here (RFC 5322 advises lines of at most 78 characters)
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
-    md.validateLink = lambda url: True  # type: ignore[method-assign]  # problems() decides, not the parser
-    return md
+class _Parser(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return True  # every link is kept: problems() decides, not the parser
 
 
-_MD = _parser()
+_MD = _Parser("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
 
 
 @lru_cache(maxsize=512)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Generator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from hypothesis import settings
@@ -63,7 +64,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failing trap test (marked ``@pytest.mark.trap(package, version)``: it shows how a library
     behaves, and composer handles it) says when the library is no longer the version it was written
     against: the likely cause is an upgrade, and the handling in composer needs a second look."""
@@ -96,8 +99,18 @@ def regenerate(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regenerate-golden"))
 
 
+class MakeIssue(Protocol):
+    """The type of the make_issue fixture."""
+
+    def __call__(self, issue: str = ..., publication: str | None = ..., name: str = ...) -> Path: ...
+
+
+MakeTemplates = Callable[[dict[str, str]], Path]
+"""The type of the make_templates fixture."""
+
+
 @pytest.fixture
-def make_issue(tmp_path: Path):
+def make_issue(tmp_path: Path) -> MakeIssue:
     """make_issue(issue_yaml, publication_yaml=PUBLICATION, name="issue.yaml") -> path of the issue."""
 
     def make(issue: str = ISSUE, publication: str | None = PUBLICATION, name: str = "issue.yaml") -> Path:
@@ -113,7 +126,7 @@ def make_issue(tmp_path: Path):
 
 
 @pytest.fixture
-def make_templates(tmp_path: Path):
+def make_templates(tmp_path: Path) -> MakeTemplates:
     """make_templates({"email.mjml.j2": "..."}) -> a templates/ folder beside make_issue's issues."""
 
     def make(files: dict[str, str]) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,11 +17,10 @@ from composer.archive import ArchiveResult, archive
 from composer.pipeline import compose
 from composer.web_address import issue_address
 
-from .conftest import PUBLICATION, SAMPLE
+from .conftest import PUBLICATION, SAMPLE, MakeIssue
 from .test_browser import CHROMIUM, CHROMIUM_ARGS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-MakeIssue = Callable[..., Path]
 
 
 def issue_yaml(
@@ -41,6 +40,13 @@ stories:
 
 def page(site: Path, relative: str) -> lxml.html.HtmlElement:
     return lxml.html.fromstring((site / relative).read_text(encoding="utf-8"))
+
+
+def atom(parent: ElementTree.Element, path: str) -> ElementTree.Element:
+    """The first element at ``path`` under ``parent`` (ElementTree's find), which must be there."""
+    found = parent.find(path)
+    assert found is not None, f"no {path} in {parent.tag}"
+    return found
 
 
 def text_of(element: lxml.html.HtmlElement) -> str:
@@ -181,7 +187,7 @@ def test_the_emails_web_version_is_the_issues_archive_page(make_issue: MakeIssue
     built = page(tmp_path / "site", url.removeprefix("https://news.example.com/") + "index.html")
     assert built.find(".//link[@rel='canonical']").get("href") == url
     feed = ElementTree.parse(tmp_path / "site" / "feed.xml").getroot()
-    assert feed.find(f"{ATOM}entry/{ATOM}link").get("href") == url
+    assert atom(feed, f"{ATOM}entry/{ATOM}link").get("href") == url
 
 
 def test_a_mailing_services_own_web_version_tag_wins(make_issue: MakeIssue) -> None:
@@ -289,7 +295,7 @@ def test_the_feed_is_atom_with_one_entry_per_issue(make_issue: MakeIssue, tmp_pa
     assert feed.findtext(f"{ATOM}title") == "The Daily Test"
     assert feed.findtext(f"{ATOM}author/{ATOM}name") == "The Daily Test"
     assert feed.findtext(f"{ATOM}id") == "https://news.example.com/feed.xml"
-    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://news.example.com/feed.xml"
+    assert atom(feed, f"{ATOM}link[@rel='self']").get("href") == "https://news.example.com/feed.xml"
     assert feed.findtext(f"{ATOM}updated") == "2020-02-03T00:00:00Z"
     entries = feed.findall(f"{ATOM}entry")
     assert [entry.findtext(f"{ATOM}id") for entry in entries] == [
@@ -300,8 +306,8 @@ def test_the_feed_is_atom_with_one_entry_per_issue(make_issue: MakeIssue, tmp_pa
     for entry in entries:
         assert entry.findtext(f"{ATOM}title", "").startswith("Briefing for ")
         assert datetime.fromisoformat(entry.findtext(f"{ATOM}updated", "")).tzinfo is not None  # RFC 3339
-        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href") == entry.findtext(f"{ATOM}id")
-    summary = entries[2].find(f"{ATOM}summary")
+        assert atom(entry, f"{ATOM}link[@rel='alternate']").get("href") == entry.findtext(f"{ATOM}id")
+    summary = atom(entries[2], f"{ATOM}summary")
     assert summary.get("type") == "html"
     assert summary.text == "<p>Ends &lt;well&gt; &amp; <em>truly</em>.</p>\n"  # HTML, escaped once in the XML
 

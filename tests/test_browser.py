@@ -8,7 +8,7 @@ only the email's own image URLs may be among them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, FloatRect, Page, Request, Route, sync_p
 
 from composer.pipeline import compose
 
-from .conftest import SAMPLE, SEED
+from .conftest import SAMPLE, SEED, MakeIssue
 
 pytestmark = pytest.mark.browser
 
@@ -387,7 +387,7 @@ stories:
 ARABIC_PARAGRAPH = "قالت مصادر محلية إن الهدوء عاد إلى المدينة."
 
 
-def test_right_to_left_issue(browser: Browser, make_issue: Callable[..., Path], tmp_path: Path) -> None:
+def test_right_to_left_issue(browser: Browser, make_issue: MakeIssue, tmp_path: Path) -> None:
     path = tmp_path / "arabic.html"
     path.write_text(compose(make_issue(ARABIC_ISSUE)).html, encoding="utf-8")
     with open_email(browser, path, NARROW) as opened:

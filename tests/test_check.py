@@ -13,7 +13,7 @@ from composer.check import MERGE_TAGS, Finding, check, contrast_ratio, exit_stat
 from composer.errors import InvalidInput
 from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
-from .conftest import PUBLICATION, SAMPLE
+from .conftest import PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
 
 # A publication and an issue that pass every check: each test below adds one fault to them.
 CLEAN_PUBLICATION = PUBLICATION + "unsubscribe_url: https://news.example.com/unsubscribe\n"
@@ -56,7 +56,7 @@ def with_html(composed: Composed, body: str) -> Composed:
 
 
 @pytest.fixture
-def clean(make_issue) -> Composed:  # type: ignore[no-untyped-def]
+def clean(make_issue: MakeIssue) -> Composed:
     return compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION))
 
 
@@ -77,7 +77,7 @@ def test_the_sample_passes_for_every_service(service: str | None) -> None:
 # Size -----------------------------------------------------------------------------------------
 
 
-def test_an_issue_too_long_for_gmail_is_an_error(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_an_issue_too_long_for_gmail_is_an_error(make_issue: MakeIssue) -> None:
     paragraph = "      " + "A paragraph of a story that goes on and on. " * 8
     body = "    body: |\n" + "\n\n".join([paragraph] * 400) + "\n"
     composed = compose(make_issue(re.sub(r"(?m)^    body: .*\n", lambda _: body, CLEAN_ISSUE), CLEAN_PUBLICATION))
@@ -124,7 +124,7 @@ def test_size_is_rounded_up_so_just_over_the_limit_never_reads_as_the_limit(clea
 # Links ----------------------------------------------------------------------------------------
 
 
-def test_an_http_link_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_an_http_link_is_a_warning(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(issue_with(body="The [minutes](http://example.com/minutes)."), CLEAN_PUBLICATION))
     assert lines(composed) == [
         f"{composed.source}: warning: link-not-https: http://example.com/minutes is not a secure link: change "
@@ -157,7 +157,7 @@ def test_mailto_tel_and_merge_tags_are_fine_links(clean: Composed) -> None:
     assert "*|UNSUB|*" in tags and "{{ unsubscribe_url }}" in tags and "%unsubscribe_url%" in tags
 
 
-def test_one_url_under_different_texts_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_one_url_under_different_texts_is_a_warning(make_issue: MakeIssue) -> None:
     body = "The [minutes](https://example.com/minutes) and the [budget](https://example.com/minutes)."
     composed = compose(make_issue(issue_with(body=body), CLEAN_PUBLICATION))
     assert lines(composed) == [
@@ -166,7 +166,7 @@ def test_one_url_under_different_texts_is_a_warning(make_issue) -> None:  # type
     ]
 
 
-def test_one_url_under_one_text_its_own_address_or_read_more_is_fine(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_one_url_under_one_text_its_own_address_or_read_more_is_fine(make_issue: MakeIssue) -> None:
     body = (
         "The [minutes](https://example.com/minutes), the [Minutes](https://example.com/minutes) again, "
         "at [example.com/minutes](https://example.com/minutes) or <https://example.com/minutes>."
@@ -178,7 +178,7 @@ def test_one_url_under_one_text_its_own_address_or_read_more_is_fine(make_issue)
 
 
 @pytest.mark.parametrize("text", ["here", "Click here", "click here to read the report", "Read more here", "this link"])
-def test_click_here_link_texts_are_a_warning(make_issue, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_click_here_link_texts_are_a_warning(make_issue: MakeIssue, text: str) -> None:
     composed = compose(
         make_issue(issue_with(body=f"The minutes are [{text}](https://example.com/minutes)."), CLEAN_PUBLICATION)
     )
@@ -189,7 +189,7 @@ def test_click_here_link_texts_are_a_warning(make_issue, text: str) -> None:  # 
     ]
 
 
-def test_read_more_and_learn_more_are_not_click_here(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_read_more_and_learn_more_are_not_click_here(make_issue: MakeIssue) -> None:
     issue = CLEAN_ISSUE.replace("  - headline", "  - url: https://example.com/story\n    headline")
     composed = compose(make_issue(issue, CLEAN_PUBLICATION))  # CLEAN_PUBLICATION has a "Learn more" button
     assert ">Read more</a>" in composed.html and ">Learn more" in composed.html
@@ -199,7 +199,7 @@ def test_read_more_and_learn_more_are_not_click_here(make_issue) -> None:  # typ
 # Unsubscribe ----------------------------------------------------------------------------------
 
 
-def test_no_unsubscribe_link_without_a_service_is_an_error(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_no_unsubscribe_link_without_a_service_is_an_error(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION))  # no unsubscribe_url, no esp
     assert lines(composed) == [
         f"{composed.source}: error: unsubscribe-missing: the email has no unsubscribe link, which every email "
@@ -210,12 +210,14 @@ def test_no_unsubscribe_link_without_a_service_is_an_error(make_issue) -> None: 
 
 
 @pytest.mark.parametrize("service", sorted(esp.SERVICES))
-def test_every_services_tag_counts_as_the_unsubscribe_link(make_issue, service: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_services_tag_counts_as_the_unsubscribe_link(make_issue: MakeIssue, service: str) -> None:
     composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION), service=service)
     assert check(composed) == []
 
 
-def test_templates_that_drop_the_services_unsubscribe_link_are_an_error(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_templates_that_drop_the_services_unsubscribe_link_are_an_error(
+    make_issue: MakeIssue, make_templates: MakeTemplates
+) -> None:
     footer = "<mj-section><mj-column><mj-text>Goodbye</mj-text></mj-column></mj-section>"
     make_templates({"partials/footer.mjml.j2": footer})
     composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION), service="mailchimp")
@@ -229,7 +231,7 @@ def test_templates_that_drop_the_services_unsubscribe_link_are_an_error(make_iss
 # Images ---------------------------------------------------------------------------------------
 
 
-def test_an_http_image_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_an_http_image_is_a_warning(make_issue: MakeIssue) -> None:
     image = "    image:\n      src: http://example.com/flood.jpg\n      alt: The flooded square\n"
     composed = compose(make_issue(CLEAN_ISSUE + image, CLEAN_PUBLICATION))
     assert lines(composed) == [
@@ -238,7 +240,7 @@ def test_an_http_image_is_a_warning(make_issue) -> None:  # type: ignore[no-unty
     ]
 
 
-def test_images_without_alt_or_width_from_a_template(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_images_without_alt_or_width_from_a_template(make_issue: MakeIssue, make_templates: MakeTemplates) -> None:
     make_templates(
         {
             "partials/story.mjml.j2": (
@@ -269,7 +271,7 @@ def test_images_without_alt_or_width_from_a_template(make_issue, make_templates)
 # Subject and preheader ------------------------------------------------------------------------
 
 
-def test_a_short_subject_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_a_short_subject_is_a_warning(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(CLEAN_ISSUE.replace("The week the river rose", "Flood"), CLEAN_PUBLICATION))
     assert lines(composed) == [
         f'{composed.source}: warning: subject-length: the subject "Flood" is 5 characters; one under 10 tells '
@@ -277,7 +279,7 @@ def test_a_short_subject_is_a_warning(make_issue) -> None:  # type: ignore[no-un
     ]
 
 
-def test_a_long_subject_is_a_warning_showing_where_inboxes_cut_it(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_subject_is_a_warning_showing_where_inboxes_cut_it(make_issue: MakeIssue) -> None:
     subject = "The week the river rose and the council met at dawn to decide what on earth to do about it"
     composed = compose(make_issue(CLEAN_ISSUE.replace("The week the river rose", subject), CLEAN_PUBLICATION))
     [finding] = check(composed)
@@ -289,13 +291,13 @@ def test_a_long_subject_is_a_warning_showing_where_inboxes_cut_it(make_issue) ->
 
 
 @pytest.mark.parametrize(("length", "warned"), [(9, True), (10, False), (78, False), (79, True)])
-def test_subject_limits_count_characters(make_issue, length: int, warned: bool) -> None:  # type: ignore[no-untyped-def]
+def test_subject_limits_count_characters(make_issue: MakeIssue, length: int, warned: bool) -> None:
     subject = "é" * length  # two bytes each: counting bytes would warn at 40 already
     composed = compose(make_issue(CLEAN_ISSUE.replace("The week the river rose", subject), CLEAN_PUBLICATION))
     assert (("warning", "subject-length") in rules(composed)) is warned
 
 
-def test_a_short_preheader_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_a_short_preheader_is_a_warning(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(CLEAN_ISSUE + "preheader: Floods.\n", CLEAN_PUBLICATION))
     assert lines(composed) == [
         f'{composed.source}: warning: preheader-length: the preheader "Floods." is 7 characters; inboxes show '
@@ -304,13 +306,13 @@ def test_a_short_preheader_is_a_warning(make_issue) -> None:  # type: ignore[no-
     ]
 
 
-def test_a_long_preheader_is_a_warning(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_preheader_is_a_warning(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(CLEAN_ISSUE + "preheader: " + "Flood " * 30 + "\n", CLEAN_PUBLICATION))
     assert rules(composed) == [("warning", "preheader-length")]
     assert check(composed)[0].message.startswith("the preheader is 179 characters;")
 
 
-def test_the_default_preheader_cut_with_an_ellipsis_fits_in_characters(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_the_default_preheader_cut_with_an_ellipsis_fits_in_characters(make_issue: MakeIssue) -> None:
     summary = "Éléphants très âgés traversèrent la forêt " * 10  # more than 140 bytes per 140 characters
     composed = compose(make_issue(issue_with(summary=summary), CLEAN_PUBLICATION))
     assert composed.preheader.endswith("…") and len(composed.preheader.encode()) > 140
@@ -325,7 +327,9 @@ def test_a_missing_preheader_is_a_warning(clean: Composed) -> None:
     ]
 
 
-def test_templates_that_leave_out_the_preheader_are_a_warning(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_templates_that_leave_out_the_preheader_are_a_warning(
+    make_issue: MakeIssue, make_templates: MakeTemplates
+) -> None:
     from composer.render import default_templates
 
     ours = (default_templates() / "email.mjml.j2").read_text(encoding="utf-8")
@@ -346,7 +350,7 @@ def test_contrast_ratio_follows_wcag() -> None:
     assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
 
 
-def test_low_contrast_brand_colours_are_errors_naming_both_colours(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_low_contrast_brand_colours_are_errors_naming_both_colours(make_issue: MakeIssue) -> None:
     colours = "colours:\n  muted: '#999999'\n"
     composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + colours))
     assert lines(composed) == [
@@ -361,7 +365,7 @@ def test_low_contrast_brand_colours_are_errors_naming_both_colours(make_issue) -
     assert contrast_ratio("#707070", "#ffffff") >= 4.5 and contrast_ratio("#707070", "#f4f4f4") >= 4.5
 
 
-def test_a_pale_accent_fails_for_links_and_for_button_labels(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_a_pale_accent_fails_for_links_and_for_button_labels(make_issue: MakeIssue) -> None:
     colours = "colours:\n  accent: '#ff9999'\n"
     messages = [finding.message for finding in check(compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + colours)))]
     assert [message.split(" (")[0] for message in messages] == [
@@ -373,7 +377,7 @@ def test_a_pale_accent_fails_for_links_and_for_button_labels(make_issue) -> None
     assert contrast_ratio("#474747", "#ff9999") >= 4.5
 
 
-def test_light_text_on_a_dark_paper_is_told_to_go_lighter(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_light_text_on_a_dark_paper_is_told_to_go_lighter(make_issue: MakeIssue) -> None:
     colours = (
         "colours:\n  text: '#555555'\n  paper: '#222222'\n  muted: '#cccccc'\n  accent: '#ff9e99'\n"
         "  button_text: '#222222'\n  background: '#111111'\n"
@@ -386,7 +390,7 @@ def test_light_text_on_a_dark_paper_is_told_to_go_lighter(make_issue) -> None:  
 # The plain text -------------------------------------------------------------------------------
 
 
-def test_a_link_missing_from_the_plain_text_is_an_error(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_missing_from_the_plain_text_is_an_error(make_issue: MakeIssue, make_templates: MakeTemplates) -> None:
     make_templates(
         {
             "email.txt.j2": "{{ links.web_version }}\n{{ title }}\n\nUnsubscribe: {{ links.unsubscribe }}\n"
@@ -402,7 +406,7 @@ def test_a_link_missing_from_the_plain_text_is_an_error(make_issue, make_templat
     ]
 
 
-def test_links_the_text_writes_differently_still_count(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_links_the_text_writes_differently_still_count(make_issue: MakeIssue) -> None:
     # An autolink's href is percent-encoded while its text is not; a mailto shows as the bare address.
     body = "See <https://example.com/café?a=1&b=2>, [the map](https://example.com/ünï) or write to <me@example.com>."
     composed = compose(make_issue(issue_with(body=body), CLEAN_PUBLICATION))
@@ -424,7 +428,7 @@ def test_findings_print_as_one_line_and_as_a_dict() -> None:
     }
 
 
-def test_errors_come_first_then_rules_in_order(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_errors_come_first_then_rules_in_order(make_issue: MakeIssue) -> None:
     issue = issue_with(body="Read [here](http://example.com/minutes).", extra="preheader: Floods.\n")
     composed = compose(make_issue(issue.replace("The week the river rose", "Flood"), PUBLICATION))
     assert rules(composed) == [
@@ -444,7 +448,7 @@ def test_exit_status_is_one_on_errors_and_on_warnings_when_strict() -> None:
     assert exit_status([warning, error]) == 1
 
 
-def test_an_issue_that_does_not_validate_becomes_findings_with_their_place(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_an_issue_that_does_not_validate_becomes_findings_with_their_place(make_issue: MakeIssue) -> None:
     path = make_issue(CLEAN_ISSUE.replace("headline: First headline", 'headline: ""'), CLEAN_PUBLICATION)
     with pytest.raises(InvalidInput) as caught:
         compose(path)

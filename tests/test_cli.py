@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from composer.cli import main
 
-from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE
+from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE, MakeIssue, MakeTemplates
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -46,7 +46,7 @@ def test_mjml_flag_writes_the_intermediate_file(tmp_path: Path) -> None:
     assert "2017-11-09.mjml" in out
 
 
-def test_several_files_and_publication_yaml_is_skipped(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_several_files_and_publication_yaml_is_skipped(make_issue: MakeIssue, tmp_path: Path) -> None:
     first = make_issue(name="2020-02-03.yaml")
     make_issue(ISSUE.replace("2020-02-03", "2020-02-04"), name="2020-02-04.yaml")
     out_dir = tmp_path / "out"
@@ -64,8 +64,8 @@ def test_several_files_and_publication_yaml_is_skipped(make_issue, tmp_path: Pat
     assert code == 0 and out.endswith("\n2 built\n")
 
 
-def test_one_bad_issue_among_good_ones_exits_1_and_the_good_are_written(  # type: ignore[no-untyped-def]
-    make_issue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_one_bad_issue_among_good_ones_exits_1_and_the_good_are_written(
+    make_issue: MakeIssue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)  # paths are shown relative to the current folder, as typed
     good = make_issue(name="good.yaml")
@@ -76,7 +76,7 @@ def test_one_bad_issue_among_good_ones_exits_1_and_the_good_are_written(  # type
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["good.html", "good.txt"]
 
 
-def test_gmail_clipping_warning(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_gmail_clipping_warning(make_issue: MakeIssue, tmp_path: Path) -> None:
     paragraph = "A sentence that fills the email with words, again and again. " * 40
     body = "\n".join(f"      {paragraph}\n" for _ in range(60))
     issue = make_issue(f"date: 2020-02-03\nsummary: Long.\nstories:\n  - headline: Long\n    body: |\n{body}")
@@ -89,7 +89,7 @@ def test_gmail_clipping_warning(make_issue, tmp_path: Path) -> None:  # type: ig
 def test_help_for_every_command() -> None:
     code, out, _ = run("--help")
     assert code == 0 and "compose issues/2017-11-09.yaml" in out
-    for name, command in main.commands.items():  # type: ignore[attr-defined]
+    for name, command in main.commands.items():
         code, out, _ = run(name, "--help")
         assert code == 0 and "Usage:" in out
         assert command.help, f"`compose {name}` has no help text"
@@ -114,7 +114,9 @@ def test_python_dash_m_composer_works_the_same(tmp_path: Path) -> None:
     assert helped.returncode == 0 and "Usage: compose" in helped.stdout
 
 
-def test_templates_beside_the_issues_take_precedence(make_issue, make_templates, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_templates_beside_the_issues_take_precedence(
+    make_issue: MakeIssue, make_templates: MakeTemplates, tmp_path: Path
+) -> None:
     issue = make_issue()
     make_templates({"email.txt.j2": "Custom text for {{ title }}\n"})
     code, _, err = run(issue, "-o", tmp_path / "out")
@@ -124,7 +126,7 @@ def test_templates_beside_the_issues_take_precedence(make_issue, make_templates,
     assert "Briefing for February 3rd" in (tmp_path / "out" / "issue.html").read_text(encoding="utf-8")
 
 
-def test_a_pip_installed_compose_finds_its_own_templates(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_pip_installed_compose_finds_its_own_templates(make_issue: MakeIssue, tmp_path: Path) -> None:
     wheels, target = tmp_path / "wheels", tmp_path / "site"
     build = [sys.executable, "-m", "hatchling", "build", "--target", "wheel", "--directory", str(wheels)]
     subprocess.run(build, cwd=ROOT, check=True, capture_output=True)
@@ -148,7 +150,9 @@ def test_a_pip_installed_compose_finds_its_own_templates(make_issue, tmp_path: P
     assert (tmp_path / "out" / "issue.html").read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
-def test_mjml_that_fails_to_compile_is_written_for_inspection(make_issue, make_templates, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_mjml_that_fails_to_compile_is_written_for_inspection(
+    make_issue: MakeIssue, make_templates: MakeTemplates, tmp_path: Path
+) -> None:
     issue = make_issue()
     make_templates({"email.mjml.j2": "<mjml>\n<mj-nonsense />\n</mjml>\n"})
     code, _, err = run(issue, "--mjml", "-o", tmp_path / "out")
@@ -158,7 +162,9 @@ def test_mjml_that_fails_to_compile_is_written_for_inspection(make_issue, make_t
     assert not (tmp_path / "out" / "issue.html").exists()
 
 
-def test_the_search_for_publication_yaml_stops_at_the_top_of_the_repository(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_search_for_publication_yaml_stops_at_the_top_of_the_repository(
+    make_issue: MakeIssue, tmp_path: Path
+) -> None:
     # tmp_path is fenced with a .git folder (conftest); a publication.yaml above it is not used.
     outside = tmp_path.parent / "publication.yaml"
     outside.write_text("name: Stray\nurl: https://stray.example.com\n", encoding="utf-8")
@@ -176,7 +182,7 @@ def test_check_passes_the_sample_and_says_so() -> None:
     assert (code, out, err) == (0, "", "no errors, no warnings\n")
 
 
-def test_check_prints_one_line_per_finding_and_exits_1_on_an_error(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_check_prints_one_line_per_finding_and_exits_1_on_an_error(make_issue: MakeIssue) -> None:
     issue = make_issue(ISSUE.replace("https://example.com/summary", "http://example.com/summary"))
     code, out, err = run("check", issue)
     assert code == 1
@@ -187,7 +193,7 @@ def test_check_prints_one_line_per_finding_and_exits_1_on_an_error(make_issue) -
     assert err == f"1 error, {warnings} warning{'' if warnings == 1 else 's'}\n"
 
 
-def test_check_strict_fails_on_warnings_and_json_is_for_scripts(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_check_strict_fails_on_warnings_and_json_is_for_scripts(make_issue: MakeIssue) -> None:
     issue = make_issue(
         ISSUE.replace("https://example.com/summary", "http://example.com/summary"),
         PUBLICATION + "unsubscribe_url: https://news.example.com/unsubscribe\n",
@@ -200,7 +206,7 @@ def test_check_strict_fails_on_warnings_and_json_is_for_scripts(make_issue) -> N
     assert {finding["rule"] for finding in findings} >= {"link-not-https"}
 
 
-def test_check_reports_an_invalid_issue_in_the_same_format(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_an_invalid_issue_in_the_same_format(make_issue: MakeIssue) -> None:
     issue = make_issue("date: 2020-02-03\nsummary: x\nstories: []\n")
     code, out, _ = run("check", issue)
     assert code == 1
@@ -209,7 +215,7 @@ def test_check_reports_an_invalid_issue_in_the_same_format(make_issue) -> None: 
 
 def test_every_command_and_option_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name, command in main.commands.items():  # type: ignore[attr-defined]
+    for name, command in main.commands.items():
         if name != "build":  # `compose FILE` is the build command
             assert f"compose {name}" in readme, f"README.md does not show `compose {name}`"
         for option in command.params:
@@ -218,7 +224,7 @@ def test_every_command_and_option_is_documented_in_the_readme() -> None:
                 assert any(flag in readme for flag in flags), f"README.md does not mention {flags[0]} (compose {name})"
 
 
-def test_unchanged_issues_are_skipped_until_something_they_use_changes(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_issues_are_skipped_until_something_they_use_changes(make_issue: MakeIssue, tmp_path: Path) -> None:
     first = make_issue(name="2020-02-03.yaml")
     make_issue(ISSUE.replace("2020-02-03", "2020-02-04"), name="2020-02-04.yaml")
     out_dir = tmp_path / "out"
@@ -245,7 +251,9 @@ def test_unchanged_issues_are_skipped_until_something_they_use_changes(make_issu
     assert run(first.parent, "-o", out_dir, "--force")[1].endswith("\n2 built\n")
 
 
-def test_a_template_change_rebuilds_every_issue(make_issue, make_templates, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_template_change_rebuilds_every_issue(
+    make_issue: MakeIssue, make_templates: MakeTemplates, tmp_path: Path
+) -> None:
     first = make_issue(name="a.yaml")
     make_issue(name="b.yaml")
     templates = make_templates({"email.txt.j2": "One {{ title }}\n"})
@@ -255,7 +263,7 @@ def test_a_template_change_rebuilds_every_issue(make_issue, make_templates, tmp_
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8").startswith("Two ")
 
 
-def test_a_batch_in_parallel_builds_the_good_issues_and_lists_the_bad(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_in_parallel_builds_the_good_issues_and_lists_the_bad(make_issue: MakeIssue, tmp_path: Path) -> None:
     for day in range(1, 9):
         make_issue(ISSUE.replace("2020-02-03", f"2020-02-{day:02}"), name=f"2020-02-{day:02}.yaml")
     bad = make_issue("date: 2020-02-09\nsummary: x\nstories: []\n", name="2020-02-09.yaml")
@@ -266,7 +274,7 @@ def test_a_batch_in_parallel_builds_the_good_issues_and_lists_the_bad(make_issue
     assert len(list((tmp_path / "out").glob("*.html"))) == 8
 
 
-def test_a_progress_bar_on_a_terminal_and_none_otherwise(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_progress_bar_on_a_terminal_and_none_otherwise(make_issue: MakeIssue, tmp_path: Path) -> None:
     import pty
 
     for day in (3, 4, 5):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from composer.cli import main
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, MakeIssue
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -47,7 +47,7 @@ def test_the_html_goes_to_the_x_clipboard_tool(tmp_path: Path, monkeypatch: pyte
     assert received.read_bytes() == (tmp_path / "out" / "2017-11-09.html").read_bytes()
 
 
-def test_copy_takes_one_issue(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_copy_takes_one_issue(make_issue: MakeIssue, tmp_path: Path) -> None:
     first = make_issue(name="a.yaml")
     second = make_issue(name="b.yaml")
     code, out, err = run(first, second, "--copy", "-o", tmp_path / "out")

@@ -13,7 +13,7 @@ from composer.cli import main
 from composer.errors import InvalidInput
 from composer.pipeline import compose
 
-from .conftest import PUBLICATION, SAMPLE
+from .conftest import PUBLICATION, SAMPLE, MakeIssue
 
 
 def hrefs(html: str) -> list[str]:
@@ -50,13 +50,13 @@ def test_without_a_service_the_publications_own_urls_are_used() -> None:
     assert "Unsubscribe: https://www.newsdeeply.com/syria/unsubscribe" in composed.text
 
 
-def test_publication_esp_is_the_default_and_the_option_wins(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_publication_esp_is_the_default_and_the_option_wins(make_issue: MakeIssue) -> None:
     issue = make_issue(publication=PUBLICATION + "esp: mailgun\n")
     assert "%unsubscribe_url%" in hrefs(compose(issue).html)
     assert "*|UNSUB|*" in hrefs(compose(issue, service="mailchimp").html)
 
 
-def test_web_version_url_is_filled_with_the_issues_date(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_web_version_url_is_filled_with_the_issues_date(make_issue: MakeIssue) -> None:
     issue = make_issue(publication=PUBLICATION + "web_version_url: https://news.example.com/archive/{iso}\n")
     composed = compose(issue)
     assert "https://news.example.com/archive/2020-02-03" in hrefs(composed.html)
@@ -66,7 +66,7 @@ def test_web_version_url_is_filled_with_the_issues_date(make_issue) -> None:  # 
     assert "https://news.example.com/archive/2020-02-03" in hrefs(compose(issue, service="sendgrid").html)
 
 
-def test_an_unknown_service_in_publication_yaml_is_an_error_at_its_line(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_service_in_publication_yaml_is_an_error_at_its_line(make_issue: MakeIssue) -> None:
     issue = make_issue(publication=PUBLICATION + "esp: mailchump\n")
     with pytest.raises(InvalidInput) as caught:
         compose(issue)

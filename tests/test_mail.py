@@ -23,7 +23,7 @@ from composer import errors, esp, message, smtp
 from composer.errors import ComposerError, InvalidInput
 from composer.pipeline import Composed, compose
 
-from .conftest import PUBLICATION, SAMPLE
+from .conftest import PUBLICATION, SAMPLE, MakeIssue
 
 NOW = datetime(2017, 11, 9, 6, 30, tzinfo=UTC)
 READER = "reader@example.org"
@@ -139,7 +139,7 @@ def test_a_services_merge_tag_is_no_list_unsubscribe_header(name: str) -> None:
     ],
 )
 def test_list_unsubscribe_follows_the_publications_url(
-    make_issue: Callable[..., Path], unsubscribe_url: str, header: str, one_click: bool
+    make_issue: MakeIssue, unsubscribe_url: str, header: str, one_click: bool
 ) -> None:
     issue = make_issue(publication=PUBLICATION + SENDER + f"unsubscribe_url: {unsubscribe_url}\n")
     parsed = parse(message.as_bytes(message.message(compose(issue), now=NOW)))
@@ -147,12 +147,12 @@ def test_list_unsubscribe_follows_the_publications_url(
     assert ("List-Unsubscribe-Post" in parsed) is one_click
 
 
-def test_no_unsubscribe_url_means_no_list_unsubscribe_header(make_issue: Callable[..., Path]) -> None:
+def test_no_unsubscribe_url_means_no_list_unsubscribe_header(make_issue: MakeIssue) -> None:
     parsed = parse(message.as_bytes(message.message(compose(make_issue(publication=PUBLICATION + SENDER)), now=NOW)))
     assert "List-Unsubscribe" not in parsed
 
 
-def test_non_ascii_sender_name_and_subject_are_encoded_and_read_back(make_issue: Callable[..., Path]) -> None:
+def test_non_ascii_sender_name_and_subject_are_encoded_and_read_back(make_issue: MakeIssue) -> None:
     publication = PUBLICATION + 'sender:\n  name: "Délégation Süd, Inc."\n  email: desk@news.example.com\n'
     issue = make_issue("subject: Über die Lage — 9. November\n" + ISSUE_BODY, publication)
     data = message.as_bytes(message.message(compose(issue), now=NOW))
@@ -163,19 +163,19 @@ def test_non_ascii_sender_name_and_subject_are_encoded_and_read_back(make_issue:
     assert parsed["Subject"] == "Über die Lage — 9. November"
 
 
-def test_a_subject_typed_over_two_lines_is_one_header_line(make_issue: Callable[..., Path]) -> None:
+def test_a_subject_typed_over_two_lines_is_one_header_line(make_issue: MakeIssue) -> None:
     issue = make_issue("subject: |\n  Two lines\n  of subject\n" + ISSUE_BODY, PUBLICATION + SENDER)
     assert parse(message.as_bytes(message.message(compose(issue))))["Subject"] == "Two lines of subject"
 
 
-def test_an_international_sender_domain_goes_out_in_its_ascii_form(make_issue: Callable[..., Path]) -> None:
+def test_an_international_sender_domain_goes_out_in_its_ascii_form(make_issue: MakeIssue) -> None:
     issue = make_issue(publication=PUBLICATION + "sender:\n  name: Bücher\n  email: brief@bücher.example\n")
     parsed = parse(message.as_bytes(message.message(compose(issue))))
     assert parsed["From"].addresses[0].addr_spec == "brief@xn--bcher-kva.example"
     assert parsed["Message-ID"].endswith("@xn--bcher-kva.example>")
 
 
-def test_no_sender_asks_for_one_in_publication_yaml(make_issue: Callable[..., Path]) -> None:
+def test_no_sender_asks_for_one_in_publication_yaml(make_issue: MakeIssue) -> None:
     issue = make_issue()  # PUBLICATION has no sender
     with pytest.raises(errors.NoSender) as caught:
         message.message(compose(issue))
@@ -192,7 +192,7 @@ def test_a_recipient_that_is_no_address_is_refused(address: str) -> None:
         message.message(compose(SAMPLE), to=address)
 
 
-def test_a_sender_address_mail_cannot_carry_is_refused_at_its_line(make_issue: Callable[..., Path]) -> None:
+def test_a_sender_address_mail_cannot_carry_is_refused_at_its_line(make_issue: MakeIssue) -> None:
     issue = make_issue(publication=PUBLICATION + "sender:\n  name: Desk\n  email: desk,news@example.com\n")
     with pytest.raises(InvalidInput) as caught:
         compose(issue)
@@ -386,7 +386,7 @@ def test_the_sample_arrives_byte_for_byte_and_reads_as_composed(
 
 
 def test_lines_that_start_with_a_dot_arrive_as_typed(
-    make_issue: Callable[..., Path], smtp_server: Callable[..., tuple[int, Mailbox]]
+    make_issue: MakeIssue, smtp_server: Callable[..., tuple[int, Mailbox]]
 ) -> None:
     port, mailbox = smtp_server()
     composed = compose(make_issue(ISSUE_BODY, PUBLICATION + SENDER))
@@ -395,7 +395,9 @@ def test_lines_that_start_with_a_dot_arrive_as_typed(
     smtp.deliver(mail, local(port), READER)
     [received] = mailbox.received
     assert received.data == message.as_bytes(mail)
-    assert "\n...and a paragraph" in as_typed(parse(received.data).get_body(("plain",)))  # type: ignore[arg-type]
+    plain = parse(received.data).get_body(("plain",))
+    assert isinstance(plain, EmailMessage)
+    assert "\n...and a paragraph" in as_typed(plain)
 
 
 def test_nothing_listening_is_connection_refused() -> None:
@@ -545,7 +547,7 @@ def test_eml_flag_writes_the_message_beside_the_html(tmp_path: Path) -> None:
     assert "2017-11-09.eml" in result.stdout
 
 
-def test_eml_without_a_sender_writes_nothing(make_issue: Callable[..., Path], tmp_path: Path) -> None:
+def test_eml_without_a_sender_writes_nothing(make_issue: MakeIssue, tmp_path: Path) -> None:
     issue = make_issue()  # conftest's publication has no sender
     result = cli(issue, "--eml", "-o", tmp_path / "out")
     assert result.exit_code == 1
@@ -596,7 +598,7 @@ def test_send_refused_connection_exits_1_with_a_clear_message() -> None:
 
 
 def test_nothing_is_sent_when_check_finds_an_error(
-    make_issue: Callable[..., Path], smtp_server: Callable[..., tuple[int, Mailbox]]
+    make_issue: MakeIssue, smtp_server: Callable[..., tuple[int, Mailbox]]
 ) -> None:
     port, mailbox = smtp_server()
     issue = make_issue(publication=PUBLICATION_WITH_SENDER)  # a sender, but no unsubscribe link
@@ -608,7 +610,7 @@ def test_nothing_is_sent_when_check_finds_an_error(
 
 
 def test_nothing_is_sent_when_the_issue_does_not_validate(
-    make_issue: Callable[..., Path], smtp_server: Callable[..., tuple[int, Mailbox]]
+    make_issue: MakeIssue, smtp_server: Callable[..., tuple[int, Mailbox]]
 ) -> None:
     port, mailbox = smtp_server()
     issue = make_issue("date: 2020-02-03\nsummary: x\nstories: []\n")
@@ -619,7 +621,7 @@ def test_nothing_is_sent_when_the_issue_does_not_validate(
 
 
 def test_smtp_settings_in_publication_yaml_and_a_password_there_is_refused(
-    make_issue: Callable[..., Path], smtp_server: Callable[..., tuple[int, Mailbox]]
+    make_issue: MakeIssue, smtp_server: Callable[..., tuple[int, Mailbox]]
 ) -> None:
     port, mailbox = smtp_server()
     settings = f"unsubscribe_url: https://news.example.com/u\nsmtp:\n  host: 127.0.0.1\n  port: {port}\n"

@@ -18,6 +18,8 @@ from composer.errors import InvalidInput
 from composer.load import load
 from composer.markdown import References
 
+from .conftest import MakeIssue
+
 LONG_URL = "https://example.com/reports/2017/11/09/" + "a-very-long-slug-that-keeps-going-" * 3 + "end"
 
 
@@ -265,7 +267,7 @@ def test_several_problems_are_all_reported() -> None:
     ]
 
 
-def test_heading_problem_points_at_the_heading_line(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_heading_problem_points_at_the_heading_line(make_issue: MakeIssue) -> None:
     # "#" occurs earlier in the body ("Issue #5"); the error must still name the heading's line.
     path: Path = make_issue(
         """\
@@ -286,7 +288,7 @@ def test_heading_problem_points_at_the_heading_line(make_issue) -> None:  # type
     assert problem.message == HEADING
 
 
-def test_setext_heading_problem_points_at_the_underline(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_setext_heading_problem_points_at_the_underline(make_issue: MakeIssue) -> None:
     path: Path = make_issue(
         """\
         date: 2020-02-03
@@ -306,7 +308,7 @@ def test_setext_heading_problem_points_at_the_underline(make_issue) -> None:  # 
     assert (problem.line, problem.column, problem.field) == (9, 7, "stories[1].body")
 
 
-def test_inbox_preview_taken_from_the_summary_has_no_markdown(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_inbox_preview_taken_from_the_summary_has_no_markdown(make_issue: MakeIssue) -> None:
     import lxml.html
 
     from composer.pipeline import compose

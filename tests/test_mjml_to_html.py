@@ -14,7 +14,7 @@ from composer import mjml_to_html
 from composer.errors import TemplateProblem
 from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, MakeIssue, MakeTemplates
 
 STYLED = """<mjml><mj-head>
   <mj-attributes><mj-all font-family="Roboto, Arial" /></mj-attributes>
@@ -132,7 +132,7 @@ def test_mrml_rejects_html_attributes_so_alts_come_from_mj_image() -> None:
     assert "alt=" not in bare
 
 
-def test_every_image_has_alt_width_and_height(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_every_image_has_alt_width_and_height(make_issue: MakeIssue) -> None:
     issue = make_issue(
         """\
         date: 2020-02-03
@@ -168,7 +168,9 @@ def test_leftover_template_tags_break_mrml_so_jinja_runs_first(sample: Composed)
         assert marker not in sample.html
 
 
-def test_a_broken_template_is_reported_with_its_file_and_line(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_template_is_reported_with_its_file_and_line(
+    make_issue: MakeIssue, make_templates: MakeTemplates
+) -> None:
     issue = make_issue()
     templates = make_templates({"email.mjml.j2": "<mjml>\n<mj-body>\n{% if %}\n</mj-body></mjml>\n"})
     with pytest.raises(TemplateProblem) as caught:
@@ -176,7 +178,9 @@ def test_a_broken_template_is_reported_with_its_file_and_line(make_issue, make_t
     assert str(caught.value).startswith(f"{templates / 'email.mjml.j2'}:3:1: template error:")
 
 
-def test_invalid_mjml_from_a_template_is_a_template_problem(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_mjml_from_a_template_is_a_template_problem(
+    make_issue: MakeIssue, make_templates: MakeTemplates
+) -> None:
     issue = make_issue()
     make_templates({"email.mjml.j2": "<mjml>\n<mj-head>\n  <mj-nonsense />\n</mj-head></mjml>\n"})
     with pytest.raises(TemplateProblem) as caught:
@@ -198,7 +202,9 @@ def test_dark_mode_and_phone_rules_are_in_the_head(sample: Composed) -> None:
     assert "!important" in head.split("prefers-color-scheme: dark")[1]
 
 
-def test_an_undefined_name_in_a_template_is_reported_at_its_line(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_an_undefined_name_in_a_template_is_reported_at_its_line(
+    make_issue: MakeIssue, make_templates: MakeTemplates
+) -> None:
     issue = make_issue()
     templates = make_templates({"email.txt.j2": "{{ title }}\n{{ issue.headlin }}\n"})
     with pytest.raises(TemplateProblem) as caught:
@@ -207,7 +213,7 @@ def test_an_undefined_name_in_a_template_is_reported_at_its_line(make_issue, mak
     assert "headlin" in str(caught.value)
 
 
-def test_a_missing_template_names_the_folders_searched(make_issue, make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_template_names_the_folders_searched(make_issue: MakeIssue, make_templates: MakeTemplates) -> None:
     issue = make_issue()
     templates = make_templates({"email.txt.j2": '{% include "partials/nowhere.j2" %}\n'})
     with pytest.raises(TemplateProblem) as caught:

@@ -13,14 +13,14 @@ import pytest
 
 from composer import skeleton
 from composer.check import ERROR, check
-from composer.errors import InvalidInput
+from composer.errors import InvalidInput, IssueExists, NotADay
 from composer.models import Image, Issue, Read, Story
 from composer.output import write_atomically
 from composer.pipeline import compose
-from composer.skeleton import IssueExists, NotADay, new_issue, parse_day
+from composer.skeleton import new_issue, parse_day
 from composer.source import read_yaml
 
-from .conftest import PUBLICATION
+from .conftest import PUBLICATION, MakeIssue
 
 DAY = date(2024, 5, 1)
 # check() reports an email without an unsubscribe link as an error; a real publication has one.
@@ -220,7 +220,7 @@ def test_without_hard_links_it_still_writes_once_and_never_overwrites(
         ("<TODO write the", "still holds the skeleton's placeholder '<TODO'; write your own text in its place"),
     ],
 )
-def test_a_placeholder_partly_written_over_is_still_refused(make_issue, headline: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_placeholder_partly_written_over_is_still_refused(make_issue: MakeIssue, headline: str, message: str) -> None:
     path = make_issue(f"date: 2024-05-01\nsummary: Floods.\nstories:\n  - headline: {headline}\n    body: Text.\n")
     with pytest.raises(InvalidInput) as raised:
         compose(path)
@@ -229,7 +229,7 @@ def test_a_placeholder_partly_written_over_is_still_refused(make_issue, headline
     ]
 
 
-def test_what_editors_write_is_never_taken_for_a_placeholder(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_what_editors_write_is_never_taken_for_a_placeholder(make_issue: MakeIssue) -> None:
     path = make_issue(
         """\
         date: 2024-05-01

@@ -27,14 +27,14 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from composer import render
 from composer.errors import InvalidInput
 from composer.pipeline import Composed, compose
 
-from .conftest import ISSUE, SAMPLE
+from .conftest import ISSUE, SAMPLE, MakeIssue, MakeTemplates
 from .test_browser import CHROMIUM, CHROMIUM_ARGS
 from .test_safety import PAYLOADS, issue_data, label, publication_data
 
@@ -45,7 +45,7 @@ PREVIEWING = re.compile(
     r"^Previewing (?P<target>.+) at (?P<url>http://127\.0\.0\.1:(?P<port>\d+)/) \(Ctrl\+C to stop\)$"
 )
 BLANK_GIF = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b")
-VIEWPORT = {"width": 1600, "height": 1000}
+VIEWPORT: ViewportSize = {"width": 1600, "height": 1000}
 FRAMES = ("desktop", "phone", "dark")
 
 
@@ -417,7 +417,7 @@ def test_a_save_shows_without_a_reload_and_keeps_the_scroll_position(
 def test_a_broken_save_shows_its_problems_over_the_last_good_version_and_a_fix_recovers(
     start_preview: Callable[..., Server],
     open_preview: Callable[..., Opened],
-    make_issue: Callable[..., Path],
+    make_issue: MakeIssue,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
@@ -459,8 +459,8 @@ def test_a_broken_save_shows_its_problems_over_the_last_good_version_and_a_fix_r
 def test_the_page_follows_a_template_and_publication_yaml(
     start_preview: Callable[..., Server],
     open_preview: Callable[..., Opened],
-    make_issue: Callable[..., Path],
-    make_templates: Callable[[dict[str, str]], Path],
+    make_issue: MakeIssue,
+    make_templates: MakeTemplates,
 ) -> None:
     path = make_issue()
     templates = make_templates(composer_templates())
@@ -488,7 +488,7 @@ def test_the_page_follows_a_template_and_publication_yaml(
 # --- 5. a burst of saves ----------------------------------------------------------------------
 
 
-def test_a_burst_of_saves_rebuilds_once(start_preview: Callable[..., Server], make_issue: Callable[..., Path]) -> None:
+def test_a_burst_of_saves_rebuilds_once(start_preview: Callable[..., Server], make_issue: MakeIssue) -> None:
     path = make_issue()
     server = start_preview(path)
     server.wait_watching(path)
@@ -520,7 +520,7 @@ INDEX_IS_JS = """(expected) => JSON.stringify(Array.from(document.querySelectorA
 
 @pytest.mark.browser
 def test_a_folder_is_an_index_newest_first_linking_to_each_preview(
-    start_preview: Callable[..., Server], open_preview: Callable[..., Opened], make_issue: Callable[..., Path]
+    start_preview: Callable[..., Server], open_preview: Callable[..., Opened], make_issue: MakeIssue
 ) -> None:
     # Neither the file names' order nor its reverse is the dates' order.
     for name, date in [("alpha", "2020-06-01"), ("bravo", "2019-03-02"), ("charlie", "2021-01-15")]:
@@ -554,7 +554,7 @@ def test_a_folder_is_an_index_newest_first_linking_to_each_preview(
 
 @pytest.mark.browser
 def test_copy_buttons_put_compose_output_on_the_clipboard(
-    start_preview: Callable[..., Server], open_preview: Callable[..., Opened], make_issue: Callable[..., Path]
+    start_preview: Callable[..., Server], open_preview: Callable[..., Opened], make_issue: MakeIssue
 ) -> None:
     path = make_issue()
     composed: Composed = compose(path)
@@ -600,7 +600,7 @@ def outward_address() -> str | None:
 
 
 def test_the_server_listens_on_loopback_only_and_refuses_foreign_hosts(
-    start_preview: Callable[..., Server], make_issue: Callable[..., Path]
+    start_preview: Callable[..., Server], make_issue: MakeIssue
 ) -> None:
     path = make_issue()
     server = start_preview(path)
@@ -619,7 +619,7 @@ def test_the_server_listens_on_loopback_only_and_refuses_foreign_hosts(
         assert server.get(f"/issue/{path.stem}/email.html", host=host)[0] == 403
 
 
-def test_a_taken_port_is_a_clear_error(make_issue: Callable[..., Path], tmp_path: Path) -> None:
+def test_a_taken_port_is_a_clear_error(make_issue: MakeIssue, tmp_path: Path) -> None:
     path = make_issue()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
         taken.bind(("127.0.0.1", 0))
@@ -712,7 +712,7 @@ def test_hostile_content_runs_no_script_in_the_page(
 def test_a_problem_line_holding_html_is_shown_as_text(
     start_preview: Callable[..., Server],
     open_preview: Callable[..., Opened],
-    make_issue: Callable[..., Path],
+    make_issue: MakeIssue,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:

@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import yaml
@@ -75,7 +76,7 @@ issues = st.fixed_dictionaries(
 )
 
 
-def as_yaml(issue: dict) -> dict:  # type: ignore[type-arg]
+def as_yaml(issue: dict[str, Any]) -> dict[str, Any]:
     """The generated issue as the issue file holds it: Markdown bodies, ISO date text."""
     data = {
         "date": issue["date"].isoformat(),
@@ -100,7 +101,7 @@ def normalised(text: str) -> str:
 
 @settings(max_examples=40, deadline=None)
 @given(issues)
-def test_every_headline_paragraph_and_link_reaches_both_parts(issue: dict) -> None:  # type: ignore[type-arg]
+def test_every_headline_paragraph_and_link_reaches_both_parts(issue: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "publication.yaml").write_text(yaml.safe_dump(PUBLICATION), encoding="utf-8")
         path = Path(folder) / "issue.yaml"

@@ -13,7 +13,7 @@ from composer import dates, render
 from composer.errors import InvalidInput
 from composer.pipeline import compose
 
-from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE
+from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE, MakeIssue
 
 
 @pytest.mark.parametrize(
@@ -64,14 +64,14 @@ def test_sample_title_date_and_read_time_come_from_the_publication() -> None:
     assert composed.read_minutes == 3
 
 
-def test_read_time_grows_with_the_words(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_read_time_grows_with_the_words(make_issue: MakeIssue) -> None:
     words = " ".join(["word"] * 238 * 5)  # five minutes at 238 words a minute, plus the rest
     issue = make_issue(ISSUE.replace("First paragraph.", words))
     assert compose(issue).read_minutes == 6
     assert "Read time Approx. 1 minute<" in compose(make_issue()).html  # singular for one
 
 
-def test_issue_title_subject_and_preheader_win_over_defaults(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_issue_title_subject_and_preheader_win_over_defaults(make_issue: MakeIssue) -> None:
     issue = make_issue("title: Special edition\nsubject: Read this first\npreheader: Inside today\n" + ISSUE)
     html = compose(issue).html
     page = lxml.html.document_fromstring(html)
@@ -80,13 +80,13 @@ def test_issue_title_subject_and_preheader_win_over_defaults(make_issue) -> None
     assert ">Inside today" in html
 
 
-def test_default_preheader_is_the_summary_as_plain_text(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_default_preheader_is_the_summary_as_plain_text(make_issue: MakeIssue) -> None:
     html = compose(make_issue()).html
     assert 'overflow:hidden;">A short summary with a link.' in html
 
 
-def test_a_partial_shared_by_both_templates_is_escaped_only_in_the_html(  # type: ignore[no-untyped-def]
-    make_issue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_partial_shared_by_both_templates_is_escaped_only_in_the_html(
+    make_issue: MakeIssue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Jinja's bytecode cache is keyed by file, not by settings: the escaping and the verbatim
     # environments must not share compiled code, cold cache or warm.
@@ -112,7 +112,7 @@ def test_a_partial_shared_by_both_templates_is_escaped_only_in_the_html(  # type
         assert "Syria &amp; Iraq &lt;update&gt;</div>" in composed.html
 
 
-def test_the_emails_own_words_can_be_translated(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_the_emails_own_words_can_be_translated(make_issue: MakeIssue) -> None:
     publication = PUBLICATION + (
         "lang: fr\n"
         "labels:\n"
@@ -130,7 +130,7 @@ def test_the_emails_own_words_can_be_translated(make_issue) -> None:  # type: ig
     assert "Recommended Reads" not in composed.html + composed.text
 
 
-def test_a_label_with_an_unknown_placeholder_is_an_error_at_its_line(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_a_label_with_an_unknown_placeholder_is_an_error_at_its_line(make_issue: MakeIssue) -> None:
     issue = make_issue(publication=PUBLICATION + "labels:\n  published: Published {day}\n")
     with pytest.raises(InvalidInput) as caught:
         compose(issue)
@@ -139,7 +139,7 @@ def test_a_label_with_an_unknown_placeholder_is_an_error_at_its_line(make_issue)
     assert problem.message == "unknown placeholder {day}; use {date}"
 
 
-def test_quotes_and_lists_sit_on_the_starting_side_in_right_to_left_issues(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_quotes_and_lists_sit_on_the_starting_side_in_right_to_left_issues(make_issue: MakeIssue) -> None:
     issue = make_issue(ISSUE.replace("date:", "lang: he\ndate:").replace("First paragraph.", "> ציטוט\n\n      - פריט"))
     page = lxml.html.document_fromstring(compose(issue).html)
     quote = page.find(".//blockquote").get("style").replace(" ", "")
@@ -148,7 +148,7 @@ def test_quotes_and_lists_sit_on_the_starting_side_in_right_to_left_issues(make_
     assert page.get("dir") == "rtl"
 
 
-def test_one_line_fields_typed_over_several_lines_are_one_line(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_one_line_fields_typed_over_several_lines_are_one_line(make_issue: MakeIssue) -> None:
     headline = "|\n      First\n      headline"
     issue = make_issue("subject: |\n  Two lines\n  of subject\n" + ISSUE.replace("First headline", headline))
     composed = compose(issue)

@@ -22,6 +22,8 @@ from composer.cli import main
 from composer.errors import InvalidInput
 from composer.pipeline import Composed, compose
 
+from .conftest import MakeIssue
+
 PAYLOADS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -282,7 +284,7 @@ def test_a_bad_link_in_any_url_field_is_a_validation_error(
     assert Path(problem.path).name == f"{file}.yaml"
 
 
-def test_the_cli_refuses_a_javascript_link_and_writes_nothing(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_refuses_a_javascript_link_and_writes_nothing(make_issue: MakeIssue, tmp_path: Path) -> None:
     path = make_issue(
         """\
         date: 2020-02-03

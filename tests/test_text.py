@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from composer.cli import main
 from composer.pipeline import compose
 
-from .conftest import SAMPLE, SEED
+from .conftest import SAMPLE, SEED, MakeIssue
 
 WIDTH = 78
 LONG_STORY_URL = "https://example.com/2020/02/03/" + "the-full-story-with-a-slug-long-enough-to-pass-the-edge-" * 2
@@ -111,7 +111,7 @@ def markup_left(text: str) -> list[str]:
 
 
 @pytest.fixture
-def rich_text(make_issue) -> str:  # type: ignore[no-untyped-def]
+def rich_text(make_issue: MakeIssue) -> str:
     return compose(make_issue(ISSUE, PUBLICATION)).text
 
 
@@ -120,7 +120,7 @@ def sample_text() -> str:
     return compose(SAMPLE).text
 
 
-def test_the_cli_writes_the_same_text(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_writes_the_same_text(make_issue: MakeIssue, tmp_path: Path) -> None:
     path = make_issue(ISSUE, PUBLICATION)
     result = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -256,7 +256,7 @@ ARABIC_BODY = (
 HEBREW_READ = "כוחות הממשלה נכנסו לעיר ביום חמישי"
 
 
-def test_right_to_left_text_is_kept_as_written(make_issue) -> None:  # type: ignore[no-untyped-def]
+def test_right_to_left_text_is_kept_as_written(make_issue: MakeIssue) -> None:
     path = make_issue(
         f"""\
         date: 2017-11-09
@@ -292,7 +292,9 @@ def seed_paragraphs() -> list[str]:
     """The seed's title, summary and stories, paragraph by paragraph (the email's main text)."""
     seed = SEED.read_text(encoding="utf-8")
     start = seed.index("Executive Summary for November 9th")
-    end = re.search(r"Recommended\s+Reads:", seed).start()  # type: ignore[union-attr]
+    reads = re.search(r"Recommended\s+Reads:", seed)
+    assert reads is not None
+    end = reads.start()
     paragraphs = [normalised(part) for part in seed[start:end].split("\n\n") if part.strip()]
     return [part for part in paragraphs if not part.startswith("Published on")]
 

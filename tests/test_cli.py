@@ -368,7 +368,7 @@ def test_help_imports_none_of_the_stack() -> None:
     assert loaded & {"pydantic", "premailer", "jinja2", "mjml", "yaml", "markdown_it", "lxml"} == set()
 
 
-def test_an_upgraded_dependency_rebuilds_an_unchanged_issue(make_issue, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_upgraded_dependency_rebuilds_an_unchanged_issue(make_issue: MakeIssue, tmp_path: Path) -> None:
     # A newer markdown-it-py could change every email: the fingerprint of the last build must not match.
     issue = make_issue()
     environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
@@ -391,7 +391,9 @@ def test_an_upgraded_dependency_rebuilds_an_unchanged_issue(make_issue, tmp_path
     assert "skipped" not in build()  # and back again
 
 
-def test_editor_backup_files_in_templates_change_nothing(make_issue, make_templates, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_editor_backup_files_in_templates_change_nothing(
+    make_issue: MakeIssue, make_templates: MakeTemplates, tmp_path: Path
+) -> None:
     issue = make_issue()
     templates = make_templates({"email.txt.j2": "Ours {{ title }}\n"})
     assert "skipped" not in run(issue, "-o", tmp_path / "out")[1]
@@ -401,7 +403,7 @@ def test_editor_backup_files_in_templates_change_nothing(make_issue, make_templa
     assert (tmp_path / "out" / "issue.txt").read_text(encoding="utf-8").startswith("Ours ")
 
 
-def test_a_backup_file_is_never_taken_for_a_template(make_templates) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_file_is_never_taken_for_a_template(make_templates: MakeTemplates) -> None:
     import jinja2
 
     from composer.render import environment

@@ -14,6 +14,7 @@ import re
 import shutil
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -263,12 +264,12 @@ def test_a_broken_issue_leaves_the_last_good_output_untouched(in_tmp: Path) -> N
     assert after == before
 
 
-def _set(data: dict[str, object], path: tuple[str, ...], value: str) -> None:
+def _set(data: dict[str, Any], path: tuple[str, ...], value: str) -> None:
     """Put ``value`` at ``path`` in ``data``, taking the first item of a list for EVERY_ITEM."""
-    target: object = data
+    target: Any = data
     for step in path[:-1]:
-        target = target[0] if step == EVERY_ITEM else target[step]  # type: ignore[index]
-    target[path[-1]] = value  # type: ignore[index]
+        target = target[0] if step == EVERY_ITEM else target[step]
+    target[path[-1]] = value
 
 
 MARKDOWN_FIELDS = [("issue", path) for path in markdown_fields(Issue)] + [

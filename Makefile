@@ -66,7 +66,6 @@ golden: test-deps
 
 bench: test-deps
 	$(BIN)/python benchmarks/compose_vs_mjml.py
-	$(BIN)/python benchmarks/startup_vs_mjml.py
 	$(BIN)/python benchmarks/preview_latency.py
 	$(BIN)/python benchmarks/batch_vs_mjml.py
 

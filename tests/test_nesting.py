@@ -50,9 +50,10 @@ VALUES = st.recursive(
     st.integers(min_value=2, max_value=4),
     st.booleans(),
     st.booleans(),
+    st.sampled_from(["\n", "\r\n"]),  # Windows editors save CR LF
 )
 def test_the_depth_found_is_the_parsers(
-    document: dict[str, Any], flow: bool | None, indent: int, explicit_start: bool, text_blocks: bool
+    document: dict[str, Any], flow: bool | None, indent: int, explicit_start: bool, text_blocks: bool, newline: str
 ) -> None:
     text = yaml.dump(
         document,
@@ -62,6 +63,7 @@ def test_the_depth_found_is_the_parsers(
         explicit_start=explicit_start,
         allow_unicode=True,
         width=20,
+        line_break=newline,
     )
     levels = depth(yaml.safe_load(text))
     assert too_deep(text, levels) is None, "refused a file that nests exactly to the limit"

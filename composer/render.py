@@ -132,7 +132,7 @@ def is_backup_file(name: str) -> bool:
         name.endswith("~")
         or name.startswith(".#")
         or (name.startswith("#") and name.endswith("#"))
-        or (name.endswith((".swp", ".swo", ".swx")))
+        or name.endswith((".swp", ".swo", ".swx"))
     )
 
 

@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install test-deps chromium lint format golden bench upgrade clean
+.PHONY: demo test install test-deps chromium lint format golden bench test-lowest upgrade clean
 
 demo: install
 	$(BIN)/compose issues/2017-11-09.yaml --mjml
@@ -68,6 +68,14 @@ bench: test-deps
 	$(BIN)/python benchmarks/compose_vs_mjml.py
 	$(BIN)/python benchmarks/preview_latency.py
 	$(BIN)/python benchmarks/batch_vs_mjml.py
+
+# The other end of pyproject.toml's ranges: every dependency of composer at the lowest version it
+# allows (the test tools as locked), in a venv of its own. Not part of make test: it downloads them.
+test-lowest: $(UV)
+	$(UV) venv --quiet --clear --python $(PYTHON) .venv-lowest
+	$(UV) export --quiet --locked --only-group test --no-hashes --no-emit-project -o .venv-lowest/test-tools.txt
+	$(UV) pip install --quiet --python .venv-lowest/bin/python --resolution lowest-direct -e . -r .venv-lowest/test-tools.txt
+	.venv-lowest/bin/python -m pytest --deselect tests/test_install.py
 
 # Move every dependency to its newest release allowed by pyproject.toml, then run every test.
 # Commit uv.lock on its own, with the test results (and any golden change, read) in the message.

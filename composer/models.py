@@ -150,6 +150,12 @@ IsoDate = Annotated[Date, BeforeValidator(_iso_date)]
 Pixels = Annotated[int, BeforeValidator(_not_placeholder), Field(ge=1, le=2000)]
 
 
+def _date_pattern(text: str) -> str:
+    # One parameter: pydantic before 2.8 reads a second one, even with a default, as a request for
+    # its ValidationInfo.
+    return dates.check_pattern(text)
+
+
 def _mailing_service(name: str) -> str:
     from .esp import SERVICES
 
@@ -301,8 +307,8 @@ class Publication(Strict):
     name: Line
     url: WebAddress
     lang: Language = "en"
-    title_pattern: Annotated[Text, AfterValidator(dates.check_pattern)] = "{name}: {month} {day}, {year}"
-    date_format: Annotated[Text, AfterValidator(dates.check_pattern)] = "{month_ap} {day}, {year}"
+    title_pattern: Annotated[Text, AfterValidator(_date_pattern)] = "{name}: {month} {day}, {year}"
+    date_format: Annotated[Text, AfterValidator(_date_pattern)] = "{month_ap} {day}, {year}"
     words_per_minute: Annotated[int, Field(ge=50, le=1000)] = 238
     notice: Markdown | None = None
     contact: EmailAddress | None = None
@@ -314,7 +320,7 @@ class Publication(Strict):
     labels: Labels = Labels()
     esp: Annotated[Text, AfterValidator(_mailing_service)] | None = None
     unsubscribe_url: Link | None = None
-    web_version_url: Annotated[Link, AfterValidator(dates.check_pattern)] | None = None
+    web_version_url: Annotated[Link, AfterValidator(_date_pattern)] | None = None
     address: Text | None = None
     smtp: Smtp | None = None
 

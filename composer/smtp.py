@@ -25,12 +25,12 @@ from .errors import (
     TimedOut,
     TlsFailed,
 )
+from .limits import SMTP_READ_TIMEOUT_SECONDS
 from .message import address, as_bytes
 
 if TYPE_CHECKING:
     from .models import Smtp
 
-DEFAULT_TIMEOUT = 10.0  # seconds to wait for each answer of the SMTP server
 ENVIRONMENT_PREFIX = "COMPOSE_SMTP_"
 
 
@@ -43,7 +43,7 @@ class SmtpSettings:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     starttls: bool = False
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = SMTP_READ_TIMEOUT_SECONDS
 
     @property
     def server(self) -> str:

@@ -17,11 +17,8 @@ from typing import Any
 import yaml
 
 from .errors import InvalidInput, Problem
+from .limits import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_VALUES
 from .nesting import too_deep
-
-MAX_FILE_BYTES = 1_000_000  # a long briefing is ~20 KB; anything near this is a mistake
-MAX_NODES = 100_000  # values after expanding aliases; a "billion laughs" file trips this at once
-MAX_DEPTH = 50  # nesting; ours is at most four deep, and deeper input would exhaust the stack
 
 Location = tuple[int, int]  # 1-based line and column
 Key = tuple[str | int, ...]  # a field path such as ("stories", 0, "headline")
@@ -125,7 +122,7 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
     if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise fail("the file holds only comments (lines starting with '#')")
 
-    deep = too_deep(text, MAX_DEPTH)  # before the parser, whose own limits vary by release (or crash)
+    deep = too_deep(text, MAX_YAML_DEPTH)  # before the parser, whose own limits vary by release (or crash)
     if deep:
         raise fail(_TOO_DEEP, *deep)
     try:
@@ -165,11 +162,11 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
 
 
 _TOO_DEEP = (
-    f"the file nests lists and groups of keys more than {MAX_DEPTH} levels deep; "
+    f"the file nests lists and groups of keys more than {MAX_YAML_DEPTH} levels deep; "
     "an issue file is a few levels deep at most"
 )
 _TOO_BIG = (
-    f"the file expands to more than {MAX_NODES:,} values, because its '*' references repeat "
+    f"the file expands to more than {MAX_YAML_VALUES:,} values, because its '*' references repeat "
     "'&' anchors over and over; an issue file is far smaller: write the values out instead"
 )
 
@@ -318,12 +315,12 @@ class _Builder:
 
     def build(self, node: yaml.Node, key: Key) -> Any:
         self.count += 1
-        if self.count > MAX_NODES or len(key) > MAX_DEPTH:  # aliases can expand (or refer to themselves)
+        if self.count > MAX_YAML_VALUES or len(key) > MAX_YAML_DEPTH:  # aliases can expand (or refer to themselves)
             # The top-level key being expanded is where it overflows; the node's own mark would
             # be the anchor's, far from it.
             mark = node.start_mark
             line, column = self.document.keys.get(key[:1], (mark.line + 1, mark.column + 1))
-            message = _TOO_BIG if self.count > MAX_NODES else _TOO_DEEP
+            message = _TOO_BIG if self.count > MAX_YAML_VALUES else _TOO_DEEP
             raise InvalidInput([Problem(self.document.path, line, column, "", message)])
         self.document.values.setdefault(key, (node.start_mark.line + 1, node.start_mark.column + 1))
         self.document.ends.setdefault(key, (node.end_mark.line + 1, node.end_mark.column + 1))

@@ -1,0 +1,29 @@
+"""Every limit composer sets on what it reads, writes, sends and serves, in one place.
+
+A limit is composer's own, checked before any library meets the input, with composer's own
+message: a library's limits (libyaml's depth, lxml's tree depth, Python's format specs) change
+between releases or crash the process. Each is far above what a real briefing needs; the README
+("Limits") lists the ones an editor can meet. tests/hostile/ holds a case past each.
+"""
+
+from __future__ import annotations
+
+# --- the files an editor writes ------------------------------------------------------------------
+MAX_FILE_BYTES = 1_000_000  # an issue or publication.yaml; a long briefing is ~20 KB
+MAX_YAML_VALUES = 100_000  # values after expanding '*' references: a "billion laughs" file trips it at once
+MAX_YAML_DEPTH = 50  # lists and groups of keys inside each other; an issue is four deep at most
+
+# --- the text in them -----------------------------------------------------------------------------
+MAX_MARKDOWN_NESTING = 10  # emphasis, quotes and lists inside each other, in one Markdown field
+MAX_FORMAT_WIDTH = 40  # the width or precision in a {placeholder:spec} of a pattern
+
+# --- what composer writes -------------------------------------------------------------------------
+MAX_EMAIL_BYTES = 5_000_000  # an email this big is a mistake (Gmail clips at 102 KB); refused, not written
+
+# --- test sends -----------------------------------------------------------------------------------
+SMTP_READ_TIMEOUT_SECONDS = 10.0  # for each answer of the SMTP server
+SMTP_DEADLINE_SECONDS = 60.0  # for the whole conversation, however slowly the server trickles
+
+# --- the live preview -----------------------------------------------------------------------------
+PREVIEW_IDLE_SECONDS = 60.0  # a connection that sends nothing this long is closed (event streams aside)
+PREVIEW_BACKLOG = 128  # connections waiting to be accepted

@@ -14,7 +14,8 @@ MAX_YAML_VALUES = 100_000  # values after expanding '*' references: a "billion l
 MAX_YAML_DEPTH = 50  # lists and groups of keys inside each other; an issue is four deep at most
 
 # --- the text in them -----------------------------------------------------------------------------
-MAX_MARKDOWN_NESTING = 10  # emphasis, quotes and lists inside each other, in one Markdown field
+MAX_MARKDOWN_NESTING = 32  # elements inside each other in one Markdown field (a list item's paragraph
+# in a list in a quote, bold in a link: ~8); thousands crash MRML, a few hundred truncate the email
 MAX_FORMAT_WIDTH = 40  # the width or precision in a {placeholder:spec} of a pattern
 
 # --- what composer writes -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .limits import MAX_MARKDOWN_NESTING
 from .models import check_url
 
 WIDTH = 78  # the plain-text part wraps here (RFC 5322 advises lines of at most 78 characters)
@@ -46,7 +47,18 @@ def problems(source: str) -> list[tuple[str, str]]:
     """What is wrong with ``source`` as email Markdown: (message, text to point at) pairs."""
     found = []
     source_lines = source.splitlines()
-    for token in _inline_tokens(parse(source)):
+    tokens = parse(source)
+    depth, block = _deepest(tokens)
+    if depth > MAX_MARKDOWN_NESTING:
+        # Thousands of nested '*' crash the compiler and truncate the email: refused before anything
+        # else is looked at, or rendered.
+        line = source_lines[block.map[0]].strip() if block and block.map and block.map[0] < len(source_lines) else ""
+        message = (
+            f"the text nests emphasis, links, quotes and lists {depth} levels deep, more than the "
+            f"{MAX_MARKDOWN_NESTING} composer allows; remove the extra '*', '_', '>' or list signs"
+        )
+        return [(message, line[:80])]
+    for token in _inline_tokens(tokens):
         if token.type == "link_open":
             href = str(token.attrs.get("href", ""))
             try:
@@ -63,6 +75,17 @@ def problems(source: str) -> list[tuple[str, str]]:
                 )
             )
     return found
+
+
+def _deepest(tokens: tuple[Token, ...]) -> tuple[int, Token | None]:
+    """How deep the elements of ``tokens`` nest (blocks, and the inline elements within them), and
+    the block where it is deepest."""
+    deepest, where = 0, None
+    for token in tokens:
+        depth = token.level + 1 + max((child.level + child.nesting for child in token.children or []), default=0)
+        if depth > deepest:
+            deepest, where = depth, token
+    return deepest, where
 
 
 def _heading_line(heading: Token, source_lines: list[str]) -> str:

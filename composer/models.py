@@ -233,8 +233,10 @@ class Colours(Strict):
 class Labels(Strict):
     """The email's own words around the editor's, for publications written in other languages."""
 
-    published: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, ["date"]))] = "Published on {date}"
-    read_time: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, ["minutes"]))] = (
+    published: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, {"date": "Nov. 9, 2017"}))] = (
+        "Published on {date}"
+    )
+    read_time: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, {"minutes": 3}))] = (
         "Read time Approx. {minutes} minutes"
     )
     read_time_one: Text = "Read time Approx. 1 minute"

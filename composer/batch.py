@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import DISTRIBUTION
-from .errors import ComposerError, OutputProblem, Problem, TemplateProblem
+from .errors import ComposerError, InvalidInput, OutputProblem, Problem, TemplateProblem
 from .load import find_publication
 from .output import cache_dir, write_atomically
 from .render import template_dirs, template_files
+from .source import read_input
 
 if TYPE_CHECKING:
     from .pipeline import Composed
@@ -198,9 +199,10 @@ def _fingerprint(job: Job, templates_digests: dict[tuple[Path, ...], str]) -> st
 
 
 def _file_bytes(path: Path) -> bytes:
+    # Bounded and regular files only, as compose reads them: a pipe or /dev/zero must not hang this.
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_input(path)
+    except InvalidInput:
         return b"(unreadable)"  # compose will say why; the fingerprint just must not match a good one
 
 

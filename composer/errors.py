@@ -46,6 +46,14 @@ class TemplateProblem(ComposerError):
     mjml: str | None = None  # the MJML that failed to compile, for `compose --mjml` to write out
 
 
+class IncompleteEmail(ComposerError):
+    """The email lost its end on the way (premailer's HTML parser gave up): never written."""
+
+
+class EmailTooLarge(InvalidInput):
+    """An email larger than limits.MAX_EMAIL_BYTES: a mistake, never written."""
+
+
 class NoSender(InvalidInput):
     """publication.yaml has no sender, so the message has no From."""
 

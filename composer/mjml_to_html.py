@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 
-from .errors import TemplateProblem
+from .errors import IncompleteEmail, TemplateProblem
 
 INLINE_MARKER = "/* composer:inline */"
 
@@ -64,9 +64,29 @@ def inline_css(html: str) -> str:
 
     html = _HREF.sub(set_aside, html)
     inlined = _premailer(html, css)
-    inlined = _SET_ASIDE.sub(lambda found: f'href="{hrefs[int(found.group(1))]}"', inlined)
+    restored: list[int] = []
+
+    def put_back(found: re.Match[str]) -> str:
+        restored.append(int(found.group(1)))
+        return f'href="{hrefs[restored[-1]]}"'
+
+    inlined = _SET_ASIDE.sub(put_back, inlined)
+    _check_whole(html, inlined, sorted(restored) == list(range(len(hrefs))))
     inlined = inlined.replace(_IGNORE, "")
     return _DOCTYPE + "\n" + inlined.removeprefix(_DOCTYPE).lstrip()
+
+
+def _check_whole(before: str, after: str, every_link_back: bool) -> None:
+    """Raise IncompleteEmail unless premailer gave back the whole email: lxml's HTML parser silently
+    drops what follows an element nested too deep or a text too long, footer and unsubscribe link
+    included, so every link must be back and no table, paragraph or list item missing."""
+    lost = [tag for tag in ("<table", "<p", "<li", "<a ") if after.count(tag) < before.count(tag)]
+    if every_link_back and not lost and after.rstrip().endswith("</html>"):
+        return
+    raise IncompleteEmail(
+        "the email came out incomplete once its styles were inlined (the end of it, with the footer and "
+        "the unsubscribe link, was lost): part of the issue is nested too deeply or too long; shorten it"
+    )
 
 
 def _premailer(html: str, css: str) -> str:

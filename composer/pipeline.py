@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import esp, load, render
-from .errors import TemplateProblem
+from .errors import EmailTooLarge, TemplateProblem
+from .limits import MAX_EMAIL_BYTES
 from .mjml_to_html import to_html
 from .output import write_atomically
 
@@ -60,6 +61,12 @@ def compose(path: Path, templates: Path | None = None, service: str | None = Non
     except TemplateProblem as error:
         error.mjml = rendered.mjml
         raise
+    size = len(html.encode("utf-8"))
+    if size > MAX_EMAIL_BYTES:
+        raise EmailTooLarge(
+            f"{path}: the email would be {size / 1_000_000:.1f} MB, more than the {MAX_EMAIL_BYTES // 1_000_000} MB "
+            f"composer writes (Gmail already clips at {GMAIL_CLIP_BYTES // 1024} KB); shorten the issue"
+        )
     return Composed(
         path,
         loaded,

@@ -9,7 +9,9 @@ an int); null stays None. pydantic coerces the text where a field wants a number
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,44 @@ def field_name(key: Key) -> str:
     return name
 
 
+def read_input(path: Path, shown_as: str | None = None) -> bytes:
+    """The bytes of ``path``, read only once it is known to be a regular file of at most
+    MAX_FILE_BYTES; InvalidInput otherwise. A named pipe would wait for a writer forever, a link to
+    /dev/zero would never end, and a 2 GB file would be read whole before its size was checked."""
+    name = shown_as or str(path)
+
+    def refuse(message: str) -> InvalidInput:
+        return InvalidInput([Problem(name, 0, 0, "", message)])
+
+    try:
+        # Non-blocking, so that opening a pipe returns at once; what was opened is then checked (not
+        # the name, which could be swapped between a check and the opening).
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        raise refuse("no such file") from None
+    except OSError as error:
+        raise refuse(f"cannot be read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise refuse("is a folder, not a YAML file")
+        if not stat.S_ISREG(status.st_mode):
+            raise refuse("is not a file but a device, a pipe or a socket; name the .yaml file itself")
+        too_large = refuse(
+            f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB, and an issue is a few KB of text; "
+            "is this the right file?"
+        )
+        if status.st_size > MAX_FILE_BYTES:
+            raise too_large
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise refuse(f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew since fstat
+        raise too_large
+    return raw
+
+
 def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] | None = None) -> Document:
     """Read ``path`` into a Document, or raise InvalidInput naming every problem found.
 
@@ -94,20 +134,7 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
     def fail(message: str, line: int = 1, column: int = 1) -> InvalidInput:
         return InvalidInput([Problem(name, line, column, "", message)])
 
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise InvalidInput([Problem(name, 0, 0, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise InvalidInput([Problem(name, 0, 0, "", "is a folder, not a YAML file")]) from None
-    except OSError as error:
-        raise InvalidInput([Problem(name, 0, 0, "", f"cannot be read: {error.strerror}")]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise fail(
-            f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB, and an issue is a few KB of text; "
-            "is this the right file?"
-        )
+    raw = read_input(path, name)
     if b"\0" in raw:
         raise fail("this is a binary file (a picture or a document?), not a YAML text file")
     try:
@@ -227,6 +254,11 @@ _SYNTAX_MESSAGES = (
         "a value is missing here, or starts with a sign YAML reserves; put the whole text in quotes",
         False,
     ),
+    (
+        "invalid Unicode character escape",
+        "this '\\u' or '\\U' escape names no character; delete it, or type the character itself",
+        False,
+    ),
     ("found another document", "a '---' line starts a second document; an issue file holds one: remove it", False),
 )
 # A value (after "key: " or "- ") that starts with a character YAML gives a meaning to.
@@ -301,6 +333,18 @@ def _character_at(text: str, mark: yaml.Mark | None) -> str:
     return lines[mark.line][mark.column]
 
 
+# Characters no text should hold: C0 and C1 controls but tab and line feed (a carriage return
+# in a value can only come from an escape), U+FFFE and U+FFFF, and halves of surrogate pairs.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def _control_message(character: str) -> str:
+    code = f"U+{ord(character):04X}"
+    if character == "\v":  # Word's line break within a paragraph (Shift+Enter), pasted
+        return f"the text holds a line break pasted from Word ({code}); delete it, or press Enter for a new line"
+    return f"the text holds an invisible control character ({code}); delete it, or retype the text around it"
+
+
 class _Builder:
     """Turns composed nodes into dicts, lists, strings and None, recording positions."""
 
@@ -336,6 +380,11 @@ class _Builder:
             return None
         if node.tag not in _PLAIN_TAGS:
             return self.refuse_tag(node, key)
+        control = _CONTROL.search(node.value)
+        if control:  # typed as a YAML escape ("\v", "\x01"); raw, the reader has refused it already
+            self.problem(node, key, _control_message(control.group()))
+            self.document.refused.add(key)
+            return None
         return node.value
 
     def build_mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:

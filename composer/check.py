@@ -74,12 +74,13 @@ class _TagFamily:
 
 # Merge tags an editor may type, tried in this order at each place (`{{{` before `{{`, `{%` before `%`).
 _TAG_FAMILIES = (
-    _TagFamily(r"\\?\*\|[A-Za-z][^|\n]{0,100}?\|\\?\*", "Mailchimp", ("mailchimp",)),  # \* for Markdown
-    _TagFamily(r"\{\{\{[^{}\n]{1,100}\}\}\}", "SendGrid", ("sendgrid",)),
-    _TagFamily(r"\{\{[^{}\n]{1,100}\}\}", "Buttondown or SendGrid", ("buttondown", "sendgrid")),
-    _TagFamily(r"\{%[^\n]{1,100}?%\}", "Buttondown", ("buttondown",)),
+    # *|FNAME|*, *|DATE:F j, Y|*: an upper-case name, so "**|bold|**" is not one; \* as Markdown escapes it.
+    _TagFamily(r"\\?\*\|[A-Z][A-Z0-9_]{0,60}(?::[^|\n]{0,100}?)?\|\\?\*", "Mailchimp", ("mailchimp",)),
+    _TagFamily(r"\{\{\{\s*[^{}\s][^{}\n]{0,100}\}\}\}", "SendGrid", ("sendgrid",)),
+    _TagFamily(r"\{\{\s*[^{}\s][^{}\n]{0,100}\}\}", "Buttondown or SendGrid", ("buttondown", "sendgrid")),
+    _TagFamily(r"\{%-?\s*[A-Za-z][^\n]{0,100}?%\}", "Buttondown", ("buttondown",)),
     # Not a percent-encoded byte (%C3%A9 in a URL), nor a percentage ("50% off"): %ACCOUNT% goes unseen.
-    _TagFamily(r"%(?![0-9A-Fa-f]{2})[A-Za-z][\w.-]{0,60}%", "Mailgun", ("mailgun",)),
+    _TagFamily(r"%(?![0-9A-Fa-f]{2})[A-Za-z][\w.-]{1,60}%", "Mailgun", ("mailgun",)),
     _TagFamily(r"\{\$[A-Za-z][^{}\n]{0,100}\}", "MailerLite", ()),
     _TagFamily(r"\[\[[A-Za-z][^\[\]\n]{0,100}\]\](?!\()", "Constant Contact", ()),  # not [[Reuters]](url)
 )
@@ -97,7 +98,8 @@ _COLOUR_PAIRS = (
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing an editor should look at before sending, found in the file at ``path``."""
+    """One thing an editor should look at before sending, found in the file at ``path``
+    (``file:line:column`` when the finding has a place in it)."""
 
     path: str
     level: Level

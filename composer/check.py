@@ -19,7 +19,9 @@ import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml)
 
 from . import esp
 from .errors import ComposerError, TemplateProblem
+from .load import _shown as shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
+from .source import Document, Key, field_name, read_yaml
 
 Level = Literal["error", "warning"]
 ERROR: Level = "error"
@@ -59,6 +61,30 @@ _VAGUE_TEXTS = frozenset(
         "this page",
     }
 )
+
+
+@dataclass(frozen=True)
+class _TagFamily:
+    """Merge tags of one syntax: the services that fill them in, in words and as esp.SERVICES keys."""
+
+    pattern: str
+    who: str
+    services: tuple[str, ...]  # empty: a service composer cannot be told it sends with
+
+
+# Merge tags an editor may type, tried in this order at each place (`{{{` before `{{`, `{%` before `%`).
+_TAG_FAMILIES = (
+    # *|FNAME|*, *|DATE:F j, Y|*: an upper-case name, so "**|bold|**" is not one; \* as Markdown escapes it.
+    _TagFamily(r"\\?\*\|[A-Z][A-Z0-9_]{0,60}(?::[^|\n]{0,100}?)?\|\\?\*", "Mailchimp", ("mailchimp",)),
+    _TagFamily(r"\{\{\{\s*[^{}\s][^{}\n]{0,100}\}\}\}", "SendGrid", ("sendgrid",)),
+    _TagFamily(r"\{\{\s*[^{}\s][^{}\n]{0,100}\}\}", "Buttondown or SendGrid", ("buttondown", "sendgrid")),
+    _TagFamily(r"\{%-?\s*[A-Za-z][^\n]{0,100}?%\}", "Buttondown", ("buttondown",)),
+    # Not a percent-encoded byte (%C3%A9 in a URL), nor a percentage ("50% off"): %ACCOUNT% goes unseen.
+    _TagFamily(r"%(?![0-9A-Fa-f]{2})[A-Za-z][\w.-]{1,60}%", "Mailgun", ("mailgun",)),
+    _TagFamily(r"\{\$[A-Za-z][^{}\n]{0,100}\}", "MailerLite", ()),
+    _TagFamily(r"\[\[[A-Za-z][^\[\]\n]{0,100}\]\](?!\()", "Constant Contact", ()),  # not [[Reuters]](url)
+)
+_MERGE_TAG = re.compile("|".join(f"(?P<family{index}>{family.pattern})" for index, family in enumerate(_TAG_FAMILIES)))
 _CLICK_HERE = re.compile(r"^(?:please\s+)?(?:click|tap)\s+here\b")
 # One brand colour on another, in words an editor knows from the email, and the colour to change.
 _COLOUR_PAIRS = (
@@ -72,7 +98,8 @@ _COLOUR_PAIRS = (
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing an editor should look at before sending, found in the file at ``path``."""
+    """One thing an editor should look at before sending, found in the file at ``path``
+    (``file:line:column`` when the finding has a place in it)."""
 
     path: str
     level: Level
@@ -108,6 +135,7 @@ def check(composed: Composed) -> list[Finding]:
         *_text_missing_links(composed, links),
     ]
     findings = [Finding(path, level, rule, message) for level, rule, message in _unique(found)]
+    findings += _merge_tags_typed(composed)  # each at its own line: not through _unique
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
@@ -188,6 +216,86 @@ def _size(composed: Composed) -> Iterator[_Found]:
                 "a mailing service's tracking links can push it over: consider shortening the issue"
             ),
         )
+
+
+def _merge_tags_typed(composed: Composed) -> list[Finding]:
+    """A merge tag the editor typed goes out as typed, for the mailing service to fill in or to show as is.
+
+    Read from the issue and publication as loaded, never from the email, whose own tags
+    (the unsubscribe link and the like, esp.py) are composer's. A tag of the service the issue
+    is for is meant.
+    """
+    loaded = composed.loaded
+    files = (
+        (str(composed.source), loaded.path, loaded.issue.model_dump()),
+        (shown_path(loaded.publication_path), loaded.publication_path, loaded.publication.model_dump()),
+    )
+    findings: list[tuple[int, tuple[int, int], Finding]] = []
+    for order, (shown, path, data) in enumerate(files):
+        document = _source(path, shown)
+        for key, text in _texts(data):
+            seen: dict[str, int] = {}
+            for match in _MERGE_TAG.finditer(text):
+                family = _TAG_FAMILIES[int(str(match.lastgroup).removeprefix("family"))]
+                if composed.links.service in family.services:
+                    continue
+                tag = match.group()
+                seen[tag] = seen.get(tag, 0) + 1  # the second same tag in a value is further on
+                place = _place_of(document, key, tag, seen[tag])
+                where = f"{shown}:{place[0]}:{place[1]}" if place else shown
+                message = f"{field_name(key)}: {_typed_tag_message(tag, family, composed.links.service)}"
+                findings.append((order, place or (0, 0), Finding(where, WARNING, "merge-tag-typed", message)))
+    return [finding for *_, finding in sorted(findings, key=lambda item: item[:2])]
+
+
+def _source(path: Path, shown: str) -> Document | None:
+    """The file behind a loaded issue, for the places of its values; None when it is gone or now broken."""
+    try:
+        return read_yaml(path, shown, [])
+    except ComposerError:
+        return None
+
+
+def _texts(data: Any, key: Key = ()) -> Iterator[tuple[Key, str]]:
+    """Every text in a model's data, with its key; dates and numbers hold no tag."""
+    if isinstance(data, str):
+        yield key, data
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            yield from _texts(value, (*key, name))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _texts(item, (*key, index))
+
+
+def _place_of(document: Document | None, key: Key, tag: str, occurrence: int) -> tuple[int, int] | None:
+    """The line and column of a tag as typed, else of its value (a tag split by YAML's escapes or line folding)."""
+    if document is None or key not in document.values:
+        return None
+    return document.find_in_value(key, tag, occurrence) or document.values[key]
+
+
+def _typed_tag_message(tag: str, family: _TagFamily, service: str | None) -> str:
+    said = (
+        f'"{tag}" is a {family.who} merge tag: composer leaves it as typed, and {family.who} replaces it '
+        "for each reader when it sends the email"
+    )
+    if service is not None:
+        name = esp.SERVICES[service].name
+        return (
+            f"{said}; but this issue is for {name}, which does not, so readers may see it as typed: "
+            "write it differently, or remove it"
+        )
+    if not family.services:
+        return (
+            f"{said}. If you meant these words, write them differently; keep the tag only if you send the issue "
+            f"with {family.who} (composer cannot be told so, and will keep warning)"
+        )
+    choices = " or ".join(f"esp: {key}" for key in family.services)
+    return (
+        f"{said}. If you meant these words, write them differently; if you meant the tag, say the issue is for "
+        f"{family.who}: {choices} in publication.yaml (or compose check --esp {family.services[0]})"
+    )
 
 
 def _is_merge_tag(href: str) -> bool:

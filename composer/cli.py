@@ -302,9 +302,9 @@ def check(
     """Check each issue FILE as a careful editor would before sending.
 
     Validation, then the email itself: size against Gmail's clipping, links (https, empty, vague
-    texts, the unsubscribe link), images, subject and preheader lengths, colour contrast, and
-    links the plain text lacks. One line per finding, path: level: rule: message. Exit status 1
-    on any error, and on any warning with --strict.
+    texts, the unsubscribe link), images, subject and preheader lengths, colour contrast, links
+    the plain text lacks, and mailing-service merge tags typed in the text. One line per finding,
+    path: level: rule: message. Exit status 1 on any error, and on any warning with --strict.
     """
     import json
 

@@ -462,3 +462,149 @@ def test_check_reads_nothing_but_the_composed_email(clean: Composed, tmp_path: P
     for file in (tmp_path / "issues").iterdir():
         file.unlink()
     assert check(clean) == []
+
+
+# Merge tags typed by the editor ---------------------------------------------------------------
+
+
+def typed_tags(composed: Composed) -> list[str]:
+    """Each merge-tag-typed finding as ``place: field: tag``, the part of the message a test pins."""
+    return [
+        f"{finding.path}: {finding.message.split(' is a ')[0]}"
+        for finding in check(composed)
+        if finding.rule == "merge-tag-typed"
+    ]
+
+
+def test_a_typed_merge_tag_is_a_warning_at_its_line_and_column(make_issue: MakeIssue) -> None:
+    path = make_issue(
+        CLEAN_ISSUE.replace("The week the river rose", "The week the river rose, *|FNAME|*"), CLEAN_PUBLICATION
+    )
+    assert lines(compose(path)) == [
+        f"{path}:2:35: warning: merge-tag-typed: subject: "
+        '"*|FNAME|*" is a Mailchimp merge tag: composer leaves it as typed, and Mailchimp replaces it for each '
+        "reader when it sends the email. If you meant these words, write them differently; if you meant the tag, "
+        "say the issue is for Mailchimp: esp: mailchimp in publication.yaml (or compose check --esp mailchimp)"
+    ]
+
+
+EVERY_ISSUE_FIELD = """\
+date: 2020-02-03
+title: Title {{ subscriber.first_name }}
+subject: Subject for %recipient.first_name% this week
+preheader: The river rose by two metres overnight, *|FNAME|*; the council met at dawn.
+summary: |
+  The river rose [by two metres](https://example.com/?e=*|EMAIL|*) overnight.
+stories:
+  - headline: Headline {{{unsubscribe}}}
+    body: "Body {% if subscriber.premium %}"
+    url: https://example.com/story?r=%recipient%
+    image:
+      src: https://example.com/river.jpg
+      alt: Alt {$name}
+      caption: Caption [[FirstName]]
+      credit: Credit *|LNAME|*
+recommended_reads:
+  - title: Read *|MC:SUBJECT|*
+    url: https://example.com/read
+    source: Source {{ email.subject }}
+    note: Note %unsubscribe_url%
+"""
+
+
+def test_tags_are_found_in_every_field_an_editor_types(make_issue: MakeIssue) -> None:
+    path = make_issue(EVERY_ISSUE_FIELD, CLEAN_PUBLICATION)
+    assert typed_tags(compose(path)) == [
+        f'{path}:2:14: title: "{{{{ subscriber.first_name }}}}"',
+        f'{path}:3:22: subject: "%recipient.first_name%"',
+        f'{path}:4:52: preheader: "*|FNAME|*"',
+        f'{path}:6:57: summary: "*|EMAIL|*"',
+        f'{path}:8:24: stories[1].headline: "{{{{{{unsubscribe}}}}}}"',
+        f'{path}:9:17: stories[1].body: "{{% if subscriber.premium %}}"',
+        f'{path}:10:38: stories[1].url: "%recipient%"',
+        f'{path}:13:16: stories[1].image.alt: "{{$name}}"',
+        f'{path}:14:24: stories[1].image.caption: "[[FirstName]]"',
+        f'{path}:15:22: stories[1].image.credit: "*|LNAME|*"',
+        f'{path}:17:17: recommended_reads[1].title: "*|MC:SUBJECT|*"',
+        f'{path}:19:20: recommended_reads[1].source: "{{{{ email.subject }}}}"',
+        f'{path}:20:16: recommended_reads[1].note: "%unsubscribe_url%"',
+    ]
+
+
+def test_tags_in_publication_yaml_are_found_there(make_issue: MakeIssue) -> None:
+    publication = CLEAN_PUBLICATION.replace("heading: Write for us.", "heading: Write for us, *|FNAME|*.") + (
+        "notice: |\n"
+        "  Dear reader,\n"
+        "\n"
+        "  you are subscribed as {{ subscriber.email }}.\n"
+        "footer: Sent to %recipient%.\n"
+        "address: 1 Example Street *|LIST:ADDRESS|*\n"
+        "labels:\n"
+        "  unsubscribe: Unsubscribe {$email}\n"
+    )
+    path = make_issue(CLEAN_ISSUE, publication)
+    shown = path.parent / "publication.yaml"
+    assert typed_tags(compose(path)) == [
+        f'{shown}:9:28: calls_to_action[2].heading: "*|FNAME|*"',
+        f'{shown}:17:25: notice: "{{{{ subscriber.email }}}}"',
+        f'{shown}:18:17: footer: "%recipient%"',
+        f'{shown}:19:27: address: "*|LIST:ADDRESS|*"',
+        f'{shown}:21:28: labels.unsubscribe: "{{$email}}"',
+    ]
+
+
+def test_several_tags_on_a_line_and_one_tag_twice_are_each_at_their_place(make_issue: MakeIssue) -> None:
+    body = "Dear *|FNAME|* *|LNAME|*, yes *|FNAME|*: [you](https://example.com/?a=*|FNAME|*&b=%recipient%)."
+    path = make_issue(issue_with(body=body), CLEAN_PUBLICATION)
+    assert typed_tags(compose(path)) == [
+        f'{path}:6:17: stories[1].body: "*|FNAME|*"',
+        f'{path}:6:27: stories[1].body: "*|LNAME|*"',
+        f'{path}:6:42: stories[1].body: "*|FNAME|*"',
+        f'{path}:6:82: stories[1].body: "*|FNAME|*"',
+        f'{path}:6:94: stories[1].body: "%recipient%"',
+    ]
+
+
+def test_tags_of_the_service_the_issue_is_for_are_meant(make_issue: MakeIssue) -> None:
+    body = "Dear *|FNAME|*, or %recipient%, or {{ subscriber.email }}."
+    path = make_issue(issue_with(body=body), CLEAN_PUBLICATION + "esp: mailchimp\n")
+    [mailgun, buttondown] = [finding for finding in check(compose(path)) if finding.rule == "merge-tag-typed"]
+    assert (mailgun.path, buttondown.path) == (f"{path}:6:31", f"{path}:6:47")
+    assert mailgun.message == (
+        'stories[1].body: "%recipient%" is a Mailgun merge tag: composer leaves it as typed, and Mailgun replaces '
+        "it for each reader when it sends the email; but this issue is for Mailchimp, which does not, so readers "
+        "may see it as typed: write it differently, or remove it"
+    )
+    # --esp wins over publication.yaml, as for the email itself.
+    assert typed_tags(compose(path, service="mailgun")) == [
+        f'{path}:6:17: stories[1].body: "*|FNAME|*"',
+        f'{path}:6:47: stories[1].body: "{{{{ subscriber.email }}}}"',
+    ]
+    assert typed_tags(compose(path, service="buttondown")) == [
+        f'{path}:6:17: stories[1].body: "*|FNAME|*"',
+        f'{path}:6:31: stories[1].body: "%recipient%"',
+    ]
+
+
+def test_a_tag_of_a_service_composer_does_not_know_says_the_warning_stays(make_issue: MakeIssue) -> None:
+    path = make_issue(issue_with(body="Hello {$name}."), CLEAN_PUBLICATION)
+    [finding] = [finding for finding in check(compose(path)) if finding.rule == "merge-tag-typed"]
+    assert finding.message == (
+        'stories[1].body: "{$name}" is a MailerLite merge tag: composer leaves it as typed, and MailerLite replaces '
+        "it for each reader when it sends the email. If you meant these words, write them differently; keep the tag "
+        "only if you send the issue with MailerLite (composer cannot be told so, and will keep warning)"
+    )
+
+
+@pytest.mark.parametrize("service", sorted(esp.SERVICES))
+def test_the_tags_composer_puts_in_the_email_are_never_reported(clean: Composed, service: str) -> None:
+    composed = compose(clean.source, service=service)
+    assert any(tag in composed.html for tag in MERGE_TAGS)
+    assert check(composed) == []
+
+
+def test_a_typed_tag_whose_file_is_gone_is_reported_without_its_place(make_issue: MakeIssue) -> None:
+    path = make_issue(issue_with(body="Dear *|FNAME|*."), CLEAN_PUBLICATION)
+    composed = compose(path)
+    path.unlink()
+    assert typed_tags(composed) == [f'{path}: stories[1].body: "*|FNAME|*"']

@@ -62,14 +62,59 @@ def load(path: Path) -> Loaded:
 
 
 def issue_files(paths: Iterable[Path]) -> list[Path]:
-    """The issue files named, a folder standing for the *.yaml in it; publication.yaml is skipped."""
+    """The issue files named, a folder standing for the *.yaml files in it; publication.yaml is skipped."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(child for child in path.glob("*.yaml") if child.name != PUBLICATION_FILE))
+            found.extend(
+                sorted(child for child in path.glob("*.yaml") if child.name != PUBLICATION_FILE and child.is_file())
+            )
         elif path.name != PUBLICATION_FILE:
             found.append(path)
     return found
+
+
+def issues_named(paths: Iterable[Path]) -> list[Path]:
+    """The issues a command was given (as issue_files(), each file once), or InvalidInput saying what
+    will not be done: for a named folder with no issue in it, and for a publication.yaml named
+    without any issue (``compose issues/*.yaml`` names it beside the issues, and it is skipped)."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    publications: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            issues = issue_files([path])
+            if not issues:
+                problems.append(Problem(_shown(path), 0, 0, "", _no_issue_in(path)))
+            found.extend(issues)
+        elif path.name == PUBLICATION_FILE:
+            publications.append(path)
+        else:
+            found.append(path)
+    if not found and not problems:
+        message = "this is the publication's file, not an issue; name an issue file such as {}"
+        problems = [Problem(_shown(path), 0, 0, "", message.format(_an_issue_in(path.parent))) for path in publications]
+    if problems:
+        raise InvalidInput(problems)
+    once: dict[Path, Path] = {}  # `compose issues/ issues/x.yaml` builds x once
+    for path in found:
+        once.setdefault(path.resolve(), path)
+    return list(once.values())
+
+
+def _no_issue_in(folder: Path) -> str:
+    if (folder / PUBLICATION_FILE).is_file():
+        return (
+            f"no issue in this folder, only its {PUBLICATION_FILE}; `compose new --folder {_shown(folder)}` starts one"
+        )
+    what = "a folder, not an issue file, and it holds" if folder.suffix == ".yaml" else "this folder holds"
+    return f"{what} no issue files (*.yaml); name an issue file, or a folder of them, such as {_an_issue_in(folder)}"
+
+
+def _an_issue_in(folder: Path) -> str:
+    """The newest issue of ``folder``, as an example to name; else the name an issue there would have."""
+    issues = issue_files([folder]) if folder.is_dir() else []
+    return _shown(issues[-1]) if issues else _shown(folder / "YYYY-MM-DD.yaml")
 
 
 def find_publication(issue_path: Path) -> Path | None:

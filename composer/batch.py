@@ -307,7 +307,8 @@ def _write_stamps(output: Path, stamps: dict[str, Stamp], warnings: list[str]) -
     except CacheProblem as problem:
         warnings.append(str(problem))
     except OutputProblem as problem:
-        warnings.append(f"{problem}; the next run builds every issue again")
+        if not any(warning.startswith(f"{_stamps_file(output)}:") for warning in warnings):  # said when read
+            warnings.append(f"{problem}; the next run builds every issue again")
 
 
 def _reason(error: Exception) -> str:

@@ -92,8 +92,7 @@ def issues_named(paths: Iterable[Path]) -> list[Path]:
         else:
             found.append(path)
     if not found and not problems:
-        message = "this is the publication's file, not an issue; name an issue file such as {}"
-        problems = [Problem(_shown(path), 0, 0, "", message.format(_an_issue_in(path.parent))) for path in publications]
+        problems = [Problem(_shown(path), 0, 0, "", _not_an_issue(path)) for path in publications]
     if problems:
         raise InvalidInput(problems)
     once: dict[Path, Path] = {}  # `compose issues/ issues/x.yaml` builds x once
@@ -104,17 +103,21 @@ def issues_named(paths: Iterable[Path]) -> list[Path]:
 
 def _no_issue_in(folder: Path) -> str:
     if (folder / PUBLICATION_FILE).is_file():
-        return (
-            f"no issue in this folder, only its {PUBLICATION_FILE}; `compose new --folder {_shown(folder)}` starts one"
-        )
-    what = "a folder, not an issue file, and it holds" if folder.suffix == ".yaml" else "this folder holds"
-    return f"{what} no issue files (*.yaml); name an issue file, or a folder of them, such as {_an_issue_in(folder)}"
+        return f"no issue in this folder, only its {PUBLICATION_FILE}; {_start_one(folder)}"
+    what = "this is a folder, not an issue file, and it holds" if folder.suffix == ".yaml" else "this folder holds"
+    return f"{what} no issue files (*.yaml); name an issue file, or a folder holding some"
 
 
-def _an_issue_in(folder: Path) -> str:
-    """The newest issue of ``folder``, as an example to name; else the name an issue there would have."""
-    issues = issue_files([folder]) if folder.is_dir() else []
-    return _shown(issues[-1]) if issues else _shown(folder / "YYYY-MM-DD.yaml")
+def _not_an_issue(publication: Path) -> str:
+    message = "this is the publication's file, not an issue; name an issue file"
+    issues = issue_files([publication.parent]) if publication.parent.is_dir() else []
+    if issues:  # the newest, as the example
+        return f"{message} such as {_shown(issues[-1])}"
+    return f"{message} (YYYY-MM-DD.yaml); {_start_one(publication.parent)}"
+
+
+def _start_one(folder: Path) -> str:
+    return f"`compose new --folder {_shown(folder)}` starts one"
 
 
 def find_publication(issue_path: Path) -> Path | None:

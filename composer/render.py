@@ -209,14 +209,17 @@ class _ForgivingBytecodeCache(jinja2.FileSystemBytecodeCache):
         except Exception as error:  # a full disk, a read-only folder: the template is just not cached
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             _cache_warnings.append(
-                f"{self.directory}: cannot keep compiled templates here ({reason}); building without it"
+                f"{self._root}: cannot keep compiled templates here ({reason}); building without them"
             )
 
     def _damaged(self, bucket: jinja2.bccache.Bucket, reason: str) -> None:
         bucket.reset()
-        _cache_warnings.append(
-            f"{self._get_cache_filename(bucket)}: a damaged cache file ({reason}), ignored and rewritten"
-        )
+        _cache_warnings.append(f"{self._root}: damaged files of compiled templates ({reason}), ignored and rewritten")
+
+    @property
+    def _root(self) -> Path:
+        # composer's cache folder, above each template set's own: one warning for all of them.
+        return Path(self.directory).parent
 
 
 def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:

@@ -298,7 +298,7 @@ def test_workers_die_when_compose_is_killed(make_issue: MakeIssue, tmp_path: Pat
             time.sleep(0.05)
         workers = children_of(compose.pid)
         assert compose.poll() is None, "the batch ended before it could be killed; make it longer"
-        assert len(workers) == 2
+        assert len(workers) >= 2  # the two workers (and any helper process multiprocessing starts)
         compose.send_signal(signal.SIGKILL)
         compose.wait(timeout=30)
     deadline = time.monotonic() + 30

@@ -7,6 +7,11 @@
   with links to the previous (older) and next (newer) issue;
 - ``site/feed.xml``: an Atom feed, one entry per issue; ``site/style.css``: the site's one stylesheet.
 
+The site holds exactly the issues given: the pages of issues removed since the last run, or that
+no longer validate, are removed. Only files composer wrote are ever removed: it lists them in
+``site/.composer-archive.json``, and a file it did not write (a CNAME, a page of the editor's own)
+stays, whatever its name.
+
 Every link between pages names a file (``2017/11/09/index.html``), never a folder, so the site
 works opened from disk as well as served. No page needs a script.
 
@@ -18,6 +23,8 @@ about a millisecond an issue, much less than holding a thousand issues' stories 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -27,7 +34,7 @@ from typing import Any
 import jinja2
 
 from . import load, markdown, render
-from .errors import ComposerError, InvalidInput, Problem
+from .errors import ComposerError, InvalidInput, OutputProblem, Problem
 from .models import Publication, is_right_to_left
 from .output import write_atomically
 from .web_address import issue_address, issue_url
@@ -38,6 +45,9 @@ FEED_TEMPLATE = "archive/feed.xml.j2"
 STYLE_TEMPLATE = "archive/style.css.j2"
 PAGE = "index.html"  # each issue's folder holds one page, linked by its file name
 ISSUE_ROOT = "../../../"  # from YYYY/MM/DD/index.html back to the site's top
+MANIFEST = ".composer-archive.json"  # what composer wrote in the site: all it may ever remove
+SITE_FILES = ("index.html", "feed.xml", "style.css")
+ISSUE_PAGE = re.compile(r"\d{4}/\d{2}/[A-Za-z0-9-]+/index\.html")  # the only other files composer writes
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,8 @@ class ArchiveResult:
     stylesheet: Path | None = None
     failed: list[Path] = field(default_factory=list)  # issues left out of the site
     problems: list[Problem] = field(default_factory=list)  # why, each as path:line:column: message
+    removed: list[Path] = field(default_factory=list)  # pages of an earlier run whose issue is gone or bad
+    warnings: list[str] = field(default_factory=list)  # what went wrong without changing the site (a cache)
 
     @property
     def ok(self) -> bool:
@@ -86,16 +98,19 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     out; the others are built. A template that does not render raises TemplateProblem, and a file
     that cannot be written OutputProblem: neither is one issue's fault.
     """
-    sources = load.issue_files(paths)
+    sources = load.issues_named(paths)
     result = ArchiveResult(site)
-    if not sources:
-        return result
     template_dirs = render.template_dirs(sources[0], templates)
     env = render.environment(template_dirs, "html")
 
     entries, publication = _index_entries(sources, result)
-    if publication is None:
+    if publication is None:  # no issue valid: the site is left as it is, rather than emptied
+        result.warnings.extend(render.take_cache_warnings())
         return result
+    earlier = _read_manifest(site, result)
+    planned = {*SITE_FILES, *(entry.page for entry in entries)}
+    # Before writing: a run stopped half-way leaves no file of composer's that the manifest forgets.
+    _write_manifest(site, earlier | planned)
 
     site_view = {
         "publication": publication,
@@ -126,7 +141,64 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     write_atomically(result.index, render.render_template(env, INDEX_TEMPLATE, {**site_view, "years": years}))
     result.feed = site / "feed.xml"
     write_atomically(result.feed, render.render_template(env, FEED_TEMPLATE, _feed_view(publication, built)))
+    written = {*SITE_FILES, *(entry.page for entry in built)}
+    result.removed = _remove(site, (earlier | planned) - written)
+    _write_manifest(site, written)
+    result.warnings.extend(render.take_cache_warnings())
     return result
+
+
+def _read_manifest(site: Path, result: ArchiveResult) -> set[str]:
+    """The files an earlier run wrote, relative to ``site``; only names composer itself writes are
+    believed, so that a hand-edited manifest can never make it remove another file."""
+    path = site / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError):
+        data = None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list):
+        result.warnings.append(
+            f"{path}: damaged, ignored; pages of issues no longer in the archive, if any, stay (remove them by hand)"
+        )
+        return set()
+    return {name for name in files if isinstance(name, str) and _composers(name)}
+
+
+def _composers(name: str) -> bool:
+    """A file name composer writes into a site (never a dot in a folder's name: nothing above the site)."""
+    return name in SITE_FILES or ISSUE_PAGE.fullmatch(name) is not None
+
+
+def _write_manifest(site: Path, files: set[str]) -> None:
+    note = "Files composer wrote here; `compose archive` removes those whose issue is gone. Do not edit."
+    write_atomically(site / MANIFEST, json.dumps({"about": note, "files": sorted(files)}, indent=1) + "\n")
+
+
+def _remove(site: Path, names: set[str]) -> list[Path]:
+    """Remove the files composer wrote at ``names``, then the folders that leaves empty; the files removed."""
+    removed = []
+    for name in sorted(names):
+        path = site / name
+        if path.is_symlink() or not path.is_file():
+            continue  # not the file composer wrote (it writes files, by rename): not composer's to remove
+        try:
+            path.unlink()
+        except OSError as error:
+            raise OutputProblem(
+                f"{path}: cannot remove this page of an issue no longer in the archive: {error.strerror}"
+            ) from None
+        removed.append(path)
+        for folder in path.parents:  # 2017/11/09/, then 2017/11/, then 2017/, while empty
+            if folder == site:
+                break
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty: something else lives there
+    return removed
 
 
 def _index_entries(sources: list[Path], result: ArchiveResult) -> tuple[list[Entry], Publication | None]:

@@ -4,29 +4,37 @@ Each issue is built on its own (one bad issue never stops the others) by build_o
 a worker process and returns an Outcome: plain data, so it crosses the process boundary. Whether an
 issue is unchanged is decided in the parent by a fingerprint of everything its email depends on:
 the issue file, its publication.yaml, every template file, the options, and the toolchain: composer's
-own code, the Python running it and the version of every package it runs on.
+own code, the Python running it and the version of every package it runs on. An issue is skipped
+only when that fingerprint matches the one stamped at its last build *and* every output file still
+has the digest it was written with, so a hand-edited or damaged build/X.html is rebuilt.
+
+The stamps are a cache: any trouble with them (an unusable cache folder, a damaged file) means
+building without them, and a warning in the Batch result; never a failure.
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import hashlib
 import json
 import os
 import re
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import DISTRIBUTION
-from .errors import ComposerError, InvalidInput, OutputProblem, Problem, TemplateProblem
+from .errors import CacheProblem, ComposerError, InvalidInput, OutputClash, OutputProblem, Problem, TemplateProblem
+from .limits import ORPHAN_CHECK_SECONDS
 from .load import find_publication
 from .output import cache_dir, write_atomically
-from .render import template_dirs, template_files
+from .render import take_cache_warnings, template_dirs, template_files
 from .source import read_input
 
 if TYPE_CHECKING:
@@ -56,10 +64,54 @@ class Outcome:
     notes: tuple[str, ...] = ()  # extra lines for the terminal, such as where a failed MJML was kept
     fingerprint: str = ""
     traceback: str = ""  # with --debug: where a failure was raised
+    outputs: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of each file written, for the stamps
+    warnings: tuple[str, ...] = ()  # troubles with a cache met while building (it was built without it)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What build_all did: an Outcome per issue, and the troubles with the caches, each once."""
+
+    outcomes: list[Outcome]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """An issue's last build: the fingerprint of its inputs and the digest of each file written."""
+
+    fingerprint: str
+    outputs: dict[str, str]  # file name -> sha256
+
+
+def refuse_clashes(jobs: list[Job]) -> None:
+    """Raise OutputClash, before anything is built, when two issues would write the same files
+    (a/2020-01-01.yaml and b/2020-01-01.yaml both into build/): the second would overwrite the first."""
+    first: dict[tuple[Path, str], Path] = {}
+    problems: list[Problem] = []
+    for job in jobs:
+        # casefold: on macOS and Windows, A.html and a.html are one file.
+        key = (job.output.resolve(), job.path.stem.casefold())
+        if key in first:
+            message = (
+                f"would write {job.output / job.path.stem}.html over that of {first[key]}; "
+                "rename one of the two files, or build them into different -o folders"
+            )
+            problems.append(Problem(str(job.path), 0, 0, "", message))
+        else:
+            first[key] = job.path
+    if problems:
+        raise OutputClash(problems)
 
 
 def build_one(job: Job, debug: bool = False) -> Outcome:
-    """Compose and write one issue; every failure comes back as data (with its traceback, for ``debug``)."""
+    """Compose and write one issue; every failure comes back as data (with its traceback, for ``debug``),
+    and so do the troubles with the cache of compiled templates."""
+    outcome = _build_one(job, debug)
+    return dataclasses.replace(outcome, warnings=tuple(take_cache_warnings()))
+
+
+def _build_one(job: Job, debug: bool) -> Outcome:
     from .pipeline import compose, write
 
     try:
@@ -86,6 +138,7 @@ def build_one(job: Job, debug: bool = False) -> Outcome:
         text_bytes=len(composed.text.encode()),
         read_minutes=composed.read_minutes,
         clipped_by_gmail=composed.clipped_by_gmail,
+        outputs=tuple((path.name, _digest(path) or "") for path in files),
     )
 
 
@@ -104,35 +157,34 @@ def build_all(
     workers: int | None = None,
     force: bool = False,
     on_done: Callable[[Outcome], None] = lambda outcome: None,
-) -> list[Outcome]:
+) -> Batch:
     """Build every job, unchanged ones skipped unless ``force``; call ``on_done`` as each finishes."""
-    stamps = {folder: _read_stamps(folder) for folder in {job.output for job in jobs}}
+    warnings: list[str] = []
+    stamps = {folder: _read_stamps(folder, warnings) for folder in {job.output for job in jobs}}
     outcomes: list[Outcome] = []
     todo: list[tuple[Job, str | None]] = []
     templates_digests: dict[tuple[Path, ...], str] = {}  # read each template set once per run, not per issue
     for job in jobs:
         fingerprint = _fingerprint(job, templates_digests)
-        unchanged = fingerprint is not None and stamps[job.output].get(job.path.stem) == fingerprint
-        if not force and unchanged and _outputs_exist(job):
+        stamp = stamps[job.output].get(job.path.stem)
+        unchanged = fingerprint is not None and stamp is not None and stamp.fingerprint == fingerprint
+        if not force and unchanged and stamp is not None and _outputs_intact(job, stamp):
             outcome = Outcome(job.path, "skipped", fingerprint=fingerprint or "")
             outcomes.append(outcome)
             on_done(outcome)
         else:
             todo.append((job, fingerprint))
     for job, fingerprint, outcome in _run(todo, workers or os.cpu_count() or 1):
+        warnings.extend(outcome.warnings)
         if outcome.status == "built" and fingerprint is not None:
-            stamps[job.output][job.path.stem] = fingerprint
+            stamps[job.output][job.path.stem] = Stamp(fingerprint, dict(outcome.outputs))
         else:
             stamps[job.output].pop(job.path.stem, None)
         outcomes.append(outcome)
         on_done(outcome)
     for folder, folder_stamps in stamps.items():
-        stamps_file = _stamps_file(folder)
-        if stamps_file:
-            # The stamps only spare work: when they cannot be kept, the next run builds everything again.
-            with contextlib.suppress(OutputProblem):
-                write_atomically(stamps_file, json.dumps(folder_stamps, indent=1, sort_keys=True) + "\n")
-    return outcomes
+        _write_stamps(folder, folder_stamps, warnings)
+    return Batch(outcomes, list(dict.fromkeys(warnings)))
 
 
 def _run(todo: list[tuple[Job, str | None]], workers: int) -> Iterator[tuple[Job, str | None, Outcome]]:
@@ -150,34 +202,118 @@ def _run(todo: list[tuple[Job, str | None]], workers: int) -> Iterator[tuple[Job
     # fork: the workers start with the libraries already imported (a spawn would import them anew).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(todo)), mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures = {pool.submit(build_one, job): (job, fingerprint) for job, fingerprint in todo}
         for future in as_completed(futures):
             job, fingerprint = futures[future]
             yield job, fingerprint, future.result()
 
 
-def _outputs_exist(job: Job) -> bool:
-    stem = job.output / job.path.stem
+def _die_with_parent(parent: int) -> None:
+    """Each pool worker's first act: exit as soon as the compose process that started it is gone.
+
+    A worker waits for jobs on a pipe it holds both ends of (it was forked), so a compose killed
+    with SIGKILL would leave it waiting for ever. A thread in the worker polls its parent's id
+    instead: when the parent dies, the worker is handed to init (or a subreaper) and os.getppid()
+    changes. That works on every POSIX system, whatever the worker is doing (building, or blocked
+    writing a result nobody reads). Linux's PR_SET_PDEATHSIG was not chosen: Linux only, and it
+    fires when the *thread* that forked the worker ends, which is not the process ending.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(1)  # at once: outputs are written by rename, so none is left half-written
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _outputs_intact(job: Job, stamp: Stamp) -> bool:
+    """Every output the job wants is there, byte for byte as its last build wrote it."""
+    stem = job.path.stem
     wanted = [".html", ".txt", *([".mjml"] if job.with_mjml else []), *([".eml"] if job.with_eml else [])]
-    return all(stem.with_name(stem.name + suffix).is_file() for suffix in wanted)
+    names = {stem + suffix for suffix in wanted}
+    return set(stamp.outputs) == names and all(
+        _digest(job.output / name) == stamp.outputs[name] for name in sorted(names)
+    )
 
 
-def _stamps_file(output: Path) -> Path | None:
-    """Where each issue's fingerprint at its last build is kept: in the user's cache, so that the
-    output folder holds only what an editor pastes or publishes."""
-    folder = cache_dir("builds")
-    key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
-    return folder / f"{key}.json" if folder else None
-
-
-def _read_stamps(output: Path) -> dict[str, str]:
-    stamps_file = _stamps_file(output)
+def _digest(path: Path) -> str | None:
+    """The sha256 of a file; None when it cannot be read (then it matches no stamp)."""
     try:
-        stamps = json.loads(stamps_file.read_text(encoding="utf-8")) if stamps_file else {}
-    except (OSError, ValueError):
-        return {}  # no stamps yet, or a damaged file: everything is built
-    return {str(key): str(value) for key, value in stamps.items()} if isinstance(stamps, dict) else {}
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _stamps_file(output: Path) -> Path:
+    """Where each issue's stamp at its last build is kept: in the user's cache, so that the output
+    folder holds only what an editor pastes or publishes. CacheProblem when that cannot be used."""
+    key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
+    return cache_dir("builds") / f"{key}.json"
+
+
+STAMPS_VERSION = 2  # the layout of a stamps file; a file of another layout is ignored, not an error
+
+
+def _read_stamps(output: Path, warnings: list[str]) -> dict[str, Stamp]:
+    """The stamps of the issues last built into ``output``; none (everything is built) when there are
+    none yet, and none with a warning when the cache cannot be used or the file is damaged."""
+    try:
+        stamps_file = _stamps_file(output)
+    except CacheProblem as problem:
+        warnings.append(str(problem))
+        return {}
+    try:
+        text = stamps_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        warnings.append(f"{stamps_file}: cannot read this build cache ({_reason(error)}); building without it")
+        return {}
+    try:
+        return _parse_stamps(json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        warnings.append(f"{stamps_file}: a damaged build cache, ignored; every issue is built and the file rewritten")
+        return {}
+
+
+def _parse_stamps(data: object) -> dict[str, Stamp]:
+    """The stamps in a stamps file's JSON; ValueError (or another) when it is not what composer writes."""
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    if data.get("version") != STAMPS_VERSION:
+        return {}  # written by another version of composer: its fingerprints differ anyway
+    stamps: dict[str, Stamp] = {}
+    for stem, entry in data["issues"].items():
+        outputs = entry["outputs"]
+        if not isinstance(entry["fingerprint"], str) or not all(
+            isinstance(name, str) and isinstance(digest, str) for name, digest in outputs.items()
+        ):
+            raise ValueError(f"a damaged stamp for {stem}")
+        stamps[str(stem)] = Stamp(entry["fingerprint"], dict(outputs))
+    return stamps
+
+
+def _write_stamps(output: Path, stamps: dict[str, Stamp], warnings: list[str]) -> None:
+    """Keep the stamps for the next run; when they cannot be kept, it builds everything again."""
+    issues = {stem: {"fingerprint": stamp.fingerprint, "outputs": stamp.outputs} for stem, stamp in stamps.items()}
+    try:
+        write_atomically(
+            _stamps_file(output), json.dumps({"version": STAMPS_VERSION, "issues": issues}, indent=1) + "\n"
+        )
+    except CacheProblem as problem:
+        warnings.append(str(problem))
+    except OutputProblem as problem:
+        if not any(warning.startswith(f"{_stamps_file(output)}:") for warning in warnings):  # said when read
+            warnings.append(f"{problem}; the next run builds every issue again")
+
+
+def _reason(error: Exception) -> str:
+    return error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
 
 
 def _fingerprint(job: Job, templates_digests: dict[tuple[Path, ...], str]) -> str | None:

@@ -147,13 +147,14 @@ def build(
     problem nothing is written for that issue: each problem is printed as
     path:line:column: field: message, the other issues are built, and the exit status is 1.
     """
-    from .batch import Job, build_one, summary
-    from .load import issue_files
+    from .batch import Job, build_one, refuse_clashes, summary
+    from .load import issues_named
 
-    paths = issue_files(files)
+    paths = issues_named(files)
     if to_clipboard and len(paths) != 1:
         raise click.UsageError(f"--copy takes one issue, not {len(paths)}")
     jobs = [Job(path, output, templates, service, with_mjml, with_eml) for path in paths]
+    refuse_clashes(jobs)
     if click.get_current_context().meta.get(DEBUG):
         # One by one in this process, every unchanged issue too, each failure with its traceback.
         outcomes = [build_one(job, debug=True) for job in jobs]
@@ -162,8 +163,10 @@ def build(
                 _report_outcome(outcome)
             else:
                 _describe(outcome)
+        warnings = list(dict.fromkeys(warning for outcome in outcomes for warning in outcome.warnings))
     else:
-        outcomes = _build_with_progress(jobs, workers, force)
+        outcomes, warnings = _build_with_progress(jobs, workers, force)
+    _warn(warnings)
     if len(jobs) > 1:
         click.echo(summary(outcomes))
     if to_clipboard and outcomes[0].status in ("built", "skipped"):
@@ -178,8 +181,9 @@ def build(
         sys.exit(1)
 
 
-def _build_with_progress(jobs: list[Job], workers: int | None, force: bool) -> list[Outcome]:
-    """build_all, reporting each issue as it finishes, or with a progress bar on a terminal."""
+def _build_with_progress(jobs: list[Job], workers: int | None, force: bool) -> tuple[list[Outcome], list[str]]:
+    """build_all, reporting each issue as it finishes, or with a progress bar on a terminal; the
+    outcomes, and the warnings about the caches."""
     from .batch import build_all
 
     if len(jobs) <= 1 or not sys.stdout.isatty():
@@ -190,12 +194,19 @@ def _build_with_progress(jobs: list[Job], workers: int | None, force: bool) -> l
             else:
                 _describe(outcome)
 
-        return build_all(jobs, workers, force, report)
+        batch = build_all(jobs, workers, force, report)
+        return batch.outcomes, batch.warnings
     with click.progressbar(length=len(jobs), label="Composing", show_pos=True) as bar:
-        outcomes = build_all(jobs, workers, force, lambda outcome: bar.update(1))
-    for outcome in outcomes:  # after the bar, so that it is not torn apart by the errors
+        batch = build_all(jobs, workers, force, lambda outcome: bar.update(1))
+    for outcome in batch.outcomes:  # after the bar, so that it is not torn apart by the errors
         _report_outcome(outcome)
-    return outcomes
+    return batch.outcomes, batch.warnings
+
+
+def _warn(warnings: list[str]) -> None:
+    """Troubles that changed nothing in the result (a cache composer had to do without), one a line."""
+    for warning in warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
 
 
 def _describe(outcome: Outcome) -> None:
@@ -251,6 +262,9 @@ def archive_command(files: tuple[Path, ...], output: Path, templates: Path | Non
     result = archive(list(files), output, templates)
     for problem in result.problems:
         click.secho(str(problem), fg="red", err=True)
+    _warn(result.warnings)
+    for removed in result.removed:
+        click.echo(f"{removed}: removed, as its issue is no longer in the archive")
     if result.index:
         click.echo(f"{result.index}: {_count(len(result.pages), 'issue')}; feed {result.feed}")
     if result.failed:
@@ -309,9 +323,9 @@ def check(
     import json
 
     from .check import check_files, exit_status
-    from .load import issue_files
+    from .load import issues_named
 
-    findings = check_files(issue_files(files), templates, service)
+    findings = check_files(issues_named(files), templates, service)
     if output_format == "json":
         click.echo(json.dumps([finding.as_dict() for finding in findings], ensure_ascii=False, indent=2))
     else:

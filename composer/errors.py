@@ -66,6 +66,18 @@ class OutputProblem(ComposerError):
         return cls(f"{os.fspath(path)}: cannot write: {error.strerror or error}")
 
 
+class OutputClash(ComposerError):
+    """Two issues that would write the same output files (a/x.yaml and b/x.yaml into one folder)."""
+
+
+class CacheProblem(ComposerError):
+    """A cache composer cannot use. Never fatal: the caller builds without it and reports it as a warning."""
+
+    @classmethod
+    def unusable(cls, folder: os.PathLike[str] | str, reason: str) -> CacheProblem:
+        return cls(f"{os.fspath(folder)}: cannot use this cache folder ({reason}); building without it")
+
+
 class IssueExists(ComposerError):
     """`compose new` for a date whose issue file is already there: it is never overwritten."""
 

@@ -21,6 +21,9 @@ MAX_FORMAT_WIDTH = 40  # the width or precision in a {placeholder:spec} of a pat
 # --- what composer writes -------------------------------------------------------------------------
 MAX_EMAIL_BYTES = 5_000_000  # an email this big is a mistake (Gmail clips at 102 KB); refused, not written
 
+# --- batch builds ---------------------------------------------------------------------------------
+ORPHAN_CHECK_SECONDS = 0.5  # how often a pool worker looks whether compose still runs: dies this soon after it
+
 # --- test sends -----------------------------------------------------------------------------------
 SMTP_READ_TIMEOUT_SECONDS = 10.0  # for each answer of the SMTP server
 SMTP_DEADLINE_SECONDS = 60.0  # for the whole conversation, however slowly the server trickles

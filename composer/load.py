@@ -62,14 +62,62 @@ def load(path: Path) -> Loaded:
 
 
 def issue_files(paths: Iterable[Path]) -> list[Path]:
-    """The issue files named, a folder standing for the *.yaml in it; publication.yaml is skipped."""
+    """The issue files named, a folder standing for the *.yaml files in it; publication.yaml is skipped."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(child for child in path.glob("*.yaml") if child.name != PUBLICATION_FILE))
+            found.extend(
+                sorted(child for child in path.glob("*.yaml") if child.name != PUBLICATION_FILE and child.is_file())
+            )
         elif path.name != PUBLICATION_FILE:
             found.append(path)
     return found
+
+
+def issues_named(paths: Iterable[Path]) -> list[Path]:
+    """The issues a command was given (as issue_files(), each file once), or InvalidInput saying what
+    will not be done: for a named folder with no issue in it, and for a publication.yaml named
+    without any issue (``compose issues/*.yaml`` names it beside the issues, and it is skipped)."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    publications: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            issues = issue_files([path])
+            if not issues:
+                problems.append(Problem(_shown(path), 0, 0, "", _no_issue_in(path)))
+            found.extend(issues)
+        elif path.name == PUBLICATION_FILE:
+            publications.append(path)
+        else:
+            found.append(path)
+    if not found and not problems:
+        problems = [Problem(_shown(path), 0, 0, "", _not_an_issue(path)) for path in publications]
+    if problems:
+        raise InvalidInput(problems)
+    once: dict[Path, Path] = {}  # `compose issues/ issues/x.yaml` builds x once
+    for path in found:
+        once.setdefault(path.resolve(), path)
+    return list(once.values())
+
+
+def _no_issue_in(folder: Path) -> str:
+    if (folder / PUBLICATION_FILE).is_file():
+        return f"no issue in this folder, only its {PUBLICATION_FILE}; {_start_one(folder)}"
+    what = "this is a folder, not an issue file, and it holds" if folder.suffix == ".yaml" else "this folder holds"
+    return f"{what} no issue files (*.yaml); name an issue file, or a folder holding some"
+
+
+def _not_an_issue(publication: Path) -> str:
+    message = "this is the publication's file, not an issue; name an issue file"
+    issues = issue_files([publication.parent]) if publication.parent.is_dir() else []
+    if issues:  # the newest, as the example
+        return f"{message} such as {_shown(issues[-1])}"
+    return f"{message} (YYYY-MM-DD.yaml); {_start_one(publication.parent)}"
+
+
+def _start_one(folder: Path) -> str:
+    return f"`compose new --folder {_shown(folder)}` starts one"
 
 
 def find_publication(issue_path: Path) -> Path | None:

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputProblem
+from .errors import CacheProblem, OutputProblem
 
 
 def write_atomically(path: Path, content: str) -> None:
@@ -32,15 +32,21 @@ def _umask() -> int:
     return current
 
 
-def cache_dir(*parts: str) -> Path | None:
+def cache_dir(*parts: str) -> Path:
     """composer's folder in the user's cache (XDG_CACHE_HOME or ~/.cache), made if needed.
 
-    None when it cannot be made (a read-only home): callers then simply keep nothing.
+    Raises CacheProblem when it cannot be made or written to (a read-only home, a file in its
+    place): callers then build without it. composer's own folder is tried first, so that when it is
+    unusable every cache says so in the same words, and the warning is one line.
     """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base, "composer", *parts)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return folder
+    root = Path(base, "composer")
+    for folder in (root, root.joinpath(*parts)):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = "a file, not a folder" if folder.is_file() else (error.strerror or str(error))
+            raise CacheProblem.unusable(folder, reason) from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise CacheProblem.unusable(folder, "not writable")
+    return root.joinpath(*parts)

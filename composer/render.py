@@ -12,6 +12,7 @@ import hashlib
 import math
 import re
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import dates, esp, markdown
-from .errors import Problem, TemplateProblem
+from .errors import CacheProblem, Problem, TemplateProblem
 from .load import Loaded, folders_above
 from .models import Image, Logo, is_right_to_left
 from .output import cache_dir
@@ -168,8 +169,57 @@ def _bytecode_cache(settings: dict[str, Any]) -> jinja2.BytecodeCache | None:
     each set of settings (escaping or not, for instance) gets a folder of its own.
     """
     fingerprint = hashlib.sha1(repr(sorted(settings.items())).encode(), usedforsecurity=False).hexdigest()[:12]
-    folder = cache_dir(f"jinja-{jinja2.__version__}-{fingerprint}")
-    return jinja2.FileSystemBytecodeCache(str(folder)) if folder else None  # None: compile every time
+    try:
+        folder = cache_dir(f"jinja-{jinja2.__version__}-{fingerprint}")
+    except CacheProblem as problem:
+        _cache_warnings.append(str(problem))
+        return None  # compile every time
+    return _ForgivingBytecodeCache(str(folder))
+
+
+# Warnings about the cache of compiled templates, waiting for take_cache_warnings(). Kept here because
+# the cache is met deep inside a render, in whichever process builds the issue; build_one collects them.
+_cache_warnings: list[str] = []
+
+
+def take_cache_warnings() -> list[str]:
+    """The cache warnings since the last call, each once (the caller shows or returns them)."""
+    taken = list(dict.fromkeys(_cache_warnings))
+    _cache_warnings.clear()
+    return taken
+
+
+class _ForgivingBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, where any trouble means "compile the template": a damaged file (truncated,
+    garbage) is a miss, and Jinja then rewrites it; a failed write leaves the template uncached.
+    Jinja itself lets pickle's and marshal's errors on a damaged file escape and break every render."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception as error:  # pickle and marshal raise almost anything on garbage: all mean "a miss"
+            self._damaged(bucket, f"{type(error).__name__}")
+            return
+        if bucket.code is not None and not isinstance(bucket.code, types.CodeType):
+            self._damaged(bucket, "not compiled code")
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except Exception as error:  # a full disk, a read-only folder: the template is just not cached
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            _cache_warnings.append(
+                f"{self._root}: cannot keep compiled templates here ({reason}); building without them"
+            )
+
+    def _damaged(self, bucket: jinja2.bccache.Bucket, reason: str) -> None:
+        bucket.reset()
+        _cache_warnings.append(f"{self._root}: damaged files of compiled templates ({reason}), ignored and rewritten")
+
+    @property
+    def _root(self) -> Path:
+        # composer's cache folder, above each template set's own: one warning for all of them.
+        return Path(self.directory).parent
 
 
 def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:

@@ -61,7 +61,9 @@ def title_problem(pattern: str, name: str) -> str | None:
             return None  # a pattern that does not fill is dates.check_pattern's to report
         problem = header_problem(title, TYPED_WHITESPACE)
         if problem:
-            return f"filled in with the name and a date, this pattern makes a title (the email's subject) that {problem}"
+            return (
+                f"filled in with the name and a date, this pattern makes a title (the email's subject) that {problem}"
+            )
     return None
 
 

@@ -132,3 +132,12 @@ class RecipientRefused(SendFailed):
 
 class ServerDisconnected(SendFailed):
     pass
+
+
+class DeliveryUncertain(SendFailed):
+    """The whole message reached the server, but its answer did not come back: it may be delivered."""
+
+
+class UnsafeMessage(ComposerError):
+    """The message would not read back as composer wrote it (a header it did not mean, a changed
+    value): it is never written nor sent."""

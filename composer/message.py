@@ -3,6 +3,10 @@
 multipart/alternative, the plain text first and the HTML last (clients show the last part they
 can display), from the publication's sender. Built with the standard library's email package
 alone: writing an .eml needs no network module.
+
+The models refuse what could smuggle a header in (headers.py); in case the email package writes
+something else all the same (CVE-2024-6923), each message is read back before anyone gets it and
+must hold exactly the headers and the two parts composer wrote, or it is refused (UnsafeMessage).
 """
 
 from __future__ import annotations
@@ -10,17 +14,24 @@ from __future__ import annotations
 from datetime import datetime
 from email import errors as email_errors
 from email import policy
+from email.charset import Charset
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid
+from typing import NoReturn
 from urllib.parse import urlsplit
 
-from .errors import BadAddress, NoSender, Problem
+from .errors import BadAddress, NoSender, Problem, UnsafeMessage
+from .headers import header_problem
 from .pipeline import Composed
 
 # CRLF line endings as on the wire (RFC 5322), and 7-bit clean bodies (quoted-printable or base64,
 # whichever is smaller) so any server relays the message unchanged and lines stay within limits.
 MAIL_POLICY = policy.SMTP.clone(cte_type="7bit")
+UTF8 = Charset("utf-8")
+LONGEST_LINE = 998  # characters, RFC 5322
 
 
 def message(composed: Composed, to: str | None = None, now: datetime | None = None) -> EmailMessage:
@@ -45,27 +56,117 @@ def message(composed: Composed, to: str | None = None, now: datetime | None = No
             ]
         )
     sender = address(publication.sender.email, f"{where}: sender.email")
-    mail = EmailMessage(policy=MAIL_POLICY)
-    mail["From"] = Address(_one_line(publication.sender.name), sender.username, sender.domain)
+    name, subject = _one_line(publication.sender.name), _one_line(composed.subject)
+    _header_text(name, f"{where}: sender.name")
+    _header_text(subject, f"{composed.source}: subject")
+    # Each header as written, and as it must read back.
+    headers: dict[str, str | Address] = {"From": Address(name, sender.username, sender.domain)}
     if to is not None:
-        mail["To"] = address(to, "the address to send to")
-    mail["Subject"] = _one_line(composed.subject)
-    mail["Date"] = format_datetime(now if now is not None else datetime.now().astimezone())
-    mail["Message-ID"] = make_msgid(domain=sender.domain)
+        headers["To"] = address(to, "the address to send to")
+    headers["Subject"] = subject
+    headers["Date"] = format_datetime(now if now is not None else datetime.now().astimezone())
+    headers["Message-ID"] = make_msgid(domain=sender.domain)
     unsubscribe = composed.links.unsubscribe
     # A mailing service's merge tag is only a placeholder until the service sends the email.
     if composed.links.service is None and unsubscribe and urlsplit(unsubscribe).scheme in ("http", "https", "mailto"):
-        mail["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         if urlsplit(unsubscribe).scheme == "https":  # RFC 8058 allows one-click only over https
-            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail = EmailMessage(policy=MAIL_POLICY)
+    for header, value in headers.items():
+        mail[header] = _Encoded(header, value) if not str(value).isascii() else value
     mail.set_content(composed.text, subtype="plain", charset="utf-8")
     mail.add_alternative(composed.html, subtype="html", charset="utf-8")
+    read_back(as_bytes(mail), {header: str(value) for header, value in headers.items()}, composed)
     return mail
 
 
 def as_bytes(mail: EmailMessage) -> bytes:
     """The message as an .eml file holds it and SMTP sends it: ASCII, CRLF line endings."""
     return mail.as_bytes(policy=MAIL_POLICY)
+
+
+class _Encoded(str):
+    """A header with non-ASCII text that composer encodes itself (RFC 2047): the email package's own
+    folding of a long one drops the space between two encoded words (Python 3.11.7: "Über die
+    Lage — wörd wörd…" read back with words run together). The policy stores a value with a
+    ``name`` as it is, and asks its ``fold`` for the header's lines."""
+
+    name: str
+    addresses: tuple[Address, ...]  # as the email package's address headers offer them (smtp.deliver)
+
+    def __new__(cls, name: str, value: str | Address) -> _Encoded:
+        encoded = super().__new__(cls, str(value))
+        encoded.name, encoded.addresses = name, (value,) if isinstance(value, Address) else ()
+        return encoded
+
+    def fold(self, *, policy: policy.Policy) -> str:
+        if self.addresses:
+            # One encoded word: readers join a name's folded words with a space where there was none.
+            [mailbox] = self.addresses
+            return f"{self.name}: {UTF8.header_encode(mailbox.display_name)} <{mailbox.addr_spec}>{policy.linesep}"
+        words = Header(str(self), UTF8, header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {words}{policy.linesep}"
+
+
+def _header_text(text: str, what: str) -> None:
+    # The models refuse these at their line; a subject made some other way is refused here.
+    problem = header_problem(text)
+    if problem:
+        raise UnsafeMessage(f"{what}: {problem}")
+
+
+# The headers composer writes on the message and on each part, beyond those in message()'s dict.
+_MESSAGE_HEADERS = {"MIME-Version": "1.0", "Content-Type": "multipart/alternative"}
+_PART_HEADERS = {"Content-Type", "Content-Transfer-Encoding", "MIME-Version"}
+
+
+def read_back(data: bytes, headers: dict[str, str], composed: Composed) -> None:
+    """Raise UnsafeMessage unless ``data``, parsed as a mail program parses it, has exactly
+    ``headers`` (and the MIME ones) with their values, and the text and HTML parts composed."""
+    if max(len(line) for line in data.split(b"\r\n")) > LONGEST_LINE:
+        _refuse(
+            composed,
+            f"a line would be longer than the {LONGEST_LINE} characters mail allows",
+            "shorten the sender's name",
+        )
+    parsed = BytesParser(policy=policy.default).parsebytes(data)
+    names = list(parsed)
+    meant = {**headers, **_MESSAGE_HEADERS}
+    extra = sorted({name for name in names if name not in meant or names.count(name) > 1})
+    if extra:
+        _refuse(composed, f"it would carry {', '.join(extra)}, which composer did not write")
+    missing = [name for name in meant if name not in names]
+    if missing:
+        _refuse(composed, f"it would lack {', '.join(missing)}")
+    for name, value in meant.items():
+        read = parsed.get_content_type() if name == "Content-Type" else str(parsed[name])
+        # Folding may leave two spaces where there was one (Python 3.11.7): that changes no header.
+        if " ".join(read.split()) != value:
+            _refuse(composed, f"its {name} would read {read!r} instead of {value!r}")
+    parts = list(parsed.iter_parts())
+    types = [part.get_content_type() for part in parts]
+    if types != ["text/plain", "text/html"] or parsed.defects:
+        _refuse(composed, f"its parts would be {', '.join(types) or 'none'} instead of text/plain, text/html")
+    for part, composed_text in zip(parts, (composed.text, composed.html), strict=True):
+        content = part.get_content() if isinstance(part, EmailMessage) else None
+        # Mail carries CRLF line ends and closes a part with one: compare the lines.
+        if (
+            not set(part) <= _PART_HEADERS
+            or part.get_content_charset() != "utf-8"
+            or not isinstance(content, str)
+            or content.replace("\r\n", "\n").rstrip("\n") != composed_text.rstrip("\n")
+        ):
+            _refuse(composed, f"its {part.get_content_type()} part would not read back as composed")
+
+
+def _refuse(
+    composed: Composed, why: str, hint: str = "look for unusual characters in the subject, title or sender's name"
+) -> NoReturn:
+    raise UnsafeMessage(
+        f"{composed.source}: the email message would not read back as composed ({why}); "
+        f"nothing was written or sent: {hint}"
+    )
 
 
 def _one_line(text: str) -> str:
@@ -75,6 +176,9 @@ def _one_line(text: str) -> str:
 
 def address(value: str, what: str) -> Address:
     """``value`` as an address, or BadAddress saying why. Non-ASCII domains become their IDNA form."""
+    problem = header_problem(value.strip())
+    if problem:
+        raise BadAddress(f"{what}: {value!r} {problem}")
     local, at, domain = value.strip().rpartition("@")
     try:
         if not at or not local:

@@ -22,10 +22,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
-from . import dates
+from . import dates, headers
 
 RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -52,6 +54,17 @@ def _not_placeholder(value: Any) -> Any:
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_not_placeholder)]
 # One line: a headline or subject typed over several YAML lines (`|`) is one line all the same.
 Line = Annotated[Text, AfterValidator(lambda text: " ".join(text.split()))]
+
+
+def _header_safe(value: Any, typed_whitespace: str = headers.TYPED_WHITESPACE) -> Any:
+    if isinstance(value, str) and (problem := headers.header_problem(value, typed_whitespace)):
+        raise ValueError(problem)
+    return value
+
+
+# Text that goes into a mail header (Subject, From): no encoded words, no control characters.
+# Checked before Line joins the lines, which would hide a carriage return among the spaces.
+HeaderLine = Annotated[Line, BeforeValidator(_header_safe)]
 
 
 def _not_blank(text: str) -> str:
@@ -142,7 +155,7 @@ def _why_not_a_day(value: str) -> str:
 
 Link = Annotated[Text, AfterValidator(_link)]
 WebAddress = Annotated[Text, AfterValidator(_web_address)]
-EmailAddress = Annotated[Text, AfterValidator(_email_address)]
+EmailAddress = Annotated[Text, AfterValidator(_email_address), BeforeValidator(lambda value: _header_safe(value, ""))]
 Language = Annotated[Text, AfterValidator(_language)]
 Colour = Annotated[Text, AfterValidator(_colour)]
 IsoDate = Annotated[Date, BeforeValidator(_iso_date)]
@@ -205,8 +218,8 @@ class Read(Strict):
 
 class Issue(Strict):
     date: IsoDate
-    title: Line | None = None
-    subject: Line | None = None
+    title: HeaderLine | None = None  # the subject when there is none
+    subject: HeaderLine | None = None
     preheader: Line | None = None
     lang: Language | None = None
     summary: Markdown
@@ -252,7 +265,7 @@ class Labels(Strict):
 
 
 class Sender(Strict):
-    name: Line
+    name: HeaderLine
     email: EmailAddress
 
 
@@ -306,7 +319,7 @@ class Smtp(Strict):
 
 
 class Publication(Strict):
-    name: Line
+    name: HeaderLine  # in the title_pattern's subject
     url: WebAddress
     lang: Language = "en"
     title_pattern: Annotated[Text, AfterValidator(_date_pattern)] = "{name}: {month} {day}, {year}"
@@ -325,6 +338,15 @@ class Publication(Strict):
     web_version_url: Annotated[Link, AfterValidator(_date_pattern)] | None = None
     address: Text | None = None
     smtp: Smtp | None = None
+
+    @field_validator("title_pattern")
+    @classmethod
+    def _title_can_be_a_subject(cls, pattern: str, info: ValidationInfo) -> str:
+        # An issue without title nor subject is sent with this pattern's title as its subject.
+        name = info.data.get("name")
+        if name is not None and (problem := headers.title_problem(pattern, name)):
+            raise ValueError(problem)
+        return pattern
 
 
 def is_right_to_left(lang: str) -> bool:

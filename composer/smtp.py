@@ -2,13 +2,23 @@
 
 The settings come from COMPOSE_SMTP_* in the environment, each falling back to publication.yaml's
 ``smtp:`` (checked by models.Smtp, whose rules the environment's values go through too). The
-password only ever comes from the environment and never appears in any message, repr or error text.
+password only ever comes from the environment and never appears in any message, repr or error text,
+in any form it takes on the wire (base64 for AUTH PLAIN and LOGIN), whatever a server echoes back.
+
+Every read waits at most the settings' ``timeout``, and the whole conversation (connect, STARTTLS,
+login, send) at most their ``deadline``: a server trickling a byte a second cannot hold a send for
+minutes. Once the whole message is on the wire, a failure is no longer "not sent": the server may
+have taken it before it broke (DeliveryUncertain).
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import smtplib
+import socket
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -18,6 +28,7 @@ from .errors import (
     AuthenticationFailed,
     BadAddress,
     CannotConnect,
+    DeliveryUncertain,
     RecipientRefused,
     SendFailed,
     ServerDisconnected,
@@ -25,7 +36,7 @@ from .errors import (
     TimedOut,
     TlsFailed,
 )
-from .limits import SMTP_READ_TIMEOUT_SECONDS
+from .limits import SMTP_DEADLINE_SECONDS, SMTP_READ_TIMEOUT_SECONDS
 from .message import address, as_bytes
 
 if TYPE_CHECKING:
@@ -43,7 +54,8 @@ class SmtpSettings:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     starttls: bool = False
-    timeout: float = SMTP_READ_TIMEOUT_SECONDS
+    timeout: float = SMTP_READ_TIMEOUT_SECONDS  # for each answer
+    deadline: float = SMTP_DEADLINE_SECONDS  # for the whole conversation
 
     @property
     def server(self) -> str:
@@ -101,7 +113,7 @@ def deliver(mail: EmailMessage, settings: SmtpSettings, to: str, *, context: ssl
     ``context``, by default the system's trusted certificates), then login when a user is set.
 
     Raises SendFailed (CannotConnect, TimedOut, AuthenticationFailed, TlsFailed, RecipientRefused,
-    ServerDisconnected) with a plain message; BadAddress for ``to``.
+    ServerDisconnected, DeliveryUncertain) with a plain message; BadAddress for ``to``.
     """
     recipient = address(to, "the address to send to").addr_spec
     from_header = mail["From"]
@@ -109,11 +121,12 @@ def deliver(mail: EmailMessage, settings: SmtpSettings, to: str, *, context: ssl
         raise BadAddress("the message has no From address to send from")
     sender = from_header.addresses[0].addr_spec
     data = as_bytes(mail)
-    smtp: smtplib.SMTP | None = None
+    smtp: _Conversation | None = None
     step = "connect"  # what was under way when something failed, for the message
+    clock = _Clock(settings)
     try:
         # Given the host here (not to connect()), smtplib also checks the TLS certificate against it.
-        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        smtp = _Conversation(settings.host, settings.port, clock)
         if settings.starttls:
             step = "starttls"
             smtp.starttls(context=context or ssl.create_default_context())
@@ -125,14 +138,118 @@ def deliver(mail: EmailMessage, settings: SmtpSettings, to: str, *, context: ssl
     except (smtplib.SMTPException, OSError) as error:
         if smtp is not None:
             smtp.close()
-        failure = _explain(error, step, settings, sender, recipient)
-        raise type(failure)(_scrub(str(failure), settings.password)) from None
+        if smtp is not None and smtp.data_sent and not _a_refusal(error):
+            failure: SendFailed = _uncertain(error, settings, recipient)
+        else:
+            failure = _explain(error, step, settings, sender, recipient)
+        raise type(failure)(_scrub(str(failure), settings.user, settings.password)) from None
     try:
         smtp.quit()
     except (smtplib.SMTPException, OSError):
         pass  # the message is sent: a server that fumbles the goodbye changes nothing for the reader
     finally:
         smtp.close()
+
+
+class _DeadlinePassed(TimeoutError):
+    """The whole conversation's deadline passed (rather than one read's time-out)."""
+
+
+class _Clock:
+    """The time left of the whole conversation, shared out among its socket operations."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.ends = time.monotonic() + settings.deadline
+        self.read_timeout = settings.timeout
+
+    def next_timeout(self) -> tuple[float, bool]:
+        """The time-out for the next operation, and whether the deadline (not the per-read time-out)
+        sets it. Raises _DeadlinePassed when no time is left."""
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise _DeadlinePassed
+        return min(left, self.read_timeout), left < self.read_timeout
+
+
+class _Reader(io.RawIOBase):
+    """The server's answers, each recv within the time left: smtplib's own reader would grant each
+    recv the whole per-read time-out again, so a trickling server could hold it for ever."""
+
+    def __init__(self, sock: socket.socket, clock: _Clock) -> None:
+        self.sock, self.clock = sock, clock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        timeout, by_deadline = self.clock.next_timeout()
+        self.sock.settimeout(timeout)
+        try:
+            return self.sock.recv_into(buffer)
+        except TimeoutError:
+            if by_deadline:
+                raise _DeadlinePassed from None
+            raise
+
+
+class _Conversation(smtplib.SMTP):
+    """smtplib's SMTP within the clock's deadline, knowing when the message has all been sent."""
+
+    def __init__(self, host: str, port: int, clock: _Clock) -> None:
+        self.clock = clock
+        self.data_sent = False  # the message and its closing dot are on the wire: it may be delivered
+        super().__init__(host, port, timeout=clock.read_timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        timeout, by_deadline = self.clock.next_timeout()
+        try:
+            return socket.create_connection((host, port), timeout, self.source_address)
+        except TimeoutError:
+            if by_deadline:
+                raise _DeadlinePassed from None
+            raise
+
+    def getreply(self) -> tuple[int, bytes]:
+        if self.file is None and self.sock is not None:  # a new connection, or one just made TLS
+            self.file = io.BufferedReader(_Reader(self.sock, self.clock))
+        return super().getreply()
+
+    def send(self, s: Any) -> None:
+        by_deadline = False
+        if self.sock is not None:
+            timeout, by_deadline = self.clock.next_timeout()
+            self.sock.settimeout(timeout)  # sendall's whole duration (Python 3.5+)
+        try:
+            super().send(s)
+        except smtplib.SMTPServerDisconnected as error:
+            if by_deadline and isinstance(error.__context__, TimeoutError):
+                raise _DeadlinePassed from None
+            raise
+        # Commands go as text; only DATA's message, ending in its line of one dot, goes as bytes.
+        self.data_sent = self.data_sent or isinstance(s, bytes | bytearray)
+
+
+def _a_refusal(error: BaseException) -> bool:
+    # A 4xx or 5xx answer to the message is the server's word that it did not take it.
+    return isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 600
+
+
+def _uncertain(error: BaseException, settings: SmtpSettings, recipient: str) -> DeliveryUncertain:
+    """The whole message reached the server, but not its answer: it may well be delivered."""
+    if isinstance(error, smtplib.SMTPServerDisconnected) and isinstance(error.__context__, OSError):
+        error = error.__context__
+    if isinstance(error, _DeadlinePassed):
+        why = f"the send's {settings.deadline:g} seconds ran out while waiting for its answer"
+    elif isinstance(error, TimeoutError):
+        why = f"no answer within {settings.timeout:g} seconds"
+    elif isinstance(error, smtplib.SMTPResponseException):
+        why = f"an answer that makes no sense: {_reply(error)}"
+    else:
+        why = "the connection broke before its answer"
+    return DeliveryUncertain(
+        f"the SMTP server {settings.server} received the whole message but did not confirm it ({why}): "
+        f"the server may have accepted the message: check the inbox of {recipient} before sending again"
+    )
 
 
 def _explain(error: BaseException, step: str, settings: SmtpSettings, sender: str, recipient: str) -> SendFailed:
@@ -175,6 +292,11 @@ def _explain(error: BaseException, step: str, settings: SmtpSettings, sender: st
         return TlsFailed(f"TLS with {server} failed: its certificate is not trusted ({error.verify_message})")
     if isinstance(error, ssl.SSLError):
         return TlsFailed(f"TLS with {server} failed ({error.reason or error.strerror or 'no reason given'})")
+    if isinstance(error, _DeadlinePassed):
+        return TimedOut(
+            f"{server} answered too slowly: the send was stopped after {settings.deadline:g} seconds, "
+            "before the message went out; nothing was sent, try again later"
+        )
     if isinstance(error, TimeoutError):
         hint = (
             "; port 465 expects TLS from the first byte, which compose does not speak: "
@@ -202,6 +324,36 @@ def _reply_of(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(words.split())}".strip()
 
 
-def _scrub(text: str, password: str | None) -> str:
-    # Whatever a server echoes back, the password is not shown.
-    return text.replace(password, "********") if password else text
+def _scrub(text: str, user: str | None, password: str | None) -> str:
+    # Whatever a server echoes back, the password is not shown, in any form.
+    for form in _password_forms(user, password):
+        text = text.replace(form, "********")
+    return text
+
+
+def _password_forms(user: str | None, password: str | None) -> list[str]:
+    """Every way ``password`` can come back in a server's answer, longest first: as typed; with
+    its spaces joined as an answer's are; base64 alone (AUTH LOGIN) and inside AUTH PLAIN's
+    "\\0user\\0password"; and the base64 characters that spell it alone at each of the three
+    alignments it can have in a longer base64 string, for a server that echoes only part of a line.
+    (CRAM-MD5 sends a keyed digest, from which the password cannot be read.)"""
+    if not password:
+        return []
+    secret = password.encode()
+    forms = {
+        password,
+        " ".join(password.split()),
+        _base64(secret),
+        _base64(b"\0%s\0%s" % ((user or "").encode(), secret)),
+    }
+    for shift in range(3):
+        encoded = _base64(bytes(shift) + secret)
+        # Characters 6 bits each: keep those made of the password's bits alone.
+        core = encoded[-(-8 * shift // 6) : 8 * (shift + len(secret)) // 6]
+        if len(core) >= 4:  # shorter would mask common words, and the whole forms above are masked anyway
+            forms.add(core)
+    return sorted(forms - {""}, key=len, reverse=True)
+
+
+def _base64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")

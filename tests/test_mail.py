@@ -201,6 +201,53 @@ def test_a_sender_address_mail_cannot_carry_is_refused_at_its_line(make_issue: M
     assert problem.message == "'desk,news@example.com' is not an e-mail address such as editors@example.com"
 
 
+@pytest.mark.parametrize(
+    ("subject", "name"),
+    [
+        ("Über die Lage — " + " ".join(["Wörter"] * 30), "Délégation Süd, " + " ".join(["Nachrichten"] * 8)),
+        ("日本語のニュース" * 12, "日本語のニュース" * 6),
+        ("Ελληνικά νέα " * 10 + "τέλος", 'Zoë (the desk) "quoted"'),
+    ],
+)
+def test_long_non_ascii_subjects_and_names_read_back_word_for_word(
+    make_issue: MakeIssue, subject: str, name: str
+) -> None:
+    # Python 3.11.7's own folding ran two words of such a subject together: composer encodes them itself.
+    publication = PUBLICATION + f"sender:\n  name: '{name}'\n  email: desk@news.example.com\n"
+    issue = make_issue(f"subject: {subject}\n" + ISSUE_BODY, publication)
+    data = message.as_bytes(message.message(compose(issue), to=READER, now=NOW))
+    assert data.isascii() and max(len(line) for line in data.split(b"\r\n")) <= 998
+    parsed = parse(data)
+    assert parsed["Subject"] == subject
+    [sender] = parsed["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (name, "desk@news.example.com")
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ((b"\r\nDate:", b"\r\nBcc: v@example.net\r\nDate:"), "it would carry Bcc, which composer did not write"),
+        ((b"\r\nDate:", b"\r\nSubject: Another\r\nDate:"), "it would carry Subject, which composer did not write"),
+        ((b"Subject: Executive", b"Subject: =?utf-8?q?x?= Executive"), "its Subject would read 'x Executive Summary"),
+        ((b"Content-Type: text/html", b"Content-Type: text/x-other"), "its parts would be text/plain, text/x-other"),
+        ((b"We review", b"We hide"), "its text/plain part would not read back as composed"),
+    ],
+)
+def test_a_message_that_does_not_read_back_as_composed_is_refused(change: tuple[bytes, bytes], why: str) -> None:
+    composed = compose(SAMPLE)
+    mail = message.message(composed, now=NOW)
+    data = message.as_bytes(mail)
+    assert change[0] in data
+    meant = {name: str(value) for name, value in mail.items() if name not in ("MIME-Version", "Content-Type")}
+    message.read_back(data, meant, composed)  # as built: it reads back
+    with pytest.raises(errors.UnsafeMessage) as caught:
+        message.read_back(data.replace(*change, 1), meant, composed)
+    assert str(caught.value).startswith(f"{SAMPLE}: the email message would not read back as composed ({why}")
+    assert str(caught.value).endswith(
+        "nothing was written or sent: look for unusual characters in the subject, title or sender's name"
+    )
+
+
 ISSUE_BODY = """\
 date: 2020-02-03
 summary: A short summary.
@@ -224,7 +271,7 @@ def test_settings_come_from_the_environment() -> None:
         "COMPOSE_SMTP_PASSWORD": PASSWORD,
         "COMPOSE_SMTP_STARTTLS": "yes",
     }
-    assert smtp.smtp_settings(environ) == smtp.SmtpSettings("smtp.example.com", 2525, USER, PASSWORD, True, 10.0)
+    assert smtp.smtp_settings(environ) == smtp.SmtpSettings("smtp.example.com", 2525, USER, PASSWORD, True, 10.0, 60.0)
 
 
 def test_each_setting_falls_back_to_publication_yaml_and_the_environment_wins() -> None:

@@ -120,6 +120,20 @@ CONTROLS = [
 ]
 
 
+def refusal(escape: str, named: str) -> str:
+    """What compose says of the character: every text refuses controls as it reads the file; only
+    header fields refuse a line separator, which is text in a story."""
+    code = named.split(" ")[0]
+    if escape == "\\L":
+        return (
+            f"holds an invisible control character, {named}, that would break the email's headers; "
+            "retype the text without it"
+        )
+    if escape == "\\v":
+        return f"the text holds a line break pasted from Word ({code}); delete it, or press Enter for a new line"
+    return f"the text holds an invisible control character ({code}); delete it, or retype the text around it"
+
+
 @pytest.mark.parametrize(("escape", "named"), CONTROLS)
 @pytest.mark.parametrize(
     ("field", "where", "line", "column"),
@@ -138,10 +152,7 @@ def test_a_control_character_in_a_header_field_is_refused_at_its_line(
         path, line_number = issue.parent / "publication.yaml", PUBLICATION.count("\n") + line
     status, stderr, out = eml(issue, tmp_path)
     assert status == 1
-    assert stderr == (
-        f"{path}:{line_number}:{column}: {field}: holds an invisible control character, {named}, "
-        "that would break the email's headers; retype the text without it\n"
-    )
+    assert stderr == f"{path}:{line_number}:{column}: {field}: {refusal(escape, named)}\n"
     assert not out.exists()
 
 
@@ -153,10 +164,8 @@ def test_a_control_character_in_the_sender_address_is_refused(
     issue = make_issue(publication=publication)
     status, stderr, out = eml(issue, tmp_path)
     assert status == 1 and not out.exists()
-    assert stderr == (
-        f"{issue.parent / 'publication.yaml'}:{PUBLICATION.count(chr(10)) + 3}:10: sender.email: holds an invisible "
-        f"control character, {named}, that would break the email's headers; retype the text without it\n"
-    )
+    where = f"{issue.parent / 'publication.yaml'}:{PUBLICATION.count(chr(10)) + 3}:10"
+    assert stderr == f"{where}: sender.email: {refusal(escape, named)}\n"
 
 
 def test_a_line_break_typed_in_the_subject_is_a_space_not_a_header(make_issue: MakeIssue, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .limits import MAX_MARKDOWN_NESTING
@@ -22,12 +23,34 @@ from .models import check_url
 WIDTH = 78  # the plain-text part wraps here (RFC 5322 advises lines of at most 78 characters)
 
 
+# A Mailchimp merge tag, *|FNAME|*: Markdown would read its stars as emphasis, and percent-encode
+# its bars in a link, and Mailchimp would never see it. It stays as typed (check.py says when it is
+# not meant for the publication's own service).
+_MAILCHIMP_TAG = re.compile(r"\*\|[A-Z0-9_:]+\|\*")
+_ENCODED_MAILCHIMP_TAG = re.compile(r"\*%7C([A-Z0-9_:]+)%7C\*")
+
+
 class _Parser(MarkdownIt):
     def validateLink(self, url: str) -> bool:
         return True  # every link is kept: problems() decides, not the parser
 
+    def normalizeLink(self, url: str) -> str:
+        return _ENCODED_MAILCHIMP_TAG.sub(r"*|\1|*", super().normalizeLink(url))
+
+
+def _merge_tag(state: StateInline, silent: bool) -> bool:
+    """An inline rule: a Mailchimp merge tag is text, whole."""
+    found = _MAILCHIMP_TAG.match(state.src, state.pos) if state.src[state.pos] == "*" else None
+    if found is None:
+        return False
+    if not silent:
+        state.push("text", "", 0).content = found.group()
+    state.pos = found.end()
+    return True
+
 
 _MD = _Parser("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
+_MD.inline.ruler.before("emphasis", "merge_tag", _merge_tag)
 
 
 @lru_cache(maxsize=512)

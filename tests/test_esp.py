@@ -82,3 +82,20 @@ def test_esp_option_on_the_command_line(tmp_path: Path) -> None:
     assert 'href="{{ unsubscribe_url }}"' in html and 'href="{{ email.absolute_url }}"' in html
     refused = CliRunner().invoke(main, [str(SAMPLE), "--esp", "nope", "-o", str(tmp_path / "out")])
     assert refused.exit_code == 2 and "'nope' is not one of" in refused.output
+
+
+def test_mailchimp_tags_typed_in_markdown_reach_mailchimp_whole(make_issue: MakeIssue) -> None:
+    # Markdown read *|FNAME|* as emphasis and percent-encoded the bars of a link's tag: Mailchimp saw neither.
+    issue = make_issue(
+        "date: 2020-02-03\nsummary: Hello *|FNAME|*, and *welcome*.\nstories:\n  - headline: H\n"
+        "    body: Your [preferences](https://example.com/prefs?e=*|EMAIL|*).\n",
+        PUBLICATION + "esp: mailchimp\n",
+    )
+    composed = compose(issue)
+    document = lxml.html.document_fromstring(composed.html)
+    assert "Hello *|FNAME|*, and welcome." in document.text_content()
+    assert document.xpath("//em/text()") == ["welcome"]
+    assert 'href="https://example.com/prefs?e=*|EMAIL|*"' in composed.html
+    assert "Hello *|FNAME|*, and welcome." in composed.text and "https://example.com/prefs?e=*|EMAIL|*" in composed.text
+    result = CliRunner().invoke(main, ["check", str(issue)])
+    assert "merge-tag-typed" not in result.output  # meant for the publication's own service

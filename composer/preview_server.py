@@ -70,7 +70,8 @@ def force_dark(html: str) -> str:
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True  # open event streams must not keep the process alive on Ctrl+C
+    daemon_threads = True  # open event streams must not keep the process alive on Ctrl+C...
+    block_on_close = False  # ...nor server_close() wait for them (or for idle connections)
     request_queue_size = PREVIEW_BACKLOG
     preview: Preview
     allowed_hosts: set[str]

@@ -39,6 +39,7 @@ ASSETS = Path(__file__).parent / "preview_assets"
 # Served by name from this list only: a request path never reaches the file system.
 ASSET_NAMES = frozenset(path.name for path in ASSETS.iterdir() if path.is_file())
 ASSET_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css"}
+CTRL_C_SLICE_SECONDS = 0.2  # how soon Ctrl+C is noticed
 HEARTBEAT_SECONDS = 15.0  # an event stream's comment line this often: how a page that went is noticed
 BUSY_TEXT = b"too many connections to the preview at once; try again in a moment\n"
 BUSY = (
@@ -70,8 +71,7 @@ def force_dark(html: str) -> str:
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True  # open event streams must not keep the process alive on Ctrl+C...
-    block_on_close = False  # ...nor server_close() wait for them (or for idle connections)
+    daemon_threads = True  # open event streams must not keep the process alive on Ctrl+C
     request_queue_size = PREVIEW_BACKLOG
     preview: Preview
     allowed_hosts: set[str]
@@ -271,7 +271,9 @@ def serve(
         watcher.start()
         watching.wait(timeout=5)  # watch first, then build: a save during the first build is not missed
         preview.rebuild(preview.issues.values())
-        stop.wait()
+        # In slices: Ctrl+C's signal may reach another thread, and an endless wait would never see it.
+        while not stop.wait(CTRL_C_SLICE_SECONDS):
+            pass
     except KeyboardInterrupt:
         pass
     finally:

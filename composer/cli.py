@@ -358,9 +358,9 @@ def send(file: Path, recipient: str, templates: Path | None, service: str | None
 @click.option(
     "--idle-seconds",
     default=PREVIEW_IDLE_SECONDS,
+    show_default=True,
     type=click.FloatRange(min=0, min_open=True),
-    hidden=True,  # for tests: an editor has no reason to change it
-    help="Close a connection that sends nothing this long.",
+    help="Close a connection that sends nothing this long (the page's own event stream is never idle).",
 )
 @templates_option
 @esp_option

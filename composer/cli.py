@@ -20,6 +20,7 @@ import click
 from . import DISTRIBUTION
 from .errors import ComposerError, InvalidInput
 from .esp import SERVICES  # a table and a dataclass: cheap enough for --help
+from .limits import PREVIEW_IDLE_SECONDS
 
 if TYPE_CHECKING:
     from .batch import Job, Outcome
@@ -368,10 +369,19 @@ def send(file: Path, recipient: str, templates: Path | None, service: str | None
     help="Port on 127.0.0.1 (0: any free port).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
+@click.option(
+    "--idle-seconds",
+    default=PREVIEW_IDLE_SECONDS,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Close a connection that sends nothing this long (the page's own event stream is never idle).",
+)
 @templates_option
 @esp_option
 @debug_option
-def preview(target: Path, port: int, open_browser: bool, templates: Path | None, service: str | None) -> None:
+def preview(
+    target: Path, port: int, open_browser: bool, idle_seconds: float, templates: Path | None, service: str | None
+) -> None:
     """Preview TARGET (an issue, or a folder of issues) in the browser, live.
 
     Shows the email on a desktop and on a phone, in dark mode, as plain text and as an inbox
@@ -392,7 +402,9 @@ def preview(target: Path, port: int, open_browser: bool, templates: Path | None,
     def ready(url: str) -> None:
         click.echo(f"Previewing {target} at {url} (Ctrl+C to stop)")
 
-    serve(issues, port, target if target.is_dir() else None, templates, service, open_browser, log=log, ready=ready)
+    debug = bool(click.get_current_context().meta.get(DEBUG))
+    folder = target if target.is_dir() else None
+    serve(issues, port, folder, templates, service, open_browser, log, ready, idle_seconds=idle_seconds, debug=debug)
 
 
 def _count(number: int, noun: str) -> str:

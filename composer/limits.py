@@ -31,3 +31,6 @@ SMTP_DEADLINE_SECONDS = 60.0  # for the whole conversation, however slowly the s
 # --- the live preview -----------------------------------------------------------------------------
 PREVIEW_IDLE_SECONDS = 60.0  # a connection that sends nothing this long is closed (event streams aside)
 PREVIEW_BACKLOG = 128  # connections waiting to be accepted
+# Open connections, a thread each: a browser tab holds six and an event stream, so this is dozens of
+# tabs, while thousands of idle sockets cannot run the process out of threads (the rest get a 503).
+PREVIEW_MAX_CONNECTIONS = 512

@@ -4,25 +4,32 @@ A watchfiles thread watches the issues, publication.yaml and the templates; a bu
 rebuilds once, in-process, and wakes whoever waits on ``Preview.changed`` (the page's event
 streams, in preview_server.py). A save that breaks an issue keeps its last good build, with the
 problems of the new one beside it.
+
+Nothing a rebuild raises ends the watching: an editor's mistake (ComposerError) and a bug in
+composer alike become problem lines on the page and in the terminal, and the next save rebuilds.
+If watching itself fails, every page says so and it is tried again until it works.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import render
-from .errors import ComposerError
+from .errors import ComposerError, InvalidInput, Problem
 from .load import PUBLICATION_FILE, find_publication, issue_files
+from .load import _shown as shown_path  # problems name files as load does: relative to here
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 STEP_MS = 30  # a save is taken once the files have been quiet this long...
 DEBOUNCE_MS = 400  # ...or after this long, whatever happens: a burst of saves rebuilds once
 WATCHING_TIMEOUT_MS = 200  # how soon the watcher reports it is in place (and idles between saves)
+WATCH_RETRY_SECONDS = 2.0  # after watching failed (a folder gone, the system's watch limit), try again this often
 
 
 @dataclass
@@ -51,10 +58,13 @@ class Preview:
         log: Callable[[str, bool], None],
         folder: Path | None = None,
         service: str | None = None,
+        debug: bool = False,
     ) -> None:
         self.templates = templates
         self.service = service
         self.log = log
+        self.debug = debug  # add the traceback of a bug in composer to the terminal
+        self.watch_problem = ""  # why saves are not followed at the moment; "" while watching works
         self.folder = folder  # in folder mode, issues added or removed later are followed too
         self.issues = {path.stem: IssueState(path) for path in paths}
         self.changed = threading.Condition()
@@ -64,11 +74,20 @@ class Preview:
         for state in states:
             started = time.perf_counter()
             try:
+                refuse_links_out(state.path)
                 composed = compose(state.path, self.templates, self.service)
             except ComposerError as error:
                 state.problems = [str(problem) for problem in error.problems]
                 for line in state.problems:
                     self.log(line, True)
+            except Exception as error:  # a bug in composer: shown like any problem, and watching goes on
+                if self.debug:
+                    self.log(traceback.format_exc().rstrip(), True)
+                state.problems = [
+                    f"{shown_path(state.path)}: internal error in composer ({type(error).__name__}: {error}); "
+                    "run the preview with --debug for the traceback, and report it"
+                ]
+                self.log(state.problems[0], True)
             else:
                 state.good, state.problems = composed, []
                 state.built_in_ms = (time.perf_counter() - started) * 1000
@@ -113,30 +132,84 @@ class Preview:
         return [state for state in self.issues.values() if shared or state.path.resolve() in changed]
 
     def watch(self, stop: threading.Event, watching: threading.Event) -> None:
-        """Rebuild on every burst of saves until ``stop``; set ``watching`` once saves are seen."""
+        """Rebuild on every burst of saves until ``stop``; set ``watching`` once saves are seen.
+
+        Whatever goes wrong in watching, it is reported on every page and in the terminal, and
+        watching starts again; once it works, every issue is rebuilt for the saves it missed.
+        """
+        while not stop.is_set():
+            try:
+                self._watch(stop, watching)
+            except Exception as error:
+                reason = f"{type(error).__name__}: {error}"
+                if reason != self.watch_problem:  # once, not every retry
+                    self.log(f"saves are not followed ({reason}); trying again", True)
+                    if self.debug:
+                        self.log(traceback.format_exc().rstrip(), True)
+                self._set_watch_problem(reason)
+                watching.set()  # nobody waits for a watcher that cannot start
+                stop.wait(WATCH_RETRY_SECONDS)
+
+    def _watch(self, stop: threading.Event, watching: threading.Event) -> None:
         import watchfiles
+
+        template_folders = {
+            folder.resolve()
+            for state in self.issues.values()
+            for folder in render.template_dirs(state.path, self.templates)
+        }
+
+        def relevant(change: Any, path: str) -> bool:
+            """Issue and publication files, and anything in a templates folder; not editors' swap files."""
+            name = Path(path).name
+            if name.startswith(".") or name.endswith(".tmp") or render.is_backup_file(name):
+                return False
+            # --templates names a folder of any name: it counts as a templates folder too
+            in_templates = "templates" in Path(path).parts or any(map(Path(path).is_relative_to, template_folders))
+            return name.endswith((".yaml", ".yml")) or in_templates
 
         for changes in watchfiles.watch(
             *self.watched(),
             debounce=DEBOUNCE_MS,
             step=STEP_MS,
             stop_event=stop,
-            watch_filter=_relevant,
+            watch_filter=relevant,
             raise_interrupt=False,
             rust_timeout=WATCHING_TIMEOUT_MS,
             yield_on_timeout=True,
         ):
             watching.set()  # the first (empty) yield comes once the watches are in place
+            if self.watch_problem:  # watching again after a failure: catch up on what was missed
+                self.log("saves are followed again", False)
+                self._set_watch_problem("")
+                self.follow_folder()
+                self.rebuild(self.issues.values())
+                continue
             if not changes:
                 continue
             added = self.follow_folder()
             touched = self.affected({Path(name).resolve() for _, name in changes})
             self.rebuild([*added, *(state for state in touched if state not in added)])
 
+    def _set_watch_problem(self, reason: str) -> None:
+        with self.changed:
+            if reason != self.watch_problem:
+                self.watch_problem = reason
+                self.version += 1
+                self.changed.notify_all()
+
     def wait(self, seen: int, timeout: float) -> int:
         with self.changed:
             self.changed.wait_for(lambda: self.version != seen, timeout)
             return self.version
+
+    def _watch_problems(self, state: IssueState) -> list[str]:
+        if not self.watch_problem:
+            return []
+        return [
+            f"{shown_path(state.path)}: saves are not followed at the moment ({self.watch_problem}); "
+            f"the preview tries again every {WATCH_RETRY_SECONDS:.0f} s and rebuilds once it can"
+        ]
 
     def state_json(self, state: IssueState) -> dict[str, Any]:
         """What the page shows of an issue; the envelope and sizes are those of the last good build."""
@@ -146,7 +219,7 @@ class Preview:
             "path": str(state.path),
             "version": state.version,
             "good_version": state.good_version,
-            "problems": state.problems,
+            "problems": self._watch_problems(state) + state.problems,
             "sender": good.sender if good else None,
             "subject": good.subject if good else None,
             "preheader": good.preheader if good else None,
@@ -158,9 +231,24 @@ class Preview:
         }
 
 
-def _relevant(change: Any, path: str) -> bool:
-    """Issue and publication files, and anything in a templates folder; not editors' swap files."""
-    name = Path(path).name
-    if name.startswith(".") or name.endswith(".tmp") or render.is_backup_file(name):
-        return False
-    return name.endswith((".yaml", ".yml")) or "templates" in Path(path).parts
+def refuse_links_out(path: Path) -> None:
+    """Refuse an issue, or its publication.yaml, that is a link to a file outside its own folder.
+
+    The page shows problem lines to whoever reaches it, and they quote what they find: a link
+    to ~/.ssh/config or a password file must not be read out there.
+    """
+    for file in (path, find_publication(path)):
+        if file is not None and file.is_symlink() and not file.resolve().is_relative_to(file.parent.resolve()):
+            shown = shown_path(file)
+            raise InvalidInput(
+                [
+                    Problem(
+                        shown,
+                        0,
+                        0,
+                        "",
+                        f"is a link to a file outside {shown_path(file.parent)}/; the preview reads only "
+                        "files in the folder they are in: put the file itself there instead of a link",
+                    )
+                ]
+            )

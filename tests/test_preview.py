@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -47,6 +48,12 @@ PREVIEWING = re.compile(
 BLANK_GIF = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b")
 VIEWPORT: ViewportSize = {"width": 1600, "height": 1000}
 FRAMES = ("desktop", "phone", "dark")
+# `python -m composer` with Ctrl+C as a terminal gives it: a process started in the background by a
+# script (as a CI runner may start pytest) inherits SIGINT ignored, and Python keeps it ignored.
+WITH_CTRL_C = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('composer', run_name='__main__')"
+)
 
 
 # --- the command, running -------------------------------------------------------------------
@@ -55,9 +62,10 @@ FRAMES = ("desktop", "phone", "dark")
 class Server:
     """One `compose preview` process, its output collected line by line as it comes."""
 
-    def __init__(self, target: Path, options: tuple[str, ...], cwd: Path) -> None:
+    def __init__(self, target: Path, options: tuple[str, ...], cwd: Path, ctrl_c: bool = False) -> None:
+        python = [sys.executable, "-c", WITH_CTRL_C] if ctrl_c else [sys.executable, "-m", "composer"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "composer", "preview", str(target), "--port", "0", *options],
+            [*python, "preview", str(target), "--port", "0", *options],
             cwd=cwd,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -151,11 +159,11 @@ class Server:
 
 @pytest.fixture
 def start_preview(tmp_path: Path) -> Iterator[Callable[..., Server]]:
-    """start_preview(target, *options) -> a running Server; every server is stopped after the test."""
+    """start_preview(target, *options, ctrl_c=False) -> a running Server; every server is stopped after the test."""
     servers: list[Server] = []
 
-    def start(target: Path, *options: str) -> Server:
-        server = Server(target, options, cwd=tmp_path)
+    def start(target: Path, *options: str, ctrl_c: bool = False) -> Server:
+        server = Server(target, options, cwd=tmp_path, ctrl_c=ctrl_c)
         servers.append(server)
         return server
 
@@ -737,3 +745,205 @@ def test_a_problem_line_holding_html_is_shown_as_text(
     assert page.locator("#problems").is_hidden()
     assert opened.dialogs == [], "a dialog opened: the problem line ran as HTML"
     assert opened.console_errors == []
+
+
+# --- 10. a bug in composer ----------------------------------------------------------------------
+
+INTERNAL_ERROR = (
+    "issues/issue.yaml: internal error in composer (ZeroDivisionError: integer division or modulo by zero); "
+    "run the preview with --debug for the traceback, and report it"
+)
+
+
+@pytest.mark.browser
+def test_a_bug_in_a_rebuild_shows_on_the_page_and_the_next_save_rebuilds(
+    start_preview: Callable[..., Server],
+    open_preview: Callable[..., Opened],
+    make_issue: MakeIssue,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where the server runs, so that problems name the same path
+    path = make_issue()
+    # --templates names a folder of any name; render_template turns Jinja's own errors into
+    # TemplateProblems, but a Python exception raised while rendering is a bug's stand-in.
+    house_style = tmp_path / "house-style"
+    house_style.mkdir()
+    text_template = house_style / "email.txt.j2"
+    original = composer_templates()["email.txt.j2"]
+    text_template.write_text(original, encoding="utf-8")
+    server = start_preview(path, "--templates", str(house_style))
+    server.wait_watching(path)
+    opened, shown = open_loaded(open_preview, server)
+    page = opened.page
+
+    text_template.write_text(original + "{{ 1 // 0 }}\n", encoding="utf-8")
+    opened.wait_for("() => !document.getElementById('problems').hidden", "the internal error should show")
+    assert page.locator("#problem-list li").all_inner_texts() == [INTERNAL_ERROR]
+    server.wait_for_line(server.stderr, lambda line: line == INTERNAL_ERROR, WAIT_SECONDS, "the error in the terminal")
+    assert page.evaluate("() => document.body.dataset.shown") == str(shown), "the last good version must stay"
+    assert "First headline" in opened.frame_texts("desktop")
+
+    # The watcher lived through it: the fix is rebuilt, and so is the next edit.
+    text_template.write_text(original + "Fixed: no division.\n", encoding="utf-8")
+    opened.wait_for("() => document.getElementById('problems').hidden", "the problem should go on the fix")
+    wait_until(lambda: "Fixed: no division." in page.locator("#text").inner_text(), "the text should follow", server)
+    edit(path, "First headline", "Headline after the bug")
+    opened.wait_for(FRAMES_READ_JS, "the next save should rebuild too", "Headline after the bug")
+    assert server.process.poll() is None
+    assert "Traceback" not in server.output()
+
+
+def test_with_debug_a_bug_in_a_rebuild_also_prints_its_traceback(
+    start_preview: Callable[..., Server], make_issue: MakeIssue, tmp_path: Path
+) -> None:
+    path = make_issue()
+    house_style = tmp_path / "house-style"
+    house_style.mkdir()
+    (house_style / "email.txt.j2").write_text(composer_templates()["email.txt.j2"] + "{{ 1 // 0 }}\n", "utf-8")
+    server = start_preview(path, "--templates", str(house_style), "--debug")
+    server.wait_for_line(server.stderr, INTERNAL_ERROR.__eq__, STARTUP_SECONDS, "the internal error")
+    assert "Traceback (most recent call last):" in server.stderr
+    assert any(line.startswith("ZeroDivisionError") for line in server.stderr)
+    assert server.api(path.stem)["problems"] == [INTERNAL_ERROR]
+
+
+# --- 11. HTTP, as any client speaks it ----------------------------------------------------------
+
+
+def request(server: Server, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=WAIT_SECONDS)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def test_head_is_answered_like_get_without_the_body(
+    start_preview: Callable[..., Server], make_issue: MakeIssue
+) -> None:
+    path = make_issue()
+    server = start_preview(path)
+    wait_until(lambda: server.api(path.stem)["good_version"], "the first build", server, STARTUP_SECONDS)
+    stem = path.stem
+    routes = ["/", "/favicon.ico", "/static/preview.js", "/static/preview.css", "/api/issues", f"/api/issue/{stem}"]
+    routes += [f"/issue/{stem}/", f"/issue/{stem}/email.html", f"/issue/{stem}/email-dark.html"]
+    routes += [f"/issue/{stem}/email.txt", "/no/such/page", "/static/nothing.js"]
+    for route in routes:
+        got_status, got_headers, got_body = request(server, "GET", route)
+        status, headers, body = request(server, "HEAD", route)
+        assert status == got_status, f"HEAD {route}: {status}, GET: {got_status}"
+        assert body == b"", f"HEAD {route} sent a body"
+        assert headers.get("content-length") == got_headers.get("content-length") == str(len(got_body)), route
+        assert headers.get("content-type") == got_headers.get("content-type"), route
+    status, headers, body = request(server, "HEAD", "/events")
+    assert (status, headers["content-type"], body) == (200, "text/event-stream", b"")
+    for method in ("POST", "PUT", "DELETE"):
+        status, headers, _ = request(server, method, f"/api/issue/{stem}")
+        assert (status, headers.get("allow")) == (405, "GET, HEAD"), method
+
+
+def idle_connection(server: Server) -> socket.socket:
+    connection = socket.create_connection(("127.0.0.1", server.port), timeout=STARTUP_SECONDS)
+    return connection
+
+
+def closed_by_server(connection: socket.socket) -> bool:
+    """True once the server has closed ``connection`` (it sent nothing: an end of file or a reset)."""
+    connection.settimeout(0.05)
+    try:
+        return connection.recv(1) == b""
+    except TimeoutError:
+        return False
+    except ConnectionError:
+        return True
+
+
+class EventStream:
+    """GET /events on a raw socket, read line by line."""
+
+    def __init__(self, server: Server) -> None:
+        self.connection = socket.create_connection(("127.0.0.1", server.port), timeout=STARTUP_SECONDS)
+        self.connection.sendall(f"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
+        self.lines = self.connection.makefile("rb")
+        assert self.lines.readline().startswith(b"HTTP/1.1 200")
+        while self.lines.readline() not in (b"\r\n", b""):  # the headers
+            pass
+
+    def next_version(self) -> int:
+        """The version in the next `data:` line (heartbeats skipped)."""
+        while line := self.lines.readline():
+            if line.startswith(b"data: "):
+                return int(line.removeprefix(b"data: "))
+        pytest.fail("the event stream ended")
+
+    def close(self) -> None:
+        self.lines.close()
+        self.connection.close()
+
+
+def test_an_idle_connection_is_closed_but_an_event_stream_stays_open(
+    start_preview: Callable[..., Server], make_issue: MakeIssue
+) -> None:
+    path = make_issue()
+    server = start_preview(path, "--idle-seconds", "1")
+    server.wait_watching(path)
+    stream = EventStream(server)
+    try:
+        first = stream.next_version()
+        idle = idle_connection(server)
+        wait_until(lambda: closed_by_server(idle), "a connection that sends nothing should be closed", server, 30)
+        idle.close()
+
+        edit(path, "First headline", "Headline while the stream waits")
+        assert stream.next_version() > first, "the page's event stream should still bring news"
+    finally:
+        stream.close()
+    assert server.get(f"/api/issue/{path.stem}")[0] == 200
+    assert "Traceback" not in server.output()
+
+
+def test_many_requests_at_once_are_all_answered(start_preview: Callable[..., Server], make_issue: MakeIssue) -> None:
+    path = make_issue()
+    server = start_preview(path)
+    clients = 300
+    together = threading.Barrier(clients)
+    statuses: list[int | str] = []
+
+    def one_request() -> None:
+        together.wait()
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=STARTUP_SECONDS)
+        try:
+            connection.request("GET", "/static/preview.css")
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+        except OSError as error:
+            statuses.append(f"{type(error).__name__}: {error}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one_request) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * clients, f"not every request was answered: {sorted(set(map(str, statuses)))}"
+
+
+def test_ctrl_c_stops_the_preview_cleanly(start_preview: Callable[..., Server], make_issue: MakeIssue) -> None:
+    path = make_issue()
+    server = start_preview(path, ctrl_c=True)
+    server.wait_watching(path)
+    stream = EventStream(server)  # an open page and an idle connection do not hold it up
+    idle = idle_connection(server)
+    try:
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=STARTUP_SECONDS) == 0
+    finally:
+        stream.close()
+        idle.close()
+    assert "Traceback" not in server.output()
+    assert "Aborted" not in server.output()

@@ -19,7 +19,7 @@ import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml)
 
 from . import esp
 from .errors import ComposerError, TemplateProblem
-from .load import _shown as shown_path
+from .load import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from .source import Document, Key, field_name, read_yaml
 

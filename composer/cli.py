@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import DISTRIBUTION
-from .errors import ComposerError, InvalidInput
+from .errors import ComposerError
 from .esp import SERVICES  # a table and a dataclass: cheap enough for --help
 from .limits import PREVIEW_IDLE_SECONDS
 
@@ -389,12 +389,10 @@ def preview(
     the page; a save with problems shows them over the last good version. Serves this machine
     only (127.0.0.1). Ctrl+C stops.
     """
-    from .load import issue_files
+    from .load import issues_named
     from .preview_server import serve
 
-    issues = issue_files((target,))
-    if not issues:
-        raise InvalidInput(f"{target}: no issue files (*.yaml) to preview")
+    issues = issues_named((target,))  # says what it will not do: an empty folder, publication.yaml alone
 
     def log(line: str, is_error: bool) -> None:
         click.secho(line, fg="red" if is_error else None, err=is_error)

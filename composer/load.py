@@ -44,7 +44,7 @@ def load(path: Path) -> Loaded:
     if publication_path is None:
         problems.append(
             Problem(
-                _shown(path),
+                shown_path(path),
                 0,
                 0,
                 "",
@@ -85,14 +85,14 @@ def issues_named(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             issues = issue_files([path])
             if not issues:
-                problems.append(Problem(_shown(path), 0, 0, "", _no_issue_in(path)))
+                problems.append(Problem(shown_path(path), 0, 0, "", _no_issue_in(path)))
             found.extend(issues)
         elif path.name == PUBLICATION_FILE:
             publications.append(path)
         else:
             found.append(path)
     if not found and not problems:
-        problems = [Problem(_shown(path), 0, 0, "", _not_an_issue(path)) for path in publications]
+        problems = [Problem(shown_path(path), 0, 0, "", _not_an_issue(path)) for path in publications]
     if problems:
         raise InvalidInput(problems)
     once: dict[Path, Path] = {}  # `compose issues/ issues/x.yaml` builds x once
@@ -112,12 +112,12 @@ def _not_an_issue(publication: Path) -> str:
     message = "this is the publication's file, not an issue; name an issue file"
     issues = issue_files([publication.parent]) if publication.parent.is_dir() else []
     if issues:  # the newest, as the example
-        return f"{message} such as {_shown(issues[-1])}"
+        return f"{message} such as {shown_path(issues[-1])}"
     return f"{message} (YYYY-MM-DD.yaml); {_start_one(publication.parent)}"
 
 
 def _start_one(folder: Path) -> str:
-    return f"`compose new --folder {_shown(folder)}` starts one"
+    return f"`compose new --folder {shown_path(folder)}` starts one"
 
 
 def find_publication(issue_path: Path) -> Path | None:
@@ -143,7 +143,7 @@ def folders_above(issue_path: Path) -> list[Path]:
     return folders
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """The path as the editor would type it: relative to the current folder when inside it."""
     try:
         relative = os.path.relpath(path)
@@ -156,7 +156,7 @@ def _validated(path: Path, model: type[Model], problems: list[Problem]) -> Model
     """The file as a valid ``model``, or None with every problem of the file added to ``problems``."""
     found: list[Problem] = []
     try:
-        document = read_yaml(path, _shown(path), found)  # duplicate keys and bad tags land in found
+        document = read_yaml(path, shown_path(path), found)  # duplicate keys and bad tags land in found
     except InvalidInput as error:
         problems.extend(error.problems)
         return None

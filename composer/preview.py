@@ -22,8 +22,12 @@ from typing import Any
 
 from . import render
 from .errors import ComposerError, InvalidInput, Problem
-from .load import PUBLICATION_FILE, find_publication, issue_files
-from .load import _shown as shown_path  # problems name files as load does: relative to here
+from .load import (
+    PUBLICATION_FILE,
+    find_publication,
+    issue_files,
+    shown_path,  # problems name files as load does: relative to here
+)
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 STEP_MS = 30  # a save is taken once the files have been quiet this long...

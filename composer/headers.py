@@ -54,6 +54,10 @@ _EVERY_KIND_OF_DAY = [date(2016, 1, 1) + timedelta(days) for days in range(366)]
 def title_problem(pattern: str, name: str) -> str | None:
     """Why the titles ``pattern`` makes with the publication's ``name`` cannot be a subject; None
     when they all can (the title is the subject of an issue that gives none)."""
+    if "?" not in pattern + name and not header_problem(pattern, TYPED_WHITESPACE):
+        # No date word holds a '?' or a control character: without one in the pattern or the name,
+        # no title can hold an encoded word; the common case costs nothing.
+        return None
     for day in _EVERY_KIND_OF_DAY:
         try:
             title = dates.fill(pattern, day, name)

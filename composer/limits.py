@@ -16,6 +16,8 @@ MAX_YAML_DEPTH = 50  # lists and groups of keys inside each other; an issue is f
 # --- the text in them -----------------------------------------------------------------------------
 MAX_MARKDOWN_NESTING = 32  # elements inside each other in one Markdown field (a list item's paragraph
 # in a list in a quote, bold in a link: ~8); thousands crash MRML, a few hundred truncate the email
+MAX_MARKDOWN_ELEMENTS = 10_000  # paragraphs, list items, emphasis, links... in all of a file's Markdown: a long
+# briefing makes ~1,500; 90,000 one-letter list items (within 1 MB) took 6 s and 350 MB to inline
 MAX_FORMAT_WIDTH = 40  # the width or precision in a {placeholder:spec} of a pattern
 
 # --- what composer writes -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import markdown
 from .errors import InvalidInput, Problem
+from .limits import MAX_MARKDOWN_ELEMENTS
 from .models import EVERY_ITEM, Issue, Publication, markdown_fields
 from .source import Document, Key, field_name, read_yaml
 
@@ -95,9 +96,10 @@ def issues_named(paths: Iterable[Path]) -> list[Path]:
         problems = [Problem(shown_path(path), 0, 0, "", _not_an_issue(path)) for path in publications]
     if problems:
         raise InvalidInput(problems)
-    once: dict[Path, Path] = {}  # `compose issues/ issues/x.yaml` builds x once
+    # `compose issues/ issues/x.yaml` builds x once; a link named on its own (latest.yaml) is its own issue.
+    once: dict[str, Path] = {}
     for path in found:
-        once.setdefault(path.resolve(), path)
+        once.setdefault(os.path.abspath(path), path)
     return list(once.values())
 
 
@@ -193,14 +195,19 @@ def _without_echoes(document: Document, model: type[BaseModel], details: list[An
 
 
 def _markdown_problems(document: Document, model: type[BaseModel]) -> list[Problem]:
-    """Bad links, images and headings in the Markdown fields, read from the file's own text."""
+    """Bad links, images and headings in the Markdown fields, read from the file's own text; and
+    more elements in all of them than an email should hold."""
     found = []
+    elements = 0
     for field_path in markdown_fields(model):
         for key, source in _values_at(document.data, field_path):
             if not isinstance(source, str):
                 continue  # missing or of the wrong type: validation has said so
+            field_problems = markdown.problems(source)
+            if not field_problems:  # a field refused already (nested too deep) is not counted as well
+                elements += markdown.element_count(source)
             seen: dict[str, int] = {}
-            for message, text in markdown.problems(source):
+            for message, text in field_problems:
                 seen[text] = seen.get(text, 0) + 1  # the second identical bad link is further down
                 # markdown-it percent-encodes hrefs ('"' -> %22): look for the text as typed too
                 line, column = (
@@ -209,6 +216,12 @@ def _markdown_problems(document: Document, model: type[BaseModel]) -> list[Probl
                     or document.value_at(key)
                 )
                 found.append(Problem(document.path, line, column, field_name(key), message))
+    if elements > MAX_MARKDOWN_ELEMENTS:
+        message = (
+            f"the text makes {elements:,} paragraphs, list items, links and other elements, more than the "
+            f"{MAX_MARKDOWN_ELEMENTS:,} composer puts in one email (a long briefing makes about 1,500); shorten it"
+        )
+        found.append(Problem(document.path, 0, 0, "", message))
     return found
 
 

@@ -100,6 +100,11 @@ def problems(source: str) -> list[tuple[str, str]]:
     return found
 
 
+def element_count(source: str) -> int:
+    """How many elements (paragraphs, list items, emphasis, links...) ``source`` makes in the email."""
+    return sum(1 for token in _inline_tokens(parse(source)) if token.nesting == 1 or token.type == "softbreak")
+
+
 def _deepest(tokens: tuple[Token, ...]) -> tuple[int, Token | None]:
     """How deep the elements of ``tokens`` nest (blocks, and the inline elements within them), and
     the block where it is deepest."""

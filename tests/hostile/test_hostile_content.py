@@ -238,8 +238,8 @@ def test_an_email_cut_short_by_the_html_parser_is_refused() -> None:
 
 
 def test_an_email_over_the_size_limit_is_refused_and_not_written(folder: Path) -> None:
-    # Within the 1 MB input limit, tens of thousands of list items make a 3 MB email.
-    items = "|\n" + "      - a\n" * 90_000
+    # Within the 1 MB input limit and the element limit, 4,500 long list items make a 2 MB email.
+    items = "|\n" + ("      - " + "word " * 40 + "\n") * 4_500
     (folder / "issues" / "long.yaml").write_text(HEAD + items, encoding="utf-8")
     environment = {**os.environ, "COMPOSE_TEST_MAX_EMAIL_BYTES": "1000000"}
     command = [sys.executable, "-c", _WITH_SMALLER_EMAIL_LIMIT, "issues/long.yaml", "-o", "out"]
@@ -257,3 +257,13 @@ _WITH_SMALLER_EMAIL_LIMIT = (
     "pipeline.MAX_EMAIL_BYTES = int(os.environ['COMPOSE_TEST_MAX_EMAIL_BYTES'])\n"
     "from composer.cli import main\nmain(sys.argv[1:], prog_name='compose')\n"
 )
+
+
+def test_too_many_elements_are_refused_before_they_reach_the_email(folder: Path) -> None:
+    # 90,000 one-letter list items fit in 1 MB and took 6 s and 350 MB to inline.
+    items = "|\n" + "      - a\n" * 90_000
+    (folder / "issues" / "long.yaml").write_text(HEAD + items, encoding="utf-8")
+    assert refused(compose(folder, "long")) == [
+        "issues/long.yaml: the text makes 180,002 paragraphs, list items, links and other elements, more than the "
+        f"{limits.MAX_MARKDOWN_ELEMENTS:,} composer puts in one email (a long briefing makes about 1,500); shorten it"
+    ]

@@ -206,6 +206,7 @@ class Story(Strict):
     headline: Line
     body: Markdown
     url: Link | None = None
+    source: Line | None = None  # who published the full story: its link says "Read more at {source}"
     image: Image | None = None
 
 
@@ -254,6 +255,13 @@ class Labels(Strict):
     )
     read_time_one: Text = "Read time Approx. 1 minute"
     read_more: Text = "Read more"
+    read_more_at: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, {"source": "AP"}))] = (
+        "Read more at {source}"
+    )
+    photo_credit: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, {"credit": "AP"}))] = (
+        "Photo: {credit}"
+    )
+    in_this_issue: Text = "In this issue"
     recommended_reads: Text = "Recommended Reads"
     unsubscribe: Text = "Unsubscribe"
     web_version: Text = "View this email in your browser"
@@ -328,6 +336,7 @@ class Publication(Strict):
     notice: Markdown | None = None
     contact: EmailAddress | None = None
     calls_to_action: list[CallToAction] = []
+    contents: bool = False  # an "In this issue" list of the headlines, after the summary
     colours: Colours = Colours()
     logo: Logo | None = None
     footer: Markdown | None = None

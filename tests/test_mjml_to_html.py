@@ -219,3 +219,38 @@ def test_a_missing_template_names_the_folders_searched(make_issue: MakeIssue, ma
     with pytest.raises(TemplateProblem) as caught:
         compose(issue)
     assert str(caught.value).startswith(f"template partials/nowhere.j2 not found in {templates}, ")
+
+
+MARKUP = """<mjml><mj-head><mj-preview>Inbox preview</mj-preview></mj-head><mj-body><mj-section><mj-column>
+  <mj-image src="https://example.com/unknown.png" alt="Size &gt; unknown" />
+  <mj-image src="https://example.com/known.png" alt="Known" width="300px" height="200px" />
+  <mj-button href="https://example.com">Go</mj-button>
+</mj-column></mj-section></mj-body></mjml>"""
+
+
+@pytest.mark.trap("mjml-python", "1.4.2")
+def test_mrml_writes_markup_the_validator_rejects_and_repair_mends_it() -> None:
+    bare = mjml.mjml2html(MARKUP, fonts={})
+    assert 'vertical-align="middle"' in bare  # mj-button's cell: no such HTML attribute
+    assert 'height="auto"' in bare  # an image of unknown size: height must be a number
+    assert "aria-hidden" not in bare  # the hidden preheader is still read out by screen readers
+
+    ours = mjml_to_html.to_html(MARKUP)
+    assert 'vertical-align="' not in ours
+    assert 'word-break:break-word;vertical-align:middle;"' in ours  # moved into the style
+    assert 'height="auto"' not in ours and 'height="200"' in ours
+    assert "height:auto" in ours  # the style still sizes the image
+    assert '<div aria-hidden="true" style="display:none;' in ours and "Inbox preview" in ours
+
+
+@pytest.mark.parametrize(
+    ("td", "repaired"),
+    [
+        ('<td vertical-align="top" style="padding:0">', '<td style="padding:0;vertical-align:top;">'),
+        ('<td vertical-align="top" style="vertical-align: bottom;">', '<td style="vertical-align: bottom;">'),
+        ('<td align="left" vertical-align="top">', '<td style="vertical-align:top;" align="left">'),
+        ('<td style="x" title="a>b">', '<td style="x" title="a>b">'),
+    ],
+)
+def test_vertical_align_goes_into_the_style_unless_it_is_there(td: str, repaired: str) -> None:
+    assert mjml_to_html.repair(td) == repaired

@@ -59,8 +59,23 @@ def compile_mjml(mjml: str) -> str:
 def repair(html: str) -> str:
     """Mend what MRML writes that is not HTML, without changing how any client shows the email."""
     html = _TD.sub(_style_vertical_align, html)
-    html = _IMG.sub(lambda tag: tag.group(0).replace(' height="auto"', ""), html)  # the style says height:auto
+    html = _IMG.sub(_height_auto, html)
     return _PREHEADER.sub(r'\1 aria-hidden="true"\2', html, count=1)
+
+
+_FIXED_HEIGHT = re.compile(r"height:\s*\d+px")
+
+
+def _height_auto(tag: re.Match[str]) -> str:
+    """An image's height, as an attribute only: MRML writes it into the style too (height:368px;
+    width:100%), which squashes the photo wherever a phone narrows it and no <style> is read. The
+    attribute (the proportions, for layout and Outlook) stays; the style says height:auto. And
+    height="auto", MRML's word for an unknown height, is no HTML: the style says it already."""
+    img = tag.group(0).replace(' height="auto"', "")
+    style = _STYLE.search(img)
+    if style is None or " height=" not in img:
+        return img
+    return img[: style.start(1)] + _FIXED_HEIGHT.sub("height:auto", style.group(1)) + img[style.end(1) :]
 
 
 def _style_vertical_align(tag: re.Match[str]) -> str:

@@ -36,8 +36,9 @@ summary: <TODO write the summary that opens the issue>
 stories:                                # one or more: copy the "- headline:" block for each
   - headline: <TODO write the headline> # plain text, one line
     body: <TODO write the story>        # Markdown, as the summary above
-    # Optional: the full story, linked as "Read more". Delete the line if there is none.
+    # Optional: the full story, linked from the headline and "Read more". Delete the line if there is none.
     url: <TODO paste the full story's address, https://…>
+    # source: <TODO name who published the full story>  # optional: its link says "Read more at …"
     # image:                            # optional: a picture above the story
     #   src: <TODO paste the picture's address, https://…>
     #   alt: <TODO say what the picture shows, for readers who cannot see it>

@@ -8,6 +8,8 @@ only the email's own image URLs may be among them.
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-PHONE, NARROW, DESKTOP = 375, 600, 800
+SMALLEST_PHONE, PHONE, NARROW, DESKTOP = 320, 375, 600, 800
+PHONE_SCREEN_HEIGHT = 667  # a 375 x 667 phone: what a reader sees before scrolling
 CONTENT_WIDTH = 600
 TITLE = "Executive Summary for November 9th"
 HEADLINES = [
@@ -132,7 +135,7 @@ def evaluate(page: Page, script: str, argument: Any = None) -> Any:
 # --- 1. nothing scrolls sideways -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("width", [PHONE, NARROW, DESKTOP])
+@pytest.mark.parametrize("width", [SMALLEST_PHONE, PHONE, NARROW, DESKTOP])
 def test_nothing_is_wider_than_the_screen(browser: Browser, sample_file: Path, width: int) -> None:
     with open_email(browser, sample_file, width) as opened:
         scroll_width = evaluate(opened.page, "() => document.documentElement.scrollWidth")
@@ -153,7 +156,6 @@ def test_nothing_is_wider_than_the_screen(browser: Browser, sample_file: Path, w
 # --- 2. two-column rows stack on a phone -------------------------------------------------------
 
 COLUMN_PAIRS = {
-    "date and read time": ("Published on Nov. 9, 2017", "Read time Approx. 3 minutes"),
     "calls to action": ("Suggest your story or issue.", "Share Your Story."),
 }
 
@@ -214,7 +216,8 @@ def test_headings_language_and_title(browser: Browser, sample_file: Path) -> Non
         headings_1 = page.locator("h1").all_inner_texts()
         assert [h.strip() for h in headings_1] == [TITLE]
         headings_2 = [h.strip() for h in page.locator("h2").all_inner_texts()]
-        assert headings_2 == HEADLINES
+        # One outline: the title, then each story and each call to action as a section of it.
+        assert headings_2 == [*HEADLINES, "Suggest your story or issue.", "Share Your Story."]
 
 
 def test_preheader_is_in_the_html_but_not_on_screen(browser: Browser, sample_file: Path) -> None:
@@ -410,3 +413,131 @@ def test_right_to_left_issue(browser: Browser, make_issue: MakeIssue, tmp_path: 
     assert layout["align"] in ("right", "start", "-webkit-right"), f"the Arabic paragraph is aligned {layout}"
     # Seen, not just declared: the short line hugs the right edge and leaves the left one empty.
     assert layout["gapRight"] < 1 < layout["gapLeft"], f"the Arabic paragraph is not right-aligned: {layout}"
+
+
+# --- 8. what a reader meets first, and what keeps its shape ------------------------------------
+
+
+def test_the_masthead_is_in_the_first_screenful_of_a_phone(browser: Browser, sample_file: Path) -> None:
+    with open_email(browser, sample_file, PHONE) as opened:
+        name = opened.page.locator(".name").get_by_text("Syria Deeply", exact=True).bounding_box()
+        date = opened.page.get_by_text("Nov. 9, 2017", exact=True).bounding_box()
+    assert name is not None and date is not None
+    assert name["y"] + name["height"] <= PHONE_SCREEN_HEIGHT and date["y"] + date["height"] <= PHONE_SCREEN_HEIGHT
+    assert date["y"] >= name["y"] + name["height"] - 0.5  # the date under the name
+
+
+@pytest.mark.parametrize("width", [NARROW, DESKTOP])
+def test_the_date_and_read_time_are_one_line_on_a_desktop(browser: Browser, sample_file: Path, width: int) -> None:
+    with open_email(browser, sample_file, width) as opened:
+        line = opened.page.locator(".meta div").first
+        text, box = line.inner_text(), line.bounding_box()
+    assert normalise(text) == "Published on Nov. 9, 2017 Read time Approx. 3 minutes"
+    assert box is not None and box["height"] < 14 * 1.6 * 1.5, f"the date line wraps at {width} px: {box}"
+
+
+@pytest.mark.parametrize("width", [NARROW, DESKTOP])
+def test_buttons_of_a_row_line_up(browser: Browser, sample_file: Path, width: int) -> None:
+    with open_email(browser, sample_file, width) as opened:
+        send = opened.page.get_by_role("link", name="Send", exact=True).bounding_box()
+        learn = opened.page.get_by_role("link", name="Learn more", exact=True).bounding_box()
+    assert send is not None and learn is not None
+    assert abs(send["y"] - learn["y"]) < 1, f"the buttons sit {abs(send['y'] - learn['y']):.0f} px apart"
+
+
+def png(width: int, height: int) -> bytes:
+    """A real grey PNG of ``width`` x ``height``, for the email's pictures to load."""
+    rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+PICTURES = {"https://example.com/wide.png": (1200, 800), "https://example.com/tall.png": (300, 400)}
+PICTURE_ISSUE = """\
+date: 2020-02-03
+summary: Pictures.
+stories:
+  - headline: A wide photo, larger than the email
+    body: Text.
+    image: {src: "https://example.com/wide.png", alt: A wide photo, width: 1200, height: 800,
+            caption: Caption, credit: AP}
+  - headline: A tall photo, smaller than the email
+    body: Text.
+    image: {src: "https://example.com/tall.png", alt: A tall photo, width: 300, height: 400}
+"""
+
+
+@pytest.mark.parametrize("styles", ["kept", "stripped"])
+@pytest.mark.parametrize("width", [SMALLEST_PHONE, PHONE, NARROW, DESKTOP])
+def test_photos_keep_their_proportions(
+    browser: Browser, make_issue: MakeIssue, tmp_path: Path, width: int, styles: str
+) -> None:
+    # Gmail with other accounts, and some Outlook views, drop every <style>: the inline styles alone
+    # must keep a photo's proportions at every width.
+    html = compose(make_issue(PICTURE_ISSUE)).html
+    if styles == "stripped":
+        html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
+    path = tmp_path / "pictures.html"
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": 900})
+
+    def serve(route: Route) -> None:
+        size = PICTURES.get(route.request.url)
+        if size:
+            route.fulfill(body=png(*size), content_type="image/png")
+        elif route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", serve)
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        shown = page.evaluate(
+            "() => Array.from(document.images).map((img) => ({src: img.src, complete: img.complete,"
+            " width: img.getBoundingClientRect().width, height: img.getBoundingClientRect().height}))"
+        )
+    finally:
+        context.close()
+    assert sorted(image["src"] for image in shown) == sorted(PICTURES)
+    for image in shown:
+        natural_width, natural_height = PICTURES[image["src"]]
+        assert image["complete"] and image["width"] > 0
+        ratio, expected = image["width"] / image["height"], natural_width / natural_height
+        assert abs(ratio / expected - 1) < 0.02, (
+            f"{image['src']} at {width} px shows as {image['width']} x {image['height']}"
+        )
+        assert image["width"] <= min(natural_width, width) + 0.5  # never wider than itself or the screen
+
+
+PARTS_JS = """() => {
+  const colour = (value) => (value.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const card = getComputedStyle(document.querySelector('.paper > table')).backgroundColor;
+  const all = (selector, property) =>
+    Array.from(document.querySelectorAll(selector)).map((el) => colour(getComputedStyle(el)[property]));
+  return {
+    card: colour(card),
+    buttons: all('.button td[bgcolor]', 'backgroundColor'),
+    labels: all('.button a', 'color'),
+    dividers: all('.divided > table > tbody > tr > td', 'borderTopColor'),
+  };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_buttons_stand_out_and_dividers_stay_subtle(browser: Browser, sample_file: Path, scheme: ColorScheme) -> None:
+    with open_email(browser, sample_file, NARROW, color_scheme=scheme) as opened:
+        parts = opened.page.evaluate(PARTS_JS)
+    card = parts["card"]
+    assert len(parts["buttons"]) == 2 and len(parts["dividers"]) >= 4
+    for button, label in zip(parts["buttons"], parts["labels"], strict=True):
+        assert contrast(button, card) >= 3, f"a button {hex_of(button)} on the card {hex_of(card)} ({scheme})"
+        assert contrast(label, button) >= MINIMUM_CONTRAST, f"a label {hex_of(label)} on {hex_of(button)} ({scheme})"
+    for divider in parts["dividers"]:
+        # Seen, but quiet: a line that separates, not one that glares.
+        assert 1.1 <= contrast(divider, card) <= 2, f"a divider {hex_of(divider)} on the card {hex_of(card)} ({scheme})"

@@ -110,13 +110,13 @@ def test_every_optional_placeholder_put_to_use_fails_too_each_at_its_own_place(f
         for number, line in enumerate(lines, 1)
         if "<TODO" in line and not line.lstrip().startswith("#")  # the opening comment names the marker
     ]
-    assert len(placeholders) == 18  # the four to write, and fourteen optional ones (image, reads, …)
+    assert len(placeholders) == 19  # the four to write, and fifteen optional ones (source, image, reads, …)
     found = problems(path)
     places = [tuple(int(part) for part in line.split(":")[1:3]) for line in found]
     assert places == placeholders
     assert all(": still the skeleton's placeholder; " in line for line in found)
     assert (
-        "issues/2024-05-01.yaml:24:14: stories[1].image.width: still the skeleton's placeholder; "
+        "issues/2024-05-01.yaml:25:14: stories[1].image.width: still the skeleton's placeholder; "
         "give its width in pixels" in found
     )  # not "should be a whole number", which hides what to do
 

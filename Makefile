@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install test-deps chromium java lint format golden bench test-lowest upgrade clean
+.PHONY: demo test install test-deps chromium java lint format golden bench screenshots test-lowest upgrade clean
 
 demo: install
 	$(BIN)/compose issues/2017-11-09.yaml --mjml
@@ -78,6 +78,10 @@ bench: test-deps
 	$(BIN)/python benchmarks/compose_vs_mjml.py
 	$(BIN)/python benchmarks/preview_latency.py
 	$(BIN)/python benchmarks/batch_vs_mjml.py
+
+# The README's pictures of the sample email (docs/*.png), redrawn after a template change: commit them.
+screenshots: test-deps
+	$(BIN)/python docs/make_screenshots.py
 
 # The other end of pyproject.toml's ranges: every dependency of composer at the lowest version it
 # allows (the test tools as locked), in a venv of its own. Not part of make test: it downloads them.

@@ -85,6 +85,8 @@ _TAG_FAMILIES = (
     _TagFamily(r"\[\[[A-Za-z][^\[\]\n]{0,100}\]\](?!\()", "Constant Contact", ()),  # not [[Reuters]](url)
 )
 _MERGE_TAG = re.compile("|".join(f"(?P<family{index}>{family.pattern})" for index, family in enumerate(_TAG_FAMILIES)))
+# The sample's address, "1 Example Street", and the like: no one receives mail at an example.
+_EXAMPLE_ADDRESS = re.compile(r"\bexample\b", re.IGNORECASE)
 _CLICK_HERE = re.compile(r"^(?:please\s+)?(?:click|tap)\s+here\b")
 # One brand colour on another, in words an editor knows from the email, and the colour to change.
 _COLOUR_PAIRS = (
@@ -128,6 +130,7 @@ def check(composed: Composed) -> list[Finding]:
         *_same_url_different_text(links, composed.loaded.publication.labels.read_more),
         *_vague_link_texts(links),
         *_unsubscribe(composed, links),
+        *_postal_address(composed),
         *_images(document),
         *_subject(composed),
         *_preheader(composed, document),
@@ -392,6 +395,34 @@ def _unsubscribe(composed: Composed, links: list[_Link]) -> Iterator[_Found]:
             (
                 f"no link in the email leads to {whose}, {unsubscribe}: the templates must link to it "
                 "(links.unsubscribe)"
+            ),
+        )
+
+
+def _postal_address(composed: Composed) -> Iterator[_Found]:
+    """The sender's postal address, which the US CAN-SPAM Act and most mailing services require in every email."""
+    address = composed.links.address_text
+    required = (
+        "the footer has no postal address, which the US CAN-SPAM Act and most mailing services require in every email"
+    )
+    if composed.links.address_html is None and address is None:
+        if composed.links.service:
+            name = esp.SERVICES[composed.links.service].name
+            message = f"{required}, and {name} does not fill one in: add address: to publication.yaml"
+        else:
+            filling = ", ".join(f"--esp {key}" for key, service in esp.SERVICES.items() if service.address_text)
+            message = (
+                f"{required}: add address: to publication.yaml, or choose a mailing service that fills it in "
+                f"({filling}, or esp: in publication.yaml)"
+            )
+        yield WARNING, "postal-address-missing", message
+    elif address and address == composed.loaded.publication.address and _EXAMPLE_ADDRESS.search(address):
+        yield (
+            WARNING,
+            "postal-address-example",
+            (
+                f'the postal address "{address}" is an example, and readers would see it in the footer: '
+                "put your own in address: in publication.yaml"
             ),
         )
 

@@ -327,4 +327,5 @@ def test_sample_text_has_the_calls_to_action_and_footer(sample_text: str) -> Non
     assert sample_text.endswith(
         "\nSyria Deeply: https://www.newsdeeply.com/syria\nsyria@example.com\n"
         "Unsubscribe: https://www.newsdeeply.com/syria/unsubscribe\n"
+        "Syria Deeply, 1 Example Street, New York, NY 10001\n"
     )

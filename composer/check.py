@@ -119,14 +119,14 @@ def check(composed: Composed) -> list[Finding]:
     """Every finding for one composed email: errors first, then by rule (in the email's order within one)."""
     document = lxml.html.document_fromstring(composed.html)
     links = [
-        _Link(str(anchor.get("href")), _words(anchor.text_content()))
+        _Link(str(anchor.get("href")), _words(anchor.text_content()), _links_to_the_story(anchor))
         for anchor in document.iter("a")
         if anchor.get("href") is not None  # an <a> without href is an anchor, not a link
     ]
     path = str(composed.source)
     found = [
         *_size(composed),
-        *_link_addresses(links),
+        *_link_addresses(links, {str(name) for name in document.xpath("//@id")}),
         *_same_url_different_text(links, composed.loaded.publication.labels.read_more),
         *_vague_link_texts(links),
         *_unsubscribe(composed, links),
@@ -179,6 +179,14 @@ _Found = tuple[Level, str, str]  # level, rule, message
 class _Link:
     href: str
     text: str  # its words, whitespace collapsed; empty for a picture that links
+    to_the_story: bool = False  # a story's headline or its "Read more": composer's own links to its url
+
+
+def _links_to_the_story(anchor: Any) -> bool:
+    parent = anchor.getparent()
+    return "headline" in anchor.get("class", "").split() or (
+        parent is not None and "more" in parent.get("class", "").split()
+    )
 
 
 def _words(text: str) -> str:
@@ -305,7 +313,7 @@ def _is_merge_tag(href: str) -> bool:
     return href in MERGE_TAGS
 
 
-def _link_addresses(links: list[_Link]) -> Iterator[_Found]:
+def _link_addresses(links: list[_Link], ids: set[str]) -> Iterator[_Found]:
     for link in links:
         href = link.href.strip()
         named = f' ("{link.text}")' if link.text else ""
@@ -317,6 +325,8 @@ def _link_addresses(links: list[_Link]) -> Iterator[_Found]:
             )
         elif _is_merge_tag(href) or href.lower().startswith(_FINE_SCHEMES):
             continue
+        elif href.startswith("#") and href[1:] in ids:
+            continue  # to a part of the email itself ("In this issue"): clients that cannot follow it stay put
         elif href.lower().startswith("http:"):
             yield (
                 WARNING,
@@ -344,8 +354,9 @@ def _same_url_different_text(links: list[_Link], read_more: str) -> Iterator[_Fo
     """One URL behind different words is often a pasted-twice link that should lead elsewhere."""
     texts: dict[str, list[str]] = {}
     for link in links:
-        # A picture's link, the address itself and our generic "Read more" say nothing new.
-        if not link.text or _names_itself(link) or link.text.lower() == read_more.lower():
+        # A picture's link, the address itself and a story's own links (its headline, its "Read more")
+        # say nothing new.
+        if not link.text or _names_itself(link) or link.to_the_story or link.text.lower() == read_more.lower():
             continue
         known = texts.setdefault(link.href, [])
         if link.text.lower() not in (text.lower() for text in known):
@@ -447,6 +458,16 @@ def _images(document: Any) -> Iterator[_Found]:
                 (
                     f"{named} is not loaded over https://, so some mail clients will not show it: "
                     "use its https:// address"
+                ),
+            )
+        if not (image.get("height") or "").strip():
+            yield (
+                WARNING,
+                "image-size",
+                (
+                    f"{named} has no size in the issue: until it arrives, mail clients cannot keep its place, so the "
+                    "text jumps as it loads, and Outlook on Windows may show it at its full size: give the picture's "
+                    "width: and height: (in pixels) in the issue"
                 ),
             )
         if not (image.get("width") or "").strip():

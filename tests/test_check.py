@@ -322,7 +322,10 @@ def test_words_that_hold_example_are_not_an_example_address(make_issue: MakeIssu
 
 
 def test_an_http_image_is_a_warning(make_issue: MakeIssue) -> None:
-    image = "    image:\n      src: http://example.com/flood.jpg\n      alt: The flooded square\n"
+    image = (
+        "    image:\n      src: http://example.com/flood.jpg\n      alt: The flooded square\n"
+        "      width: 1200\n      height: 800\n"
+    )
     composed = compose(make_issue(CLEAN_ISSUE + image, CLEAN_PUBLICATION))
     assert lines(composed) == [
         f"{composed.source}: warning: image-not-https: http://example.com/flood.jpg is not loaded over https://, "
@@ -349,13 +352,38 @@ def test_images_without_alt_or_width_from_a_template(make_issue: MakeIssue, make
             CLEAN_PUBLICATION,
         )
     )
-    assert rules(composed) == [("error", "image-alt"), ("error", "image-alt"), ("warning", "image-width")]
+    assert rules(composed) == [
+        ("error", "image-alt"),
+        ("error", "image-alt"),
+        ("warning", "image-size"),
+        ("warning", "image-size"),
+        ("warning", "image-size"),
+        ("warning", "image-width"),
+    ]
     assert lines(composed)[0] == (
         f"{composed.source}: error: image-alt: https://example.com/no-alt.png has no alt text, which readers see "
         "when images are blocked and screen readers read out: give it words that say what it shows (alt: in the "
         'issue, alt="..." in a template)'
     )
-    assert "https://example.com/no-width.png has no width attribute" in lines(composed)[2]
+    assert "https://example.com/no-width.png has no width attribute" in lines(composed)[5]
+
+
+def test_an_image_without_a_size_says_what_it_costs(make_issue: MakeIssue) -> None:
+    image = "    image:\n      src: https://example.com/flood.jpg\n      alt: The flooded square\n"
+    composed = compose(make_issue(CLEAN_ISSUE + image, CLEAN_PUBLICATION))
+    assert lines(composed) == [
+        f"{composed.source}: warning: image-size: https://example.com/flood.jpg has no size in the issue: until it "
+        "arrives, mail clients cannot keep its place, so the text jumps as it loads, and Outlook on Windows may show "
+        "it at its full size: give the picture's width: and height: (in pixels) in the issue"
+    ]
+    sized = compose(make_issue(CLEAN_ISSUE + image + "      width: 1200\n      height: 800\n", CLEAN_PUBLICATION))
+    assert lines(sized) == []
+
+
+def test_a_link_to_a_part_of_the_email_is_fine(make_issue: MakeIssue) -> None:
+    composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + "contents: true\n"))
+    assert 'href="#story-1"' in composed.html
+    assert lines(composed) == []
 
 
 # Subject and preheader ------------------------------------------------------------------------

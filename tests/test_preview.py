@@ -479,8 +479,8 @@ def test_the_page_follows_a_template_and_publication_yaml(
 
     edit(
         templates / "partials" / "story.mjml.j2",
-        "<h2>{{ story.headline }}</h2>",
-        "<h2>{{ story.headline }}</h2><p>Edited in the template.</p>",
+        "{{ story.body | markdown }}",
+        "<p>Edited in the template.</p>{{ story.body | markdown }}",
     )
     opened.wait_for(FRAMES_READ_JS, "the frames should follow the edited partial", "Edited in the template.")
 

@@ -155,3 +155,61 @@ def test_one_line_fields_typed_over_several_lines_are_one_line(make_issue: MakeI
     assert composed.subject == "Two lines of subject"
     assert "<title>Two lines of subject</title>" in composed.html
     assert "First headline\n--------------" in composed.text
+
+
+SKIMMABLE = """\
+date: 2020-02-03
+summary: Two stories.
+stories:
+  - headline: Rains flood the old town
+    body: The river rose overnight.
+    url: https://example.com/flood
+    source: The Example Post
+  - headline: Council votes on the budget
+    body: The vote is on Monday.
+    url: https://example.com/budget
+  - headline: No link here
+    body: Text.
+"""
+
+
+def test_a_story_links_from_its_headline_and_says_where_it_goes(make_issue: MakeIssue) -> None:
+    composed = compose(make_issue(SKIMMABLE))
+    page = lxml.html.document_fromstring(composed.html)
+    headlines = [
+        (h2.text_content(), [a.get("href") for a in h2.iter("a")])
+        for story in page.find_class("story")
+        for h2 in story.iter("h2")
+    ]
+    assert headlines == [
+        ("Rains flood the old town", ["https://example.com/flood"]),
+        ("Council votes on the budget", ["https://example.com/budget"]),
+        ("No link here", []),
+    ]
+    more = [(a.text_content(), a.get("href")) for p in page.find_class("more") for a in p.iter("a")]
+    # Where each link goes, in words: the source when the story names one.
+    assert more == [
+        ("Read more at The Example Post", "https://example.com/flood"),
+        ("Read more", "https://example.com/budget"),
+    ]
+    assert "Read more at The Example Post: https://example.com/flood" in composed.text
+    assert "Read more: https://example.com/budget" in composed.text
+
+
+def test_in_this_issue_lists_the_headlines_when_the_publication_asks(make_issue: MakeIssue) -> None:
+    assert "In this issue" not in compose(make_issue(SKIMMABLE)).text
+    composed = compose(make_issue(SKIMMABLE, PUBLICATION + "contents: true\n"))
+    page = lxml.html.document_fromstring(composed.html)
+    (contents,) = page.find_class("contents")
+    entries = [(a.text_content(), a.get("href")) for a in contents.iter("a")]
+    assert entries == [
+        ("Rains flood the old town", "#story-1"),
+        ("Council votes on the budget", "#story-2"),
+        ("No link here", "#story-3"),
+    ]
+    for _, target in entries:  # each leads to its story's headline, in clients that follow such links
+        assert page.get_element_by_id(target[1:]).tag == "h2"
+    assert (
+        "In this issue\n-------------\n\n1. Rains flood the old town\n2. Council votes on the budget\n3. No link here\n"
+        in composed.text
+    )

@@ -59,13 +59,13 @@ java:
 	fi
 
 lint: test-deps
-	$(BIN)/ruff format --check composer tests benchmarks
-	$(BIN)/ruff check composer tests benchmarks
+	$(BIN)/ruff format --check composer tests benchmarks docs
+	$(BIN)/ruff check composer tests benchmarks docs
 	$(BIN)/mypy
 
 format: test-deps
-	$(BIN)/ruff format composer tests benchmarks
-	$(BIN)/ruff check --fix composer tests benchmarks
+	$(BIN)/ruff format composer tests benchmarks docs
+	$(BIN)/ruff check --fix composer tests benchmarks docs
 
 test: test-deps lint
 	$(BIN)/python -m pytest

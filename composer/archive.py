@@ -33,9 +33,10 @@ from typing import Any
 
 import jinja2
 
-from . import load, markdown, render
+from . import languages, load, markdown, render
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem
-from .models import Publication, is_right_to_left
+from .languages import is_right_to_left
+from .models import Publication
 from .output import write_atomically
 from .web_address import issue_address, issue_url
 
@@ -118,6 +119,10 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
         "lang": publication.lang,
         "dir": "rtl" if is_right_to_left(publication.lang) else "ltr",
         "root": "",
+        # The front page is in the publication's language: its notice in that language too.
+        "notice": languages.pick(publication.notice, publication.lang, publication.lang)[0]
+        if publication.notice
+        else None,
     }
     result.stylesheet = site / "style.css"
     write_atomically(result.stylesheet, render.render_template(env, STYLE_TEMPLATE, site_view))

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from . import markdown
 from .errors import InvalidInput, Problem
 from .limits import MAX_MARKDOWN_ELEMENTS
-from .models import EVERY_ITEM, Issue, Publication, markdown_fields
+from .models import EVERY_ITEM, PER_LANGUAGE_TAGS, Issue, Publication, markdown_fields
 from .source import Document, Key, field_name, read_yaml
 
 PUBLICATION_FILE = "publication.yaml"
@@ -234,13 +234,19 @@ def _values_at(data: Any, field_path: tuple[str, ...], key: Key = ()) -> Iterato
     if step == EVERY_ITEM:
         for index, item in enumerate(data if isinstance(data, list) else []):
             yield from _values_at(item, rest, (*key, index))
+        for tag, value in data.items() if isinstance(data, dict) else []:  # a text per language
+            yield from _values_at(value, rest, (*key, tag))
     elif isinstance(data, dict) and step in data:
         yield from _values_at(data[step], rest, (*key, step))
 
 
 def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem:
-    key: Key = tuple(detail["loc"])
+    # A per-language text's union tag is no key of the file; "[key]" marks a bad key (a language tag).
+    key: Key = tuple(part for part in detail["loc"] if part not in PER_LANGUAGE_TAGS and part != "[key]")
     kind, value = detail["type"], detail.get("input")
+    if detail["loc"][-1] == "[key]":
+        line, column = document.key_at(key)
+        return Problem(document.path, line, column, field_name(key), _message(kind, value, detail, model, key))
     if kind == "extra_forbidden":
         line, column = document.key_at(key)
         message = f"unknown key '{key[-1]}'"

@@ -75,8 +75,10 @@ def message(composed: Composed, to: str | None = None, now: datetime | None = No
     mail = EmailMessage(policy=MAIL_POLICY)
     for header, value in headers.items():
         mail[header] = _Encoded(header, value) if not str(value).isascii() else value
-    mail.set_content(composed.text, subtype="plain", charset="utf-8")
-    mail.add_alternative(composed.html, subtype="html", charset="utf-8")
+    # Each part says its language (RFC 3282): readers' screen readers and translators go by it.
+    lang = composed.loaded.issue.lang or publication.lang
+    mail.set_content(composed.text, subtype="plain", charset="utf-8", headers=[f"Content-Language: {lang}"])
+    mail.add_alternative(composed.html, subtype="html", charset="utf-8", headers=[f"Content-Language: {lang}"])
     read_back(as_bytes(mail), {header: str(value) for header, value in headers.items()}, composed)
     return mail
 
@@ -118,7 +120,7 @@ def _header_text(text: str, what: str) -> None:
 
 # The headers composer writes on the message and on each part, beyond those in message()'s dict.
 _MESSAGE_HEADERS = {"MIME-Version": "1.0", "Content-Type": "multipart/alternative"}
-_PART_HEADERS = {"Content-Type", "Content-Transfer-Encoding", "MIME-Version"}
+_PART_HEADERS = {"Content-Type", "Content-Transfer-Encoding", "MIME-Version", "Content-Language"}
 
 
 def read_back(data: bytes, headers: dict[str, str], composed: Composed) -> None:

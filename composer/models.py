@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Iterable
 from datetime import date as Date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -20,16 +20,19 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from . import dates, headers
+from .languages import RIGHT_TO_LEFT, is_right_to_left
 
-RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
+__all__ = ["RIGHT_TO_LEFT", "is_right_to_left"]  # kept importable from here, where they were
 LINK_SCHEMES = ("http", "https", "mailto")
 
 # What `compose new` writes where the editor has yet to write: `<TODO write the headline>`.
@@ -83,7 +86,7 @@ class _MarkdownMark:
 MARKDOWN = _MarkdownMark()
 # Kept as typed: indentation is meaningful.
 Markdown = Annotated[str, AfterValidator(_not_blank), AfterValidator(_not_placeholder), MARKDOWN]
-EVERY_ITEM = "[]"  # in a field path of markdown_fields(): each item of a list
+EVERY_ITEM = "[]"  # in a field path of markdown_fields(): each item of a list, each value of a mapping
 
 
 def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
@@ -126,6 +129,25 @@ def _language(value: str) -> str:
     return value
 
 
+def _known_language(value: str) -> str:
+    # A tag of the right shape can still be a slip ("arr", "eng"): a language CLDR does not know is one.
+    from babel import localedata
+
+    if not localedata.exists(value.split("-")[0].lower()):
+        raise ValueError(f"{value!r} is not a language composer knows; write its tag, such as en, ar or fr-CA")
+    return value
+
+
+def _one_language_at_least(value: Any) -> Any:
+    if isinstance(value, dict) and not value:
+        raise ValueError("give the text in at least one language, e.g. 'en: ...', or write the text itself")
+    return value
+
+
+def _one_or_per_language(value: Any) -> str:
+    return "per_language" if isinstance(value, dict) else "one"
+
+
 def _colour(value: str) -> str:
     if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value):
         raise ValueError(f"{value!r} is not a colour written #rrggbb, e.g. #1a1a1a")
@@ -157,10 +179,22 @@ Link = Annotated[Text, AfterValidator(_link)]
 WebAddress = Annotated[Text, AfterValidator(_web_address)]
 EmailAddress = Annotated[Text, AfterValidator(_email_address), BeforeValidator(lambda value: _header_safe(value, ""))]
 Language = Annotated[Text, AfterValidator(_language)]
+KnownLanguage = Annotated[Language, AfterValidator(_known_language)]
 Colour = Annotated[Text, AfterValidator(_colour)]
 IsoDate = Annotated[Date, BeforeValidator(_iso_date)]
 # The placeholder first: "should be a whole number, not '<TODO …>'" would hide what to do.
 Pixels = Annotated[int, BeforeValidator(_not_placeholder), Field(ge=1, le=2000)]
+
+_T = TypeVar("_T")
+# The union's two tags, which pydantic puts into an error's location; load.py leaves them out.
+PER_LANGUAGE_TAGS = ("one", "per_language")
+# A publication text given once (in the publication's lang) or per language:
+# `notice: {en: "...", ar: "..."}`. languages.pick() chooses the one an issue shows.
+PerLanguage = Annotated[
+    Annotated[_T, Tag("one")] | Annotated[dict[KnownLanguage, _T], Tag("per_language")],
+    Discriminator(_one_or_per_language),
+    BeforeValidator(_one_language_at_least),
+]
 
 
 def _date_pattern(text: str) -> str:
@@ -229,9 +263,9 @@ class Issue(Strict):
 
 
 class CallToAction(Strict):
-    heading: Line
-    text: Text | None = None
-    label: Line
+    heading: PerLanguage[Line]
+    text: PerLanguage[Text] | None = None
+    label: PerLanguage[Line]
     url: Link
 
 
@@ -330,16 +364,16 @@ class Publication(Strict):
     name: HeaderLine  # in the title_pattern's subject
     url: WebAddress
     lang: Language = "en"
-    title_pattern: Annotated[Text, AfterValidator(_date_pattern)] = "{name}: {month} {day}, {year}"
-    date_format: Annotated[Text, AfterValidator(_date_pattern)] = "{month_ap} {day}, {year}"
+    title_pattern: PerLanguage[Annotated[Text, AfterValidator(_date_pattern)]] = "{name}: {month} {day}, {year}"
+    date_format: PerLanguage[Annotated[Text, AfterValidator(_date_pattern)]] = "{month_ap} {day}, {year}"
     words_per_minute: Annotated[int, Field(ge=50, le=1000)] = 238
-    notice: Markdown | None = None
+    notice: PerLanguage[Markdown] | None = None
     contact: EmailAddress | None = None
     calls_to_action: list[CallToAction] = []
     contents: bool = False  # an "In this issue" list of the headlines, after the summary
     colours: Colours = Colours()
     logo: Logo | None = None
-    footer: Markdown | None = None
+    footer: PerLanguage[Markdown] | None = None
     sender: Sender | None = None
     labels: Labels = Labels()
     esp: Annotated[Text, AfterValidator(_mailing_service)] | None = None
@@ -350,16 +384,13 @@ class Publication(Strict):
 
     @field_validator("title_pattern")
     @classmethod
-    def _title_can_be_a_subject(cls, pattern: str, info: ValidationInfo) -> str:
+    def _title_can_be_a_subject(cls, pattern: str | dict[str, str], info: ValidationInfo) -> str | dict[str, str]:
         # An issue without title nor subject is sent with this pattern's title as its subject.
         name = info.data.get("name")
-        if name is not None and (problem := headers.title_problem(pattern, name)):
-            raise ValueError(problem)
+        for tag, each in pattern.items() if isinstance(pattern, dict) else [("", pattern)]:
+            if name is not None and (problem := headers.title_problem(each, name)):
+                raise ValueError(f"{tag}: {problem}" if tag else problem)
         return pattern
-
-
-def is_right_to_left(lang: str) -> bool:
-    return lang.split("-")[0].lower() in RIGHT_TO_LEFT
 
 
 def markdown_fields(model: type[BaseModel]) -> list[tuple[str, ...]]:
@@ -381,6 +412,8 @@ def _markdown_in(annotation: Any, metadata: Iterable[Any] = ()) -> list[tuple[st
         return list(dict.fromkeys(path for arg in args for path in _markdown_in(arg)))
     if origin is list:
         return [(EVERY_ITEM, *rest) for rest in _markdown_in(args[0])]
+    if origin is dict:
+        return [(EVERY_ITEM, *rest) for rest in _markdown_in(args[1])]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return markdown_fields(annotation)
     return []

@@ -22,10 +22,10 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from . import dates, esp, markdown
+from . import dates, esp, languages, markdown
 from .errors import CacheProblem, Problem, TemplateProblem
 from .load import Loaded, folders_above
-from .models import CallToAction, Image, Logo, is_right_to_left
+from .models import Image, Logo
 from .output import cache_dir
 from .web_address import issue_url
 
@@ -236,13 +236,29 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         publication.address,
     )
     lang = issue.lang or publication.lang
-    title = issue.title or dates.fill(publication.title_pattern, issue.date, publication.name)
+
+    def chosen(texts: Any) -> languages.Chosen[Any]:
+        # The publication's text in the issue's language, or in its own, marked so (languages.py).
+        return languages.chosen(texts, lang, publication.lang)
+
+    title_pattern = chosen(publication.title_pattern)
+    title = issue.title or dates.fill(title_pattern.text, issue.date, publication.name)
     words = count_words(
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
     )
-    right_to_left = is_right_to_left(lang)
+    right_to_left = languages.is_right_to_left(lang)
     minutes = max(1, math.ceil(words / publication.words_per_minute))
-    date_line = dates.fill(publication.date_format, issue.date)
+    date_format = chosen(publication.date_format)
+    date_line = dates.fill(date_format.text, issue.date)
+    actions = [
+        {
+            "heading": chosen(action.heading),
+            "text": chosen(action.text) if action.text else None,
+            "label": chosen(action.label),
+            "url": action.url,
+        }
+        for action in publication.calls_to_action
+    ]
     labels = publication.labels
     return {
         "issue": issue,
@@ -253,6 +269,14 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "start": "right" if right_to_left else "left",
         "end": "left" if right_to_left else "right",
         "title": title,
+        # The language the title is in: the issue's own, or that of the title_pattern it came from.
+        "title_in": languages.Chosen(title, lang, lang) if issue.title else title_pattern,
+        "date_in": date_format,
+        "notice": chosen(publication.notice) if publication.notice else None,
+        "footer": chosen(publication.footer) if publication.footer else None,
+        # The publication's texts given only once (its address) are in its own language.
+        "publication_lang": languages.Chosen(None, publication.lang, lang),
+        "actions": actions,
         "subject": issue.subject or title,
         "preheader": issue.preheader or preview_text(issue.summary),
         "date_line": date_line,
@@ -260,21 +284,26 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "read_time_line": labels.read_time_one if minutes == 1 else labels.read_time.format(minutes=minutes),
         "read_minutes": minutes,
         "links": links,
-        "action_rows": action_rows(publication.calls_to_action),
+        "action_rows": action_rows(
+            [
+                (chosen(action.heading).text, chosen(action.text).text if action.text else None)
+                for action in publication.calls_to_action
+            ]
+        ),
     }
 
 
-def action_rows(actions: list[CallToAction]) -> list[dict[str, int]]:
-    """Each row of two calls to action, with the height its texts get on a desktop: the tallest
+def action_rows(actions: list[tuple[str, str | None]]) -> list[dict[str, int]]:
+    """Each row of two calls to action (heading, text), with the height its texts get on a desktop: the tallest
     text's, estimated from its length with narrow characters (so no text ever needs more), so the
     buttons under them line up."""
     rows = []
     for number, start in enumerate(range(0, len(actions), 2), 1):
         heights = [
-            math.ceil(len(action.heading) / _HEADING_CHARACTERS) * 21
+            math.ceil(len(heading) / _HEADING_CHARACTERS) * 21
             + 12
-            + (math.ceil(len(action.text) / _TEXT_CHARACTERS) * 28 + 16 if action.text else 0)
-            for action in actions[start : start + 2]
+            + (math.ceil(len(text) / _TEXT_CHARACTERS) * 28 + 16 if text else 0)
+            for heading, text in actions[start : start + 2]
         ]
         rows.append({"number": number, "height": max(heights)})
     return rows

@@ -415,6 +415,51 @@ def test_right_to_left_issue(browser: Browser, make_issue: MakeIssue, tmp_path: 
     assert layout["gapRight"] < 1 < layout["gapLeft"], f"the Arabic paragraph is not right-aligned: {layout}"
 
 
+DIRECTIONS_JS = """() => {
+  const paragraphs = (selector) => Array.from(document.querySelectorAll(selector)).map((p) => ({
+    text: p.textContent.replace(/\\s+/g, ' ').trim(), direction: getComputedStyle(p).direction,
+  }));
+  return {
+    notice: paragraphs('.notice p'), footer: paragraphs('.footer p'),
+    summary: paragraphs('.summary p'), story: paragraphs('.story p'),
+  };
+}"""
+
+
+def test_an_arabic_issue_of_an_english_publication_reads_each_paragraph_its_own_way(
+    browser: Browser, tmp_path: Path
+) -> None:
+    # The sample publication, in English, with an issue in Arabic: its notice and footer stay English.
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    (issues / "publication.yaml").write_bytes((SAMPLE.parent / "publication.yaml").read_bytes())
+    (issues / "2020-02-03.yaml").write_text(ARABIC_ISSUE, encoding="utf-8")
+    path = tmp_path / "arabic.html"
+    path.write_text(compose(issues / "2020-02-03.yaml").html, encoding="utf-8")
+    with open_email(browser, path, DESKTOP) as opened:
+        found = opened.page.evaluate(DIRECTIONS_JS)
+        first = opened.page.locator(".notice p").first.evaluate(
+            """(p) => {
+                 const range = document.createRange();
+                 range.setStart(p.firstChild, 0);
+                 range.setEnd(p.firstChild, 4);
+                 const left = range.getBoundingClientRect().left - p.getBoundingClientRect().left;
+                 return {word: range.toString(), left};
+               }"""
+        )
+    assert [p["text"][:4] for p in found["notice"]] == ["Dear", "Welc", "We c"]
+    # The footer's own text and the publication's address; its name and the email's own words
+    # (Unsubscribe: composer's labels, in the issue's language) follow the email.
+    footer = [p for p in found["footer"] if p["text"].startswith(("Syria Deeply covers", "Syria Deeply, 1 Example"))]
+    english = found["notice"] + footer
+    assert len(footer) == 2 and [p["direction"] for p in english] == ["ltr"] * len(english), english
+    arabic = found["summary"] + found["story"]
+    assert arabic and [p["direction"] for p in arabic] == ["rtl"] * len(arabic), arabic
+    # The punctuation test: "Dear Deeply Readers," starts at the left edge, its comma at its end.
+    assert found["notice"][0]["text"] == "Dear Deeply Readers,"
+    assert first["word"] == "Dear" and abs(first["left"]) < 1, first
+
+
 # --- 8. what a reader meets first, and what keeps its shape ------------------------------------
 
 

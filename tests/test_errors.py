@@ -264,8 +264,12 @@ def test_a_broken_issue_leaves_the_last_good_output_untouched(in_tmp: Path) -> N
     assert after == before
 
 
-def _set(data: dict[str, Any], path: tuple[str, ...], value: str) -> None:
-    """Put ``value`` at ``path`` in ``data``, taking the first item of a list for EVERY_ITEM."""
+def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Put ``value`` at ``path`` in ``data``, taking the first item of a list for EVERY_ITEM; a path
+    ending in EVERY_ITEM is a text per language, given here in Arabic."""
+    if path[-1] == EVERY_ITEM:
+        _set(data, path[:-1], {"ar": value})
+        return
     target: Any = data
     for step in path[:-1]:
         target = target[0] if step == EVERY_ITEM else target[step]
@@ -292,6 +296,7 @@ def test_every_markdown_field_has_its_links_checked(file: str, path: tuple[str, 
     result = compose("issues/issue.yaml", "-o", "out")
     assert result.exit_code == 1
     field = ".".join(path).replace(f".{EVERY_ITEM}", "[1]")
+    field = field.removesuffix("[1]") + ".ar" if path[-1] == EVERY_ITEM else field
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"issues/{file}.yaml:") and f": {field}: links must start with http:" in line, line
     assert "template" not in line

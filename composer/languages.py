@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 # Scripts written right to left: Arabic, Persian, Hebrew, Urdu, Yiddish, Pashto, Sindhi, Uyghur,
 # Dhivehi, Sorani Kurdish.
 RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
-
-T = TypeVar("T")
 
 
 def primary(lang: str) -> str:
@@ -37,7 +34,7 @@ def start(lang: str) -> str:
     return "right" if is_right_to_left(lang) else "left"
 
 
-def pick(texts: T | Mapping[str, T], lang: str, own: str) -> tuple[T, str]:
+def pick(texts: str | Mapping[str, str], lang: str, own: str) -> tuple[str, str]:
     """The text for ``lang`` and the language it is in.
 
     ``texts`` is one text in the language ``own`` (the publication's) or a mapping by language
@@ -57,11 +54,11 @@ def pick(texts: T | Mapping[str, T], lang: str, own: str) -> tuple[T, str]:
 
 
 @dataclass(frozen=True)
-class Chosen(Generic[T]):
+class Chosen:
     """A text as an email of language ``shown_in`` shows it: ``foreign`` when it is in another
     language, and then the templates give its element ``lang`` and ``dir``."""
 
-    text: T
+    text: str
     lang: str
     shown_in: str
 
@@ -78,6 +75,6 @@ class Chosen(Generic[T]):
         return start(self.lang)
 
 
-def chosen(texts: T | Mapping[str, T], lang: str, own: str) -> Chosen[T]:
+def chosen(texts: str | Mapping[str, str], lang: str, own: str) -> Chosen:
     text, text_lang = pick(texts, lang, own)
     return Chosen(text, text_lang, lang)

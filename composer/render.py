@@ -237,7 +237,7 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     )
     lang = issue.lang or publication.lang
 
-    def chosen(texts: Any) -> languages.Chosen[Any]:
+    def chosen(texts: str | dict[str, str]) -> languages.Chosen:
         # The publication's text in the issue's language, or in its own, marked so (languages.py).
         return languages.chosen(texts, lang, publication.lang)
 
@@ -275,7 +275,7 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "notice": chosen(publication.notice) if publication.notice else None,
         "footer": chosen(publication.footer) if publication.footer else None,
         # The publication's texts given only once (its address) are in its own language.
-        "publication_lang": languages.Chosen(None, publication.lang, lang),
+        "publication_lang": languages.Chosen("", publication.lang, lang),
         "actions": actions,
         "subject": issue.subject or title,
         "preheader": issue.preheader or preview_text(issue.summary),

@@ -63,6 +63,11 @@ class Entry:
     date_line: str  # "Nov. 9, 2017", in the publication's date format
     read_time_line: str
     read_minutes: int
+    lang: str = "en"  # the issue's: its entry in the index and the feed says so
+
+    @property
+    def dir(self) -> str:
+        return languages.direction(self.lang)
 
     @property
     def page(self) -> str:
@@ -254,6 +259,7 @@ def _entry(loaded: load.Loaded) -> Entry:
         date_line=view["date_line"],
         read_time_line=view["read_time_line"],
         read_minutes=view["read_minutes"],
+        lang=view["lang"],
     )
 
 
@@ -272,6 +278,9 @@ def _render_page(
             "newer": newer,
             "older": older,
             "url": issue_url(loaded.publication.url, entry.date, entry.source),
+            # The arrows point the way the page reads: back is to the right in a right-to-left page.
+            "previous_issue": languages.point_the_way(loaded.publication.labels.previous_issue, view["lang"]),
+            "next_issue": languages.point_the_way(loaded.publication.labels.next_issue, view["lang"]),
         },
     )
 

@@ -78,3 +78,12 @@ class Chosen:
 def chosen(texts: str | Mapping[str, str], lang: str, own: str) -> Chosen:
     text, text_lang = pick(texts, lang, own)
     return Chosen(text, text_lang, lang)
+
+
+def point_the_way(text: str, lang: str) -> str:
+    """``text`` with its arrows (← →) turned for a page in ``lang``: written for a left-to-right
+    page, they swap in a right-to-left one, where "previous" lies to the right."""
+    return text.translate(_SWAPPED) if is_right_to_left(lang) else text
+
+
+_SWAPPED = str.maketrans({"←": "→", "→": "←"})

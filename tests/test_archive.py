@@ -429,3 +429,47 @@ def test_the_sites_own_words_can_be_translated(make_issue: MakeIssue, tmp_path: 
     assert "Numéro suivant →" in first and "Tous les numéros" in first and "Flux" in first
     assert "Next issue" not in first and "All issues" not in first
     assert "← Numéro précédent" in text_of(page(tmp_path / "site", "2020/01/02/index.html"))
+
+
+# --- An issue in another language -------------------------------------------------------------
+
+
+def test_an_arabic_issue_in_an_english_archive_reads_right_to_left(make_issue: MakeIssue, tmp_path: Path) -> None:
+    build(
+        make_issue,
+        tmp_path,
+        {
+            "2020-01-01.yaml": issue_yaml("2020-01-01"),
+            "2020-01-02.yaml": issue_yaml("2020-01-02", "عنوان", "ملخص.", extra="lang: ar\ntitle: موجز"),
+            "2020-01-03.yaml": issue_yaml("2020-01-03"),
+        },
+    )
+    site = tmp_path / "site"
+
+    def pager(relative: str) -> list[tuple[str, str]]:
+        return [
+            (link.get("rel"), text_of(link.cssselect(".direction")[0]))
+            for link in page(site, relative).cssselect(".pager a")
+        ]
+
+    # Back is to the right in a right-to-left page: the arrows point the way it reads.
+    assert pager("2020/01/02/index.html") == [("prev", "→ Previous issue"), ("next", "Next issue ←")]
+    assert pager("2020/01/03/index.html") == [("prev", "← Previous issue")]
+    arabic = page(site, "2020/01/02/index.html")
+    assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")
+
+    entries = page(site, "index.html").cssselect("li.issue")
+    assert [(text_of(entry.cssselect("h3")[0]), entry.get("lang"), entry.get("dir")) for entry in entries] == [
+        ("Briefing for January 3rd", None, None),
+        ("موجز", "ar", "rtl"),
+        ("Briefing for January 1st", None, None),
+    ]
+
+    feed = ElementTree.parse(site / "feed.xml").getroot()
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert feed.get(xml_lang) == "en"
+    assert [(atom(entry, f"{ATOM}title").text, entry.get(xml_lang)) for entry in feed.iter(f"{ATOM}entry")] == [
+        ("Briefing for January 3rd", None),
+        ("موجز", "ar"),
+        ("Briefing for January 1st", None),
+    ]

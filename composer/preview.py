@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import render
+from . import languages, render
 from .errors import ComposerError, InvalidInput, Problem
 from .load import (
     PUBLICATION_FILE,
@@ -227,6 +227,9 @@ class Preview:
             "sender": good.sender if good else None,
             "subject": good.subject if good else None,
             "preheader": good.preheader if good else None,
+            # The subject and preheader are the issue's own words: the page marks their language.
+            "lang": (good.loaded.issue.lang or good.loaded.publication.lang) if good else None,
+            "dir": languages.direction(good.loaded.issue.lang or good.loaded.publication.lang) if good else None,
             "title": good.title if good else None,
             "date": good.loaded.issue.date.isoformat() if good else None,
             "html_bytes": good.html_bytes if good else 0,

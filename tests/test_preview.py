@@ -557,6 +557,25 @@ def test_a_folder_is_an_index_newest_first_linking_to_each_preview(
     assert page.locator("#subject").inner_text() == "Briefing for June 1st"
 
 
+INBOX_LINE_JS = """() => ['subject', 'preheader'].map((id) => {
+  const element = document.getElementById(id);
+  return [element.textContent, element.lang, getComputedStyle(element).direction];
+})"""
+
+
+def test_the_inbox_line_of_an_arabic_issue_reads_right_to_left(
+    start_preview: Callable[..., Server], open_preview: Callable[..., Opened], make_issue: MakeIssue
+) -> None:
+    arabic = ISSUE.replace(
+        "date: 2020-02-03", "date: 2020-02-03\nlang: ar\nsubject: موجز اليوم\npreheader: أهم الأخبار"
+    )
+    server = start_preview(make_issue(arabic))
+    opened, _ = open_loaded(open_preview, server)
+    # The page around the frames stays English; the issue's own words read their own way.
+    assert opened.page.get_attribute("html", "dir") is None
+    assert opened.page.evaluate(INBOX_LINE_JS) == [["موجز اليوم", "ar", "rtl"], ["أهم الأخبار", "ar", "rtl"]]
+
+
 # --- 7. copy buttons --------------------------------------------------------------------------
 
 

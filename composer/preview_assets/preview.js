@@ -58,6 +58,12 @@ async function refresh() {
   setText("sender", state.sender);
   setText("subject", state.subject);
   setText("preheader", state.preheader);
+  // The issue's own words read in its language's direction, inside the page's English.
+  for (const id of ["subject", "preheader"]) {
+    const element = document.getElementById(id);
+    element.lang = state.lang ?? "";
+    element.dir = state.dir ?? "auto";
+  }
   const share = state.html_bytes / state.gmail_limit;
   setText("size", `${kilobytes(state.html_bytes)} of Gmail's ${kilobytes(state.gmail_limit)}`);
   document.getElementById("size").classList.toggle("over", share > 1);

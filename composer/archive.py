@@ -33,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from . import load, markdown, render
+from . import labels, load, markdown, render
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem
 from .models import Publication, is_right_to_left
 from .output import write_atomically
@@ -107,6 +107,8 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     if publication is None:  # no issue valid: the site is left as it is, rather than emptied
         result.warnings.extend(render.take_cache_warnings())
         return result
+    # The site's own words (index, feed) in the publication's language; each issue's page has its own.
+    publication = publication.model_copy(update={"labels": labels.for_language(publication.labels, publication.lang)})
     earlier = _read_manifest(site, result)
     planned = {*SITE_FILES, *(entry.page for entry in entries)}
     # Before writing: a run stopped half-way leaves no file of composer's that the manifest forgets.

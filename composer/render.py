@@ -22,7 +22,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from . import dates, esp, markdown
+from . import dates, esp, labels, markdown
 from .errors import CacheProblem, Problem, TemplateProblem
 from .load import Loaded, folders_above
 from .models import CallToAction, Image, Logo, is_right_to_left
@@ -224,7 +224,9 @@ class _ForgivingBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     """Everything the templates need, computed once: titles, dates, read time, links."""
-    issue, publication = loaded.issue, loaded.publication
+    issue, lang = loaded.issue, loaded.issue.lang or loaded.publication.lang
+    # The templates read publication.labels: every word there, in the issue's language.
+    publication = loaded.publication.model_copy(update={"labels": labels.for_language(loaded.publication.labels, lang)})
     web_version = publication.web_version_url
     links = esp.links(
         service or publication.esp,
@@ -235,15 +237,16 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         else issue_url(publication.url, issue.date, loaded.path),
         publication.address,
     )
-    lang = issue.lang or publication.lang
-    title = issue.title or dates.fill(publication.title_pattern, issue.date, publication.name)
+    title_pattern = publication.title_pattern or dates.default_title_pattern(lang)
+    title = issue.title or dates.fill(title_pattern, issue.date, publication.name, lang, cldr=True)
     words = count_words(
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
     )
     right_to_left = is_right_to_left(lang)
     minutes = max(1, math.ceil(words / publication.words_per_minute))
-    date_line = dates.fill(publication.date_format, issue.date)
-    labels = publication.labels
+    date_format = publication.date_format or dates.default_date_format(lang)
+    date_line = dates.fill(date_format, issue.date, lang=lang, cldr=True)
+    own_words = publication.labels
     return {
         "issue": issue,
         "publication": publication,
@@ -256,8 +259,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "subject": issue.subject or title,
         "preheader": issue.preheader or preview_text(issue.summary),
         "date_line": date_line,
-        "published_line": labels.published.format(date=date_line),
-        "read_time_line": labels.read_time_one if minutes == 1 else labels.read_time.format(minutes=minutes),
+        "published_line": str(own_words.published).format(date=date_line),
+        "read_time_line": labels.read_time_line(own_words, lang, minutes),
         "read_minutes": minutes,
         "links": links,
         "action_rows": action_rows(publication.calls_to_action),

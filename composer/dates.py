@@ -16,7 +16,6 @@ import re
 import string
 from collections.abc import Mapping
 from datetime import date
-
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -170,7 +169,7 @@ def _check_cldr(pattern: str) -> str:
         if character.isascii() and character.isalpha() and character not in PATTERN_CHARS:
             raise ValueError(f"'{character}' in {pattern!r} is not a CLDR date field{hint}")
     for kind, value in tokenize_pattern(pattern):
-        if kind != "field":
+        if kind != "field" or isinstance(value, str):
             continue
         field, count = value
         if field not in _DATE_FIELDS:

@@ -286,6 +286,7 @@ class Labels(Strict):
     read_more: Text | None = None
     read_more_at: Annotated[Text, _label(source="AP")] | None = None
     photo_credit: Annotated[Text, _label(credit="AP")] | None = None
+    image: Annotated[Text, _label(alt="A street")] | None = None  # a picture in the plain text: [Image: {alt}]
     in_this_issue: Text | None = None
     recommended_reads: Text | None = None
     unsubscribe: Text | None = None

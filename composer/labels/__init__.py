@@ -42,7 +42,8 @@ def for_language(given: Labels, lang: str) -> Labels:
         words.update({key: getattr(layer, key) for key in layer.model_fields_set if key != "read_time"})
         if layer.read_time is not None:
             read_time.update({key: getattr(layer.read_time, key) for key in layer.read_time.model_fields_set})
-    return Labels.model_construct(**words, read_time=ReadTime.model_construct(**read_time))
+    # Built from values already validated (publication.yaml's, the files'): no need to validate again.
+    return Labels.model_construct(None, **words, read_time=ReadTime.model_construct(None, **read_time))
 
 
 def read_time_line(labels: Labels, lang: str, minutes: int) -> str:

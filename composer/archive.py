@@ -33,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from . import languages, load, markdown, render
+from . import labels, languages, load, markdown, render
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem
 from .languages import is_right_to_left
 from .models import Publication
@@ -113,6 +113,8 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     if publication is None:  # no issue valid: the site is left as it is, rather than emptied
         result.warnings.extend(render.take_cache_warnings())
         return result
+    # The site's own words (index, feed) in the publication's language; each issue's page has its own.
+    publication = publication.model_copy(update={"labels": labels.for_language(publication.labels, publication.lang)})
     earlier = _read_manifest(site, result)
     planned = {*SITE_FILES, *(entry.page for entry in entries)}
     # Before writing: a run stopped half-way leaves no file of composer's that the manifest forgets.
@@ -279,8 +281,8 @@ def _render_page(
             "older": older,
             "url": issue_url(loaded.publication.url, entry.date, entry.source),
             # The arrows point the way the page reads: back is to the right in a right-to-left page.
-            "previous_issue": languages.point_the_way(loaded.publication.labels.previous_issue, view["lang"]),
-            "next_issue": languages.point_the_way(loaded.publication.labels.next_issue, view["lang"]),
+            "previous_issue": languages.point_the_way(str(view["publication"].labels.previous_issue), view["lang"]),
+            "next_issue": languages.point_the_way(str(view["publication"].labels.next_issue), view["lang"]),
         },
     )
 

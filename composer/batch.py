@@ -359,7 +359,10 @@ def _toolchain_digest() -> str | None:
         return None
     digest = hashlib.sha256(f"{sys.implementation.name} {sys.version}\n".encode())
     digest.update("".join(f"{name}=={version}\n" for name, version in versions).encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    package = Path(__file__).parent
+    for path in sorted(
+        [*package.glob("*.py"), *package.glob("labels/*.py"), *package.glob("labels/*.yaml")]
+    ):  # the label files are code too
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml); premailer installs it
 
-from . import esp
+from . import esp, labels
 from .errors import ComposerError, TemplateProblem
 from .load import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
@@ -124,10 +124,12 @@ def check(composed: Composed) -> list[Finding]:
         if anchor.get("href") is not None  # an <a> without href is an anchor, not a link
     ]
     path = str(composed.source)
+    issue, publication = composed.loaded.issue, composed.loaded.publication
+    read_more = labels.for_language(publication.labels, issue.lang or publication.lang).read_more
     found = [
         *_size(composed),
         *_link_addresses(links, {str(name) for name in document.xpath("//@id")}),
-        *_same_url_different_text(links, composed.loaded.publication.labels.read_more),
+        *_same_url_different_text(links, str(read_more)),
         *_vague_link_texts(links),
         *_unsubscribe(composed, links),
         *_postal_address(composed),

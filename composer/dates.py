@@ -1,7 +1,13 @@
-"""Dates as a newsroom writes them: "Nov. 9, 2017" (AP style) and "November 9th".
+"""Dates as a newsroom writes them, in the issue's language: "Nov. 9, 2017" (AP style), "November
+9th", "1 décembre 2026", "2026年12月1日".
 
-Patterns use {placeholders} so that a publication can set its own title and date line
-without a template change. Month names are English; other languages need their own names.
+A pattern (title_pattern, date_format) is one of two kinds, told apart by its text alone:
+- with a '{': composer's {placeholders}, filled by str.format (month and weekday names in the
+  issue's language);
+- without one: a CLDR date form, ``short``, ``medium``, ``long`` or ``full``, or a CLDR pattern such
+  as ``EEEE d MMMM y``, formatted by Babel in the issue's language.
+English names come from the tables below, so an English issue with placeholders never loads Babel
+(its locale data costs start-up time in every build); Babel is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -10,8 +16,13 @@ import re
 import string
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .limits import MAX_FORMAT_WIDTH
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 MONTHS = [
     "January",
@@ -32,9 +43,61 @@ AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "S
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def ordinal(day: int) -> str:
-    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
+# The date forms of CLDR, each language's own: "12/1/26", "Dec 1, 2026", "December 1, 2026", "Tuesday…".
+FORMS = ("short", "medium", "long", "full")
+AP_FORMAT = "{month_ap} {day}, {year}"  # "Nov. 9, 2017": the English default date line
+ENGLISH_TITLE = "{name}: {month} {day}, {year}"  # the English default title
+OTHER_TITLE = "{name}: {date}"  # elsewhere: the name and the language's long date
+# CLDR's date fields (era, year, quarter, month, week, day, weekday): a date line has no time.
+_DATE_FIELDS = set("GyYuUQqMLlwWdDFgEec")
+_LONGEST_FIELD = 6  # for the fields Babel leaves open ("yyyy…"): longer ones only pad with zeros
+
+
+def ordinal(day: int, lang: str = "en") -> str:
+    """The day as an ordinal where the language writes one in dates: English "9th", French "1er"
+    (only the first of the month: "2 décembre"), German "9."; elsewhere the plain number."""
+    language = base_language(lang)
+    if language == "en":
+        suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+        return f"{day}{suffix}"
+    if language == "fr":
+        return "1er" if day == 1 else str(day)
+    if language == "de":
+        return f"{day}."
+    return str(day)
+
+
+def base_language(lang: str) -> str:
+    """'fr-CA' -> 'fr'."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+def is_cldr(pattern: str) -> bool:
+    """A CLDR form or pattern, rather than {placeholders}: any title_pattern or date_format without a '{'."""
+    return "{" not in pattern
+
+
+def default_date_format(lang: str) -> str:
+    """The date line when the publication sets none: AP style in English, the language's long date elsewhere."""
+    return AP_FORMAT if base_language(lang) == "en" else "long"
+
+
+def default_title_pattern(lang: str) -> str:
+    return ENGLISH_TITLE if base_language(lang) == "en" else OTHER_TITLE
+
+
+@lru_cache(maxsize=64)
+def locale(lang: str) -> Locale:
+    """Babel's locale for a language tag: the tag itself, else its language, else English (a tag
+    CLDR does not know still gets a date, in English, rather than an error)."""
+    from babel import Locale, UnknownLocaleError
+
+    for tag in (lang.replace("_", "-"), base_language(lang), "en"):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (ValueError, UnknownLocaleError):
+            continue
+    raise AssertionError("Babel knows no English")  # pragma: no cover
 
 
 # A format spec composer accepts after a placeholder's ':' (Python's mini-language without nested
@@ -45,11 +108,14 @@ _SPEC = re.compile(
 SAMPLE_DAY = date(2017, 11, 9)
 
 
-def check_pattern(pattern: str, samples: Mapping[str, object] | None = None) -> str:
+def check_pattern(pattern: str, samples: Mapping[str, object] | None = None, *, cldr: bool = False) -> str:
     """Raise ValueError, in an editor's words, unless ``pattern`` fills cleanly from ``samples`` (by
     default the date placeholders): known names only, no '!' conversions, no '{name.attribute}' or
     '{name[0]}', and specs whose width and precision stay small (limits.MAX_FORMAT_WIDTH), so that
-    no pattern can take minutes or gigabytes to fill."""
+    no pattern can take minutes or gigabytes to fill. With ``cldr`` (title_pattern, date_format), a
+    pattern without a '{' is a CLDR form or pattern instead, checked by _check_cldr."""
+    if cldr and is_cldr(pattern):
+        return _check_cldr(pattern)
     values = samples if samples is not None else _date_values(SAMPLE_DAY, "The Daily")
     try:
         fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(pattern)]
@@ -84,20 +150,71 @@ def check_pattern(pattern: str, samples: Mapping[str, object] | None = None) -> 
     return pattern
 
 
-def fill(pattern: str, day: date, name: str = "") -> str:
-    """``pattern`` (checked by check_pattern) with the placeholders of ``day`` and the publication's ``name``."""
-    return pattern.format(**_date_values(day, name))
+def _check_cldr(pattern: str) -> str:
+    """Raise ValueError, in an editor's words, unless ``pattern`` is a CLDR form or a CLDR date pattern
+    whose letters are all date fields (literal words go in 'single quotes')."""
+    if pattern in FORMS:
+        return pattern
+    from babel.dates import PATTERN_CHARS, parse_pattern, tokenize_pattern
+
+    hint = (
+        " (a pattern without {placeholders} is a CLDR date pattern: put words in 'single quotes', "
+        "e.g. EEEE d MMMM y or 'Week' w; or use short, medium, long or full)"
+    )
+    if pattern.replace("''", "").count("'") % 2:  # '' is a quote mark
+        raise ValueError(f"{pattern!r} opens a quote (') that it does not close{hint}")
+    # Babel takes an unquoted letter that is no field for itself; CLDR reserves every letter.
+    unquoted = re.sub(r"'[^']*'", "", pattern.replace("''", ""))
+    for character in unquoted:
+        if character.isascii() and character.isalpha() and character not in PATTERN_CHARS:
+            raise ValueError(f"'{character}' in {pattern!r} is not a CLDR date field{hint}")
+    for kind, value in tokenize_pattern(pattern):
+        if kind != "field" or isinstance(value, str):
+            continue
+        field, count = value
+        if field not in _DATE_FIELDS:
+            raise ValueError(f"'{field * count}' in {pattern!r} is a time or time-zone field: a date line has no time")
+        lengths = PATTERN_CHARS[field] or range(1, _LONGEST_FIELD + 1)
+        if count not in lengths:
+            written = ", ".join(field * length for length in lengths)
+            raise ValueError(f"'{field * count}' in {pattern!r} is not a CLDR field; write {written}")
+    try:
+        parse_pattern(pattern)
+    except ValueError as error:  # every case Babel refuses is caught above: this is a safety net
+        raise ValueError(f"{pattern!r} is not a CLDR pattern Babel can read ({error}){hint}") from None
+    return pattern
 
 
-def _date_values(day: date, name: str) -> dict[str, object]:
-    return {
+def fill(pattern: str, day: date, name: str = "", lang: str = "en", *, cldr: bool = False) -> str:
+    """``pattern`` (checked by check_pattern, with the same ``cldr``) for ``day`` in ``lang``, with the
+    publication's ``name``."""
+    if cldr and is_cldr(pattern):
+        from babel.dates import format_date
+
+        return format_date(day, format=pattern, locale=locale(lang))
+    return pattern.format(**_date_values(day, name, lang))
+
+
+def _date_values(day: date, name: str, lang: str = "en") -> dict[str, object]:
+    values: dict[str, object] = {
         "name": name,
         "year": day.year,
         "month": MONTHS[day.month - 1],
         "month_ap": AP_MONTHS[day.month - 1],
         "month_number": day.month,
         "day": day.day,
-        "day_ordinal": ordinal(day.day),
+        "day_ordinal": ordinal(day.day, lang),
         "weekday": WEEKDAYS[day.weekday()],
         "iso": day.isoformat(),
+        "date": f"{MONTHS[day.month - 1]} {day.day}, {day.year}",  # CLDR's long English date
     }
+    if base_language(lang) != "en":
+        from babel.dates import format_date
+
+        where = locale(lang)
+        # The forms used beside a day number ("1 декабря", not the stand-alone "декабрь").
+        values["month"] = where.months["format"]["wide"][day.month]
+        values["month_ap"] = where.months["format"]["abbreviated"][day.month]
+        values["weekday"] = where.days["format"]["wide"][day.weekday()]
+        values["date"] = format_date(day, format="long", locale=where)
+    return values

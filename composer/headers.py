@@ -60,7 +60,7 @@ def title_problem(pattern: str, name: str) -> str | None:
         return None
     for day in _EVERY_KIND_OF_DAY:
         try:
-            title = dates.fill(pattern, day, name)
+            title = dates.fill(pattern, day, name, cldr=True)
         except (ValueError, KeyError, IndexError):
             return None  # a pattern that does not fill is dates.check_pattern's to report
         problem = header_problem(title, TYPED_WHITESPACE)

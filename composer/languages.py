@@ -8,6 +8,7 @@ templates then mark its element with its lang and dir so it reads in its own dir
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -81,9 +82,11 @@ def chosen(texts: str | Mapping[str, str], lang: str, own: str) -> Chosen:
 
 
 def point_the_way(text: str, lang: str) -> str:
-    """``text`` with its arrows (← →) turned for a page in ``lang``: written for a left-to-right
-    page, they swap in a right-to-left one, where "previous" lies to the right."""
-    return text.translate(_SWAPPED) if is_right_to_left(lang) else text
+    """``text`` with its arrows (← →) turned for a page in ``lang``: words written for a left-to-right
+    page (an English label) swap them in a right-to-left one, where "previous" lies to the right.
+    Words in a right-to-left script (composer/labels/ar.yaml) point the right way already."""
+    written_right_to_left = any(unicodedata.bidirectional(character) in ("R", "AL") for character in text)
+    return text.translate(_SWAPPED) if is_right_to_left(lang) and not written_right_to_left else text
 
 
 _SWAPPED = str.maketrans({"←": "→", "→": "←"})

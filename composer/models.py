@@ -203,6 +203,10 @@ def _date_pattern(text: str) -> str:
     return dates.check_pattern(text)
 
 
+def _date_format(text: str) -> str:
+    return dates.check_pattern(text, cldr=True)
+
+
 def _mailing_service(name: str) -> str:
     from .esp import SERVICES
 
@@ -278,32 +282,54 @@ class Colours(Strict):
     button_text: Colour = "#ffffff"
 
 
-class Labels(Strict):
-    """The email's own words around the editor's, for publications written in other languages."""
+def _label(**samples: object) -> AfterValidator:
+    """Checks a label's {placeholders} against ``samples``, its only ones."""
+    return AfterValidator(lambda text: dates.check_pattern(text, samples))
 
-    published: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, {"date": "Nov. 9, 2017"}))] = (
-        "Published on {date}"
-    )
-    read_time: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, {"minutes": 3}))] = (
-        "Read time Approx. {minutes} minutes"
-    )
-    read_time_one: Text = "Read time Approx. 1 minute"
-    read_more: Text = "Read more"
-    read_more_at: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, {"source": "AP"}))] = (
-        "Read more at {source}"
-    )
-    photo_credit: Annotated[Text, AfterValidator(lambda text: dates.check_pattern(text, {"credit": "AP"}))] = (
-        "Photo: {credit}"
-    )
-    in_this_issue: Text = "In this issue"
-    recommended_reads: Text = "Recommended Reads"
-    unsubscribe: Text = "Unsubscribe"
-    web_version: Text = "View this email in your browser"
+
+MinutesLabel = Annotated[Text, _label(minutes=3)]
+
+
+class ReadTime(Strict):
+    """ "Read time Approx. {minutes} minutes" for each CLDR plural category the language uses (English:
+    one, other; Russian: one, few, many, other); a category not given takes ``other``."""
+
+    zero: MinutesLabel | None = None
+    one: MinutesLabel | None = None
+    two: MinutesLabel | None = None
+    few: MinutesLabel | None = None
+    many: MinutesLabel | None = None
+    other: MinutesLabel | None = None
+
+
+def _one_text_for_every_number(value: Any) -> Any:
+    # read_time as one text, as publication.yaml had it before plural forms: the "other" category.
+    if isinstance(value, str):
+        dates.check_pattern(value, {"minutes": 3})  # its problem at read_time itself, not read_time.other
+        return {"other": value}
+    return value
+
+
+class Labels(Strict):
+    """The email's own words around the editor's. A key not given comes from the language's file
+    (composer/labels/), else from English: see labels.for_language."""
+
+    published: Annotated[Text, _label(date="Nov. 9, 2017")] | None = None
+    read_time: Annotated[ReadTime, BeforeValidator(_one_text_for_every_number)] | None = None
+    read_time_one: Text | None = None  # before plural forms: the words for exactly one minute
+    read_more: Text | None = None
+    read_more_at: Annotated[Text, _label(source="AP")] | None = None
+    photo_credit: Annotated[Text, _label(credit="AP")] | None = None
+    image: Annotated[Text, _label(alt="A street")] | None = None  # a picture in the plain text: [Image: {alt}]
+    in_this_issue: Text | None = None
+    recommended_reads: Text | None = None
+    unsubscribe: Text | None = None
+    web_version: Text | None = None
     # The web archive's own words (compose archive).
-    previous_issue: Text = "← Previous issue"
-    next_issue: Text = "Next issue →"
-    all_issues: Text = "All issues"
-    feed: Text = "Feed"
+    previous_issue: Text | None = None
+    next_issue: Text | None = None
+    all_issues: Text | None = None
+    feed: Text | None = None
 
 
 class Sender(Strict):
@@ -364,8 +390,9 @@ class Publication(Strict):
     name: HeaderLine  # in the title_pattern's subject
     url: WebAddress
     lang: Language = "en"
-    title_pattern: PerLanguage[Annotated[Text, AfterValidator(_date_pattern)]] = "{name}: {month} {day}, {year}"
-    date_format: PerLanguage[Annotated[Text, AfterValidator(_date_pattern)]] = "{month_ap} {day}, {year}"
+    # Without them, the language's own (dates.default_title_pattern, dates.default_date_format).
+    title_pattern: PerLanguage[Annotated[Text, AfterValidator(_date_format)]] | None = None
+    date_format: PerLanguage[Annotated[Text, AfterValidator(_date_format)]] | None = None
     words_per_minute: Annotated[int, Field(ge=50, le=1000)] = 238
     notice: PerLanguage[Markdown] | None = None
     contact: EmailAddress | None = None
@@ -384,11 +411,13 @@ class Publication(Strict):
 
     @field_validator("title_pattern")
     @classmethod
-    def _title_can_be_a_subject(cls, pattern: str | dict[str, str], info: ValidationInfo) -> str | dict[str, str]:
+    def _title_can_be_a_subject(
+        cls, pattern: str | dict[str, str] | None, info: ValidationInfo
+    ) -> str | dict[str, str] | None:
         # An issue without title nor subject is sent with this pattern's title as its subject.
         name = info.data.get("name")
         for tag, each in pattern.items() if isinstance(pattern, dict) else [("", pattern)]:
-            if name is not None and (problem := headers.title_problem(each, name)):
+            if each is not None and name is not None and (problem := headers.title_problem(each, name)):
                 raise ValueError(f"{tag}: {problem}" if tag else problem)
         return pattern
 

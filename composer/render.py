@@ -22,7 +22,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from . import dates, esp, languages, markdown
+from . import dates, esp, labels, languages, markdown
 from .errors import CacheProblem, Problem, TemplateProblem
 from .load import Loaded, folders_above
 from .models import Image, Logo
@@ -224,7 +224,9 @@ class _ForgivingBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     """Everything the templates need, computed once: titles, dates, read time, links."""
-    issue, publication = loaded.issue, loaded.publication
+    issue, lang = loaded.issue, loaded.issue.lang or loaded.publication.lang
+    # The templates read publication.labels: every word there, in the issue's language.
+    publication = loaded.publication.model_copy(update={"labels": labels.for_language(loaded.publication.labels, lang)})
     web_version = publication.web_version_url
     links = esp.links(
         service or publication.esp,
@@ -235,21 +237,25 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         else issue_url(publication.url, issue.date, loaded.path),
         publication.address,
     )
-    lang = issue.lang or publication.lang
 
     def chosen(texts: str | dict[str, str]) -> languages.Chosen:
         # The publication's text in the issue's language, or in its own, marked so (languages.py).
         return languages.chosen(texts, lang, publication.lang)
 
-    title_pattern = chosen(publication.title_pattern)
-    title = issue.title or dates.fill(title_pattern.text, issue.date, publication.name)
+    def chosen_or(texts: str | dict[str, str] | None, default: str) -> languages.Chosen:
+        # A pattern the publication gives, else the language's own (dates.default_*).
+        return chosen(texts) if texts else languages.Chosen(default, lang, lang)
+
+    # Filled in the language the pattern is written in, so its month names match its words.
+    title_pattern = chosen_or(publication.title_pattern, dates.default_title_pattern(lang))
+    title = issue.title or dates.fill(title_pattern.text, issue.date, publication.name, title_pattern.lang, cldr=True)
     words = count_words(
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
     )
     right_to_left = languages.is_right_to_left(lang)
     minutes = max(1, math.ceil(words / publication.words_per_minute))
-    date_format = chosen(publication.date_format)
-    date_line = dates.fill(date_format.text, issue.date)
+    date_format = chosen_or(publication.date_format, dates.default_date_format(lang))
+    date_line = dates.fill(date_format.text, issue.date, lang=date_format.lang, cldr=True)
     actions = [
         {
             "heading": chosen(action.heading),
@@ -259,7 +265,7 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         }
         for action in publication.calls_to_action
     ]
-    labels = publication.labels
+    own_words = publication.labels
     return {
         "issue": issue,
         "publication": publication,
@@ -280,8 +286,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "subject": issue.subject or title,
         "preheader": issue.preheader or preview_text(issue.summary),
         "date_line": date_line,
-        "published_line": labels.published.format(date=date_line),
-        "read_time_line": labels.read_time_one if minutes == 1 else labels.read_time.format(minutes=minutes),
+        "published_line": str(own_words.published).format(date=date_line),
+        "read_time_line": labels.read_time_line(own_words, lang, minutes),
         "read_minutes": minutes,
         "links": links,
         "action_rows": action_rows(

@@ -453,7 +453,8 @@ def test_an_arabic_issue_in_an_english_archive_reads_right_to_left(make_issue: M
         ]
 
     # Back is to the right in a right-to-left page: the arrows point the way it reads.
-    assert pager("2020/01/02/index.html") == [("prev", "→ Previous issue"), ("next", "Next issue ←")]
+    # The Arabic page speaks Arabic (composer/labels/ar.yaml), its arrows pointing the way it reads.
+    assert pager("2020/01/02/index.html") == [("prev", "→ العدد السابق"), ("next", "العدد التالي ←")]
     assert pager("2020/01/03/index.html") == [("prev", "← Previous issue")]
     arabic = page(site, "2020/01/02/index.html")
     assert (arabic.get("lang"), arabic.get("dir")) == ("ar", "rtl")

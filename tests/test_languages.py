@@ -173,7 +173,8 @@ def test_a_bad_text_per_language_is_a_located_error(
 
 def test_a_title_pattern_per_language_is_checked_in_each_language(make_issue: MakeIssue) -> None:
     publication = PUBLICATION.replace(
-        "title_pattern: Briefing for {month} {day_ordinal}", "title_pattern:\n  en: Briefing\n  ar: '{mnth}'"
+        "title_pattern: Briefing for {month} {day_ordinal}",
+        "title_pattern:\n  en: Briefing for {month}\n  ar: '{mnth}'",
     )
     with pytest.raises(InvalidInput) as raised:
         load(make_issue(ENGLISH_ISSUE, publication))

@@ -124,7 +124,8 @@ def test_the_emails_own_words_can_be_translated(make_issue: MakeIssue) -> None:
     )
     issue = make_issue(ISSUE.replace("    body: |", "    url: https://example.com/story\n    body: |"), publication)
     composed = compose(issue)
-    for words in ("Publié le Feb. 3, 2020", "Lecture en une minute", "Lire la suite", "À lire aussi"):
+    # The date is French too (it was "Feb. 3, 2020" before dates followed the language).
+    for words in ("Publié le 3 février 2020", "Lecture en une minute", "Lire la suite", "À lire aussi"):
         assert words in composed.html and words in composed.text
     assert "Published on" not in composed.html + composed.text
     assert "Recommended Reads" not in composed.html + composed.text

@@ -132,7 +132,7 @@ def test_markdown_nested_as_deep_as_allowed_makes_a_whole_email(folder: Path) ->
             "title_pattern",
             "{name.__class__}",
             "unknown placeholder {name.__class__}; use {name}, {year}, {month}, {month_ap}, {month_number}, "
-            "{day}, {day_ordinal}, {weekday}, {iso}",
+            "{day}, {day_ordinal}, {weekday}, {iso}, {date}",
         ),
         ("title_pattern", "{day:{year}}", "{day:{year}}: '{year}' is not a format composer accepts; write {day}"),
         (

@@ -308,8 +308,9 @@ def image_size(image: Image | Logo, widest: int = CONTENT_WIDTH) -> dict[str, in
 
 
 def underline(text: str, character: str = "-") -> str:
-    """A headline set apart in plain text: the text, then a rule as long as its longest line."""
-    return text + "\n" + character * max(len(line) for line in text.split("\n"))
+    """A headline set apart in plain text: the text, then a rule as wide as its widest line, in
+    screen columns (a Japanese headline of 10 characters takes 20)."""
+    return text + "\n" + character * max(markdown.display_width(line) for line in text.split("\n"))
 
 
 def tidy_text(text: str) -> str:

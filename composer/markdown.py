@@ -255,24 +255,28 @@ def _pieces(word: str) -> list[tuple[str, int]]:
     if _is_narrow(word):
         return [(word, len(word))]
     pieces: list[tuple[str, int]] = []
-    previous = ""
+    clusters: list[str] = []  # the piece being gathered, joined once (a long word stays linear)
+    total, previous = 0, ""
     for cluster in wcwidth.iter_graphemes(word):
         columns = int(wcwidth.width(cluster, control_codes="ignore"))
-        if pieces and not _may_break(previous, columns, cluster):
-            text, total = pieces[-1]
-            pieces[-1] = (text + cluster, total + columns)
-        else:
-            pieces.append((cluster, columns))
+        if clusters and _may_break(previous, columns, cluster):
+            pieces.append(("".join(clusters), total))
+            clusters, total = [], 0
+        clusters.append(cluster)
+        total += columns
         previous = cluster
+    pieces.append(("".join(clusters), total))
     return pieces
 
 
 def _may_break(before: str, columns: int, after: str) -> bool:
-    wide_before = display_width(before) == 2
-    if before[-1] in _NO_LINE_END or after[0] in _NO_LINE_START:
+    """Whether a line may break between two clusters (``columns``: the width of ``after``); a
+    cluster is judged by its first character, the letter its marks sit on."""
+    if before[0] in _NO_LINE_END or after[0] in _NO_LINE_START:
         return False
+    wide_before = display_width(before) == 2
     if columns == 2:
-        return wide_before or before[-1].isalnum()
+        return wide_before or before[0].isalnum()
     return wide_before and after[0].isalnum()
 
 

@@ -51,14 +51,48 @@ def _merge_tag(state: StateInline, silent: bool) -> bool:
     return True
 
 
-_MD = _Parser("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
-_MD.inline.ruler.before("emphasis", "merge_tag", _merge_tag)
+def _make_parser(quotes: str | tuple[str, str, str, str] | None = None) -> _Parser:
+    """A parser; with ``quotes`` (“double” and ‘single’, open and close) it is a typographer too:
+    straight quotes become those, -- and --- dashes, ... an ellipsis."""
+    parser = _Parser("commonmark", {"html": False, "xhtmlOut": True, "typographer": quotes is not None})
+    parser.inline.ruler.before("emphasis", "merge_tag", _merge_tag)
+    if quotes is not None:
+        parser.options["quotes"] = quotes
+        parser.enable(["replacements", "smartquotes"])
+    return parser
+
+
+_MD = _make_parser()
+
+# Quotation marks by language, for publications that switch typography on. French ones hold a
+# no-break space inside, as French typography wants. A language not listed keeps straight quotes.
+_QUOTES: dict[str, str | tuple[str, str, str, str]] = {
+    "en": "“”‘’",
+    "fr": ("«\u00a0", "\u00a0»", "‹\u00a0", "\u00a0›"),
+    "de": "„“‚‘",
+    "nl": "“”‘’",
+    "es": "«»“”",
+    "it": "«»“”",
+    "pt": "«»“”",
+    "ru": "«»„“",
+    "pl": "„”‚’",
+    "ja": "「」『』",
+    "zh": "“”‘’",
+}
+
+
+@lru_cache(maxsize=32)
+def _typographer(lang: str) -> _Parser:
+    """The typographer for ``lang`` (a tag such as fr-CA: its language decides), built once."""
+    return _make_parser(_QUOTES.get(lang.split("-")[0].lower(), "\"\"''"))
 
 
 @lru_cache(maxsize=512)
-def parse(source: str) -> tuple[Token, ...]:
-    """The token stream of ``source``; cached so validation and both renderers parse once."""
-    return tuple(_MD.parse(source))
+def parse(source: str, typography: str | None = None) -> tuple[Token, ...]:
+    """The token stream of ``source``; cached so validation and both renderers parse once.
+    ``typography``: the language whose quotation marks and dashes to set, or None for none."""
+    parser = _typographer(typography) if typography else _MD
+    return tuple(parser.parse(source))
 
 
 def _inline_tokens(tokens: tuple[Token, ...]) -> Iterator[Token]:
@@ -130,9 +164,9 @@ def _heading_line(heading: Token, source_lines: list[str]) -> str:
     return source_lines[row].strip() if row < len(source_lines) else heading.markup
 
 
-def to_html(source: str) -> str:
+def to_html(source: str, typography: str | None = None) -> str:
     """HTML for the email. Hrefs are re-checked so an unchecked link can never pass."""
-    tokens = parse(source)
+    tokens = parse(source, typography)
     for token in _inline_tokens(tokens):
         if token.type == "link_open":
             check_url(str(token.attrs.get("href", "")))
@@ -174,9 +208,9 @@ class References:
         return "\n".join(lines)
 
 
-def to_text(source: str, references: References, width: int = WIDTH) -> str:
+def to_text(source: str, references: References, width: int = WIDTH, typography: str | None = None) -> str:
     """Wrapped plain text: paragraphs, "- " lists, "> " quotes, links as [n] references."""
-    blocks = _TextWriter(references, width).write(list(parse(source)))
+    blocks = _TextWriter(references, width).write(list(parse(source, typography)))
     return "\n\n".join(blocks)
 
 

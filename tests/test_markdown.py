@@ -18,6 +18,7 @@ from composer import markdown, render
 from composer.errors import InvalidInput
 from composer.load import load
 from composer.markdown import References
+from composer.pipeline import compose
 
 from .conftest import MakeIssue
 
@@ -474,3 +475,41 @@ def test_wrap_never_starts_a_line_with_closing_punctuation(text: str, width: int
     assert "".join(lines) == text
     assert [line for line in lines[1:] if line[0] in "。、，：」）"] == []
     assert [line for line in lines[:-1] if line[-1] in "「（"] == []
+
+
+# --- typography -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "html"),
+    [
+        ("en", "<p>“It’s ‘fine’,” she said – twice — and left…</p>\n"),
+        ("en-GB", "<p>“It’s ‘fine’,” she said – twice — and left…</p>\n"),
+        ("fr", "<p>«\u00a0It’s ‹\u00a0fine\u00a0›,\u00a0» she said – twice — and left…</p>\n"),
+        ("de", "<p>„It’s ‚fine‘,“ she said – twice — and left…</p>\n"),
+        ("ja", "<p>「It’s 『fine』,」 she said – twice — and left…</p>\n"),
+        ("xx", "<p>&quot;It’s 'fine',&quot; she said – twice — and left…</p>\n"),  # straight quotes kept
+        (None, "<p>&quot;It's 'fine',&quot; she said -- twice --- and left...</p>\n"),  # off: as typed
+    ],
+)
+def test_typography_sets_each_languages_quotes_and_dashes(lang: str | None, html: str) -> None:
+    assert markdown.to_html("\"It's 'fine',\" she said -- twice --- and left...", lang) == html
+
+
+def test_typography_reaches_the_plain_text_and_leaves_code_alone() -> None:
+    source = 'Read "the `"raw"` report" [here](https://example.com/a).'
+    references = References()
+    assert markdown.to_text(source, references, typography="de") == 'Read „the "raw" report“ here [1].'
+
+
+def test_typography_follows_the_publication_switch(make_issue: MakeIssue) -> None:
+    issue = (
+        'date: 2020-02-03\nlang: fr\nsummary: Il a dit "non".\n'
+        'stories:\n  - headline: Un titre\n    body: "Elle a dit \\"oui\\"."\n'
+    )
+    publication = "name: Le Quotidien\nurl: https://news.example.com\nlang: fr\n"
+    plain = compose(make_issue(issue, publication))
+    assert 'Il a dit "non".' in plain.text and '>Il a dit "non".<' in plain.html  # off by default
+    typeset = compose(make_issue(issue, publication + "typography: true\n"))
+    assert "Il a dit «\u00a0non\u00a0»." in typeset.text and "Elle a dit «\u00a0oui\u00a0»." in typeset.text
+    assert ">Il a dit «\u00a0non\u00a0».<" in typeset.html

@@ -8,11 +8,13 @@ Every link is parsed (markdown-it would otherwise silently drop ``javascript:`` 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
 
+import wcwidth
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -49,14 +51,48 @@ def _merge_tag(state: StateInline, silent: bool) -> bool:
     return True
 
 
-_MD = _Parser("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
-_MD.inline.ruler.before("emphasis", "merge_tag", _merge_tag)
+def _make_parser(quotes: str | tuple[str, str, str, str] | None = None) -> _Parser:
+    """A parser; with ``quotes`` (“double” and ‘single’, open and close) it is a typographer too:
+    straight quotes become those, -- and --- dashes, ... an ellipsis."""
+    parser = _Parser("commonmark", {"html": False, "xhtmlOut": True, "typographer": quotes is not None})
+    parser.inline.ruler.before("emphasis", "merge_tag", _merge_tag)
+    if quotes is not None:
+        parser.options["quotes"] = quotes
+        parser.enable(["replacements", "smartquotes"])
+    return parser
+
+
+_MD = _make_parser()
+
+# Quotation marks by language, for publications that switch typography on. French ones hold a
+# no-break space inside, as French typography wants. A language not listed keeps straight quotes.
+_QUOTES: dict[str, str | tuple[str, str, str, str]] = {
+    "en": "“”‘’",
+    "fr": ("«\u00a0", "\u00a0»", "‹\u00a0", "\u00a0›"),
+    "de": "„“‚‘",
+    "nl": "“”‘’",
+    "es": "«»“”",
+    "it": "«»“”",
+    "pt": "«»“”",
+    "ru": "«»„“",
+    "pl": "„”‚’",
+    "ja": "「」『』",
+    "zh": "“”‘’",
+}
+
+
+@lru_cache(maxsize=32)
+def _typographer(lang: str) -> _Parser:
+    """The typographer for ``lang`` (a tag such as fr-CA: its language decides), built once."""
+    return _make_parser(_QUOTES.get(lang.split("-")[0].lower(), "\"\"''"))
 
 
 @lru_cache(maxsize=512)
-def parse(source: str) -> tuple[Token, ...]:
-    """The token stream of ``source``; cached so validation and both renderers parse once."""
-    return tuple(_MD.parse(source))
+def parse(source: str, typography: str | None = None) -> tuple[Token, ...]:
+    """The token stream of ``source``; cached so validation and both renderers parse once.
+    ``typography``: the language whose quotation marks and dashes to set, or None for none."""
+    parser = _typographer(typography) if typography else _MD
+    return tuple(parser.parse(source))
 
 
 def _inline_tokens(tokens: tuple[Token, ...]) -> Iterator[Token]:
@@ -128,9 +164,9 @@ def _heading_line(heading: Token, source_lines: list[str]) -> str:
     return source_lines[row].strip() if row < len(source_lines) else heading.markup
 
 
-def to_html(source: str) -> str:
+def to_html(source: str, typography: str | None = None) -> str:
     """HTML for the email. Hrefs are re-checked so an unchecked link can never pass."""
-    tokens = parse(source)
+    tokens = parse(source, typography)
     for token in _inline_tokens(tokens):
         if token.type == "link_open":
             check_url(str(token.attrs.get("href", "")))
@@ -172,9 +208,9 @@ class References:
         return "\n".join(lines)
 
 
-def to_text(source: str, references: References, width: int = WIDTH) -> str:
+def to_text(source: str, references: References, width: int = WIDTH, typography: str | None = None) -> str:
     """Wrapped plain text: paragraphs, "- " lists, "> " quotes, links as [n] references."""
-    blocks = _TextWriter(references, width).write(list(parse(source)))
+    blocks = _TextWriter(references, width).write(list(parse(source, typography)))
     return "\n\n".join(blocks)
 
 
@@ -183,11 +219,16 @@ _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "") -> str:
-    """Wrap at ``width`` without ever breaking a word or a URL (a long URL gets its own line).
+    """Wrap at ``width`` screen columns without ever breaking a word or a URL (a long URL gets its
+    own line).
 
     Greedy, like textwrap with break_long_words and break_on_hyphens off, but about ten times
-    faster, which matters: every paragraph of every issue goes through here.
+    faster, which matters: every paragraph of every issue goes through here. Text with wide or
+    zero-width characters (Chinese, Japanese, Korean, emoji, combining marks) is measured in
+    columns and may also break between characters where its language allows: see _pieces.
     """
+    if not (_is_narrow(text) and _is_narrow(first) and _is_narrow(rest)):
+        return _wrap_by_columns(text, width, first, rest)
     lines = []
     for line in text.split("\n"):
         words = _SPACES.split(line.strip(" \t\r\f\v"))
@@ -201,6 +242,98 @@ def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "") -> str:
             else:
                 lines.append(current)
                 current = rest + word
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    """How many screen columns ``text`` takes: wide East Asian characters count two, combining
+    marks and joiners none, a grapheme cluster (an emoji sequence) as a terminal shows it."""
+    if _is_narrow(text):
+        return len(text)
+    return int(wcwidth.width(text, control_codes="ignore"))
+
+
+def _is_narrow(text: str) -> bool:
+    """Whether every character of ``text`` takes one column on its own, so that its length is its
+    width and no grapheme cluster can span a space: the fast path, with no segmentation."""
+    return text.isascii() or all(map(_narrow_character, set(text)))
+
+
+@lru_cache(maxsize=4096)
+def _narrow_character(character: str) -> bool:
+    # Marks of category M (even spacing ones) attach to the character before them.
+    return bool(wcwidth.wcwidth(character) == 1 and unicodedata.category(character)[0] != "M")
+
+
+# A simple kinsoku (禁則) rule set, after JIS X 4051: no line starts with closing brackets,
+# sentence punctuation, iteration marks, the prolonged sound mark or small kana; none ends with an
+# opening bracket. Enough for Chinese and Japanese plain text; it is not the full UAX #14.
+_NO_LINE_START = frozenset(
+    "、。，．・：；？！‼⁇⁈⁉゛゜ヽヾゝゞ々〻ー‐゠–〜～…‥’”）〕］｝〉》」』】〙〗〟｠»"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "｡｣､･ｧｨｩｪｫｬｭｮｯｰ%％)]},.!?:;"
+)
+_NO_LINE_END = frozenset("（〔［｛〈《「『【〘〖〝｟«‘“([{")
+
+
+def _pieces(word: str) -> list[tuple[str, int]]:
+    """``word`` (no spaces in it) cut where a line may break, each piece with its width.
+
+    A line may break between two grapheme clusters when one of them is wide (a CJK character,
+    a fullwidth form, an emoji) and the other is wide too or a letter or digit, except before a
+    closing mark or after an opening one (the kinsoku rules above). So Chinese and Japanese,
+    written without spaces, still wrap; a Latin word, a URL or a number never breaks, and a
+    cluster (a letter and its accents, an emoji ZWJ sequence, a Hangul syllable) is never split.
+    """
+    if _is_narrow(word):
+        return [(word, len(word))]
+    pieces: list[tuple[str, int]] = []
+    clusters: list[str] = []  # the piece being gathered, joined once (a long word stays linear)
+    total, previous = 0, ""
+    for cluster in wcwidth.iter_graphemes(word):
+        columns = int(wcwidth.width(cluster, control_codes="ignore"))
+        if clusters and _may_break(previous, columns, cluster):
+            pieces.append(("".join(clusters), total))
+            clusters, total = [], 0
+        clusters.append(cluster)
+        total += columns
+        previous = cluster
+    pieces.append(("".join(clusters), total))
+    return pieces
+
+
+def _may_break(before: str, columns: int, after: str) -> bool:
+    """Whether a line may break between two clusters (``columns``: the width of ``after``); a
+    cluster is judged by its first character, the letter its marks sit on."""
+    if before[0] in _NO_LINE_END or after[0] in _NO_LINE_START:
+        return False
+    wide_before = display_width(before) == 2
+    if columns == 2:
+        return wide_before or before[0].isalnum()
+    return wide_before and after[0].isalnum()
+
+
+def _wrap_by_columns(text: str, width: int, first: str, rest: str) -> str:
+    """wrap() for text that is not all narrow: the same greedy fill, in columns, by pieces."""
+    lines = []
+    first_width, rest_width = display_width(first), display_width(rest)
+    for line in text.split("\n"):
+        words = _SPACES.split(line.strip(" \t\r\f\v"))
+        if words == [""]:
+            lines.append(first.rstrip())
+            continue
+        current, used, empty = first, first_width, True
+        for word in words:
+            for number, (piece, columns) in enumerate(_pieces(word)):
+                space = 1 if number == 0 and not empty else 0
+                if empty or used + space + columns <= width:
+                    current += " " * space + piece
+                    used += space + columns
+                else:
+                    lines.append(current)
+                    current, used = rest + piece, rest_width + columns
+                empty = False
         lines.append(current)
     return "\n".join(lines)
 

@@ -116,15 +116,30 @@ def environment(template_dirs: tuple[Path, ...], kind: Literal["html", "text"]) 
         "keep_trailing_newline": True,
         "autoescape": escape,
     }
-    env = jinja2.Environment(loader=_Loader(template_dirs), bytecode_cache=_bytecode_cache(settings), **settings)
+    env = jinja2.Environment(loader=_Loader(template_dirs), **settings)
     if escape:
-        env.filters["markdown"] = lambda source: Markup(markdown.to_html(source))
+        env.filters["markdown"] = jinja2.pass_context(
+            lambda context, source: Markup(markdown.to_html(source, typography(context)))
+        )
     else:
-        env.filters["markdown"] = lambda source, references: markdown.to_text(source, references)
+        env.filters["markdown"] = jinja2.pass_context(
+            lambda context, source, references: markdown.to_text(source, references, typography=typography(context))
+        )
         env.filters["wrap"] = markdown.wrap
         env.filters["underline"] = underline
     env.globals["image_size"] = image_size
+    env.bytecode_cache = _bytecode_cache(settings, env.filters)
     return env
+
+
+def typography(context: jinja2.runtime.Context) -> str | None:
+    """The language whose quotes and dashes the markdown filter sets, read from the page being
+    rendered (its ``lang``, else the publication's), so no template passes it; None when the
+    publication leaves typography off."""
+    publication = context.get("publication")
+    if publication is None or not publication.typography:
+        return None
+    return str(context.get("lang") or publication.lang)
 
 
 def is_backup_file(name: str) -> bool:
@@ -162,13 +177,15 @@ class _Loader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-def _bytecode_cache(settings: dict[str, Any]) -> jinja2.BytecodeCache | None:
+def _bytecode_cache(settings: dict[str, Any], filters: dict[str, Any]) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs: saves compiling every template on each start.
 
     Jinja keys its cache by template file only, not by the settings it was compiled with, so
-    each set of settings (escaping or not, for instance) gets a folder of its own.
+    each set of settings (escaping or not, for instance) gets a folder of its own. So does each
+    way of calling the filters: whether a filter is handed the context is compiled in.
     """
-    fingerprint = hashlib.sha1(repr(sorted(settings.items())).encode(), usedforsecurity=False).hexdigest()[:12]
+    calls = sorted((name, str(getattr(function, "jinja_pass_arg", ""))) for name, function in filters.items())
+    fingerprint = hashlib.sha1(repr((sorted(settings.items()), calls)).encode(), usedforsecurity=False).hexdigest()[:12]
     try:
         folder = cache_dir(f"jinja-{jinja2.__version__}-{fingerprint}")
     except CacheProblem as problem:
@@ -343,8 +360,9 @@ def image_size(image: Image | Logo, widest: int = CONTENT_WIDTH) -> dict[str, in
 
 
 def underline(text: str, character: str = "-") -> str:
-    """A headline set apart in plain text: the text, then a rule as long as its longest line."""
-    return text + "\n" + character * max(len(line) for line in text.split("\n"))
+    """A headline set apart in plain text: the text, then a rule as wide as its widest line, in
+    screen columns (a Japanese headline of 10 characters takes 20)."""
+    return text + "\n" + character * max(markdown.display_width(line) for line in text.split("\n"))
 
 
 def tidy_text(text: str) -> str:

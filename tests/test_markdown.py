@@ -10,15 +10,23 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import wcwidth
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composer import markdown
+from composer import markdown, render
 from composer.errors import InvalidInput
 from composer.load import load
 from composer.markdown import References
+from composer.pipeline import compose
 
 from .conftest import MakeIssue
+
+# Characters of one screen column that attach to nothing: text made of them is where textwrap's
+# count of code points is right, and wrap() must agree with it exactly.
+NARROW_CHARACTERS = st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc", "Mn", "Mc", "Me")).filter(
+    lambda character: wcwidth.wcwidth(character) == 1
+)
 
 LONG_URL = "https://example.com/reports/2017/11/09/" + "a-very-long-slug-that-keeps-going-" * 3 + "end"
 
@@ -331,7 +339,7 @@ def test_the_same_link_twice_keeps_one_note() -> None:
 
 @given(
     words=st.lists(
-        st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=90),
+        st.text(alphabet=NARROW_CHARACTERS, min_size=1, max_size=90),
         min_size=1,
         max_size=40,
     ),
@@ -339,7 +347,8 @@ def test_the_same_link_twice_keeps_one_note() -> None:
     indents=st.sampled_from([("", ""), ("- ", "  "), ("> ", "> ")]),
 )
 def test_wrap_agrees_with_textwrap(words: list[str], width: int, indents: tuple[str, str]) -> None:
-    # The fast greedy wrap must lay out single-spaced text exactly as the standard library does.
+    # The fast greedy wrap must lay out single-spaced text exactly as the standard library does,
+    # where textwrap's count of characters is a count of columns: one column each, no marks.
     text = " ".join(words)
     expected = textwrap.fill(
         text,
@@ -363,3 +372,144 @@ def test_a_mailto_links_query_stays_out_of_the_plain_text() -> None:
     text = markdown.to_text("Write [to us](mailto:desk@example.com?subject=Hi%20there) today.", references)
     assert text == "Write to us (desk@example.com) today."
     assert references.take() == ""
+
+
+# --- screen columns -------------------------------------------------------------------------------
+
+FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 👩‍👩‍👧‍👦, one cluster, two columns
+E_ACUTE = "e\u0301"  # e and a combining acute accent: one cluster, one column
+CHINESE = (
+    "今天上午，市政府发布了新的交通规划。规划提出，到二〇三〇年，"
+    "公共交通出行比例将达到百分之六十、步行和自行车出行比例将进一步提高。"
+)
+
+
+def test_chinese_without_spaces_wraps_between_characters() -> None:
+    assert markdown.wrap(CHINESE, 20).split("\n") == [
+        "今天上午，市政府发布",
+        "了新的交通规划。规划",
+        "提出，到二〇三〇年，",
+        "公共交通出行比例将达",
+        "到百分之六十、步行和",
+        "自行车出行比例将进一",
+        "步提高。",
+    ]
+
+
+@pytest.mark.parametrize("width", range(2, 30))
+def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_one(width: int) -> None:
+    lines = markdown.wrap(CHINESE + "他说：“（这是）「第一步」。”", width).split("\n")
+    assert [line for line in lines if line[0] in "。、，：”）」"] == []
+    assert [line for line in lines if line[-1] in "“（「"] == []
+    assert "".join(lines) == CHINESE + "他说：“（这是）「第一步」。”"
+
+
+def test_kinsoku_keeps_the_character_before_a_full_stop_with_it() -> None:
+    # 。 would start the second line: the character before it moves down with it.
+    assert markdown.wrap("一二三四五。", 10) == "一二三四\n五。"
+    assert markdown.wrap("「一二三」四五", 6) == "「一二\n三」四\n五"
+
+
+def test_wide_characters_count_two_columns_and_marks_none() -> None:
+    assert markdown.display_width("日本語") == 6
+    assert markdown.display_width(f"caf{E_ACUTE}") == 4
+    assert markdown.display_width(FAMILY) == 2
+    assert markdown.display_width("Café’s — résumé") == 15
+    assert markdown.wrap("日本語 日本語 日本語", 13) == "日本語 日本語\n日本語"
+
+
+@pytest.mark.parametrize("width", range(2, 12))
+def test_grapheme_clusters_are_never_split(width: int) -> None:
+    text = f"日本{FAMILY}語の{E_ACUTE}本{FAMILY}{FAMILY}。한국어입니다"
+    wrapped = markdown.wrap(text, width)
+    assert wrapped.replace("\n", "") == text
+    for line in wrapped.split("\n"):
+        assert not line.startswith(("\u200d", "\u0301", "\U0001f469", "\U0001f467", "\U0001f466")) or line.startswith(
+            FAMILY
+        )
+        assert not line.endswith("\u200d")
+    assert wrapped.count(FAMILY) == 3 and wrapped.count(E_ACUTE) == 1
+
+
+def test_latin_words_and_addresses_in_japanese_text_are_not_broken() -> None:
+    text = "詳しくはhttps://example.com/a-long-addressを見てください"
+    assert markdown.wrap(text, 20).split("\n") == [
+        "詳しくは",
+        "https://example.com/a-long-address",
+        "を見てください",
+    ]
+
+
+def test_underline_is_as_wide_as_the_heading_in_columns() -> None:
+    assert render.underline("日本語のニュース") == "日本語のニュース\n" + "-" * 16
+    assert render.underline(f"Caf{E_ACUTE}\n{FAMILY}!", "=") == f"Caf{E_ACUTE}\n{FAMILY}!\n===="
+
+
+# Letters and digits, wide characters (ideographs, kana, Hangul, a fullwidth letter, emoji
+# sequences) and clusters with marks: a line may break at a space and beside every wide character.
+narrow = st.sampled_from(list("abcxyz0123é"))
+wide = st.sampled_from([*"日本語中文字漢字かなカナ한국어\uff21", FAMILY, "\U0001f1ef\U0001f1f5"])
+combining = st.sampled_from([E_ACUTE, "a\u0308\u0323", "\u1100\u1161\u11a8"])
+mixed_word = st.lists(st.one_of(narrow, wide, combining), min_size=1, max_size=12).map("".join)
+
+
+@given(words=st.lists(mixed_word, min_size=1, max_size=20), width=st.integers(min_value=2, max_value=40))
+def test_wrap_fits_in_columns_and_keeps_every_character(words: list[str], width: int) -> None:
+    text = " ".join(words)
+    lines = markdown.wrap(text, width).split("\n")
+    # Nothing lost, added or reordered: only spaces become line ends.
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line in lines:
+        # Only a piece that may not break is wider: a run of narrow letters (and their marks).
+        if wcwidth.width(line) > width:
+            assert " " not in line
+            assert all(wcwidth.width(cluster) < 2 for cluster in wcwidth.iter_graphemes(line)), line
+
+
+@given(
+    text=st.text(st.sampled_from("日本語中文字。、，：」）「（"), min_size=1, max_size=60),
+    width=st.integers(min_value=2, max_value=20),
+)
+def test_wrap_never_starts_a_line_with_closing_punctuation(text: str, width: int) -> None:
+    lines = markdown.wrap(text, width).split("\n")
+    assert "".join(lines) == text
+    assert [line for line in lines[1:] if line[0] in "。、，：」）"] == []
+    assert [line for line in lines[:-1] if line[-1] in "「（"] == []
+
+
+# --- typography -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "html"),
+    [
+        ("en", "<p>“It’s ‘fine’,” she said – twice — and left…</p>\n"),
+        ("en-GB", "<p>“It’s ‘fine’,” she said – twice — and left…</p>\n"),
+        ("fr", "<p>«\u00a0It’s ‹\u00a0fine\u00a0›,\u00a0» she said – twice — and left…</p>\n"),
+        ("de", "<p>„It’s ‚fine‘,“ she said – twice — and left…</p>\n"),
+        ("ja", "<p>「It’s 『fine』,」 she said – twice — and left…</p>\n"),
+        ("xx", "<p>&quot;It’s 'fine',&quot; she said – twice — and left…</p>\n"),  # straight quotes kept
+        (None, "<p>&quot;It's 'fine',&quot; she said -- twice --- and left...</p>\n"),  # off: as typed
+    ],
+)
+def test_typography_sets_each_languages_quotes_and_dashes(lang: str | None, html: str) -> None:
+    assert markdown.to_html("\"It's 'fine',\" she said -- twice --- and left...", lang) == html
+
+
+def test_typography_reaches_the_plain_text_and_leaves_code_alone() -> None:
+    source = 'Read "the `"raw"` report" [here](https://example.com/a).'
+    references = References()
+    assert markdown.to_text(source, references, typography="de") == 'Read „the "raw" report“ here [1].'
+
+
+def test_typography_follows_the_publication_switch(make_issue: MakeIssue) -> None:
+    issue = (
+        'date: 2020-02-03\nlang: fr\nsummary: Il a dit "non".\n'
+        'stories:\n  - headline: Un titre\n    body: "Elle a dit \\"oui\\"."\n'
+    )
+    publication = "name: Le Quotidien\nurl: https://news.example.com\nlang: fr\n"
+    plain = compose(make_issue(issue, publication))
+    assert 'Il a dit "non".' in plain.text and '>Il a dit "non".<' in plain.html  # off by default
+    typeset = compose(make_issue(issue, publication + "typography: true\n"))
+    assert "Il a dit «\u00a0non\u00a0»." in typeset.text and "Elle a dit «\u00a0oui\u00a0»." in typeset.text
+    assert ">Il a dit «\u00a0non\u00a0».<" in typeset.html

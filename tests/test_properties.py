@@ -99,6 +99,12 @@ def normalised(text: str) -> str:
     return " ".join(text.split())
 
 
+def squeezed(text: str) -> str:
+    """``text`` without its whitespace: the plain text may break a line between two wide (CJK)
+    characters where the source has no space, so spaces cannot be compared there, only the rest."""
+    return "".join(text.split())
+
+
 @settings(max_examples=40, deadline=None)
 @given(issues)
 def test_every_headline_paragraph_and_link_reaches_both_parts(issue: dict[str, Any]) -> None:
@@ -110,7 +116,7 @@ def test_every_headline_paragraph_and_link_reaches_both_parts(issue: dict[str, A
 
     document = lxml.html.document_fromstring(composed.html)
     html_text = normalised(document.text_content())
-    plain_text = normalised(composed.text)
+    plain_text = squeezed(composed.text)
     hrefs = {anchor.get("href") for anchor in document.iter("a")}
 
     # The title is the one h1, and each story has its h2 holding exactly its headline.
@@ -121,22 +127,22 @@ def test_every_headline_paragraph_and_link_reaches_both_parts(issue: dict[str, A
 
     every_paragraph = [issue["summary"]] + [p for story in issue["stories"] for p in story["paragraphs"]]
     for paragraph in every_paragraph:
-        for output in (html_text, plain_text):
-            assert paragraph.text in output
+        assert paragraph.text in html_text
+        assert squeezed(paragraph.text) in plain_text
         if paragraph.link:
             link_words, address = paragraph.link
             assert f"{paragraph.text} {link_words}" in html_text
-            assert f"{paragraph.text} {link_words} [" in plain_text  # followed by its note number
+            assert squeezed(f"{paragraph.text} {link_words} [") in plain_text  # followed by its note number
             assert address in hrefs
             assert address in composed.text.split()
 
     for story in issue["stories"]:
-        assert story["headline"] in plain_text
+        assert squeezed(story["headline"]) in plain_text
         if "url" in story:
             assert story["url"] in hrefs and story["url"] in composed.text.split()
 
     for read in issue["recommended_reads"]:
         for part in ("title", "source", "note"):
             if part in read:
-                assert read[part] in html_text and read[part] in plain_text
+                assert read[part] in html_text and squeezed(read[part]) in plain_text
         assert read["url"] in hrefs and read["url"] in composed.text.split()

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import wcwidth
 from click.testing import CliRunner
 
 from composer.cli import main
@@ -98,8 +99,8 @@ def normalised(text: str) -> str:
 
 
 def overlong_lines(text: str) -> list[str]:
-    """Lines wider than 78 columns that are not a single URL (which must never be broken)."""
-    return [line for line in text.split("\n") if len(line) > WIDTH and not URL_LINE.fullmatch(line.strip())]
+    """Lines wider than 78 screen columns that are not a single URL (which must never be broken)."""
+    return [line for line in text.split("\n") if wcwidth.width(line) > WIDTH and not URL_LINE.fullmatch(line.strip())]
 
 
 def markup_left(text: str) -> list[str]:
@@ -287,6 +288,43 @@ def test_right_to_left_text_is_kept_as_written(make_issue: MakeIssue) -> None:
     assert "الملخص التنفيذي" in lines and "ملخص قصير عن أحداث اليوم." in lines
     # No direction marks or embeddings were added: the reader's client lays the text out.
     assert BIDI_CONTROLS.findall(text) == []
+    assert overlong_lines(text) == []
+
+
+JAPANESE_ISSUE = """\
+date: 2020-02-03
+lang: ja
+title: 東京の朝のニュース：今日知っておきたい出来事と、その背景にある長い物語のすべて
+summary: >-
+  今日のニュースレターでは、東京と大阪で起きた出来事を、背景とともに短くまとめてお届けします。詳しくは[こちら](https://example.com/summary)をご覧ください。
+stories:
+  - headline: 東京都は来年度の予算案を発表し、子育て支援と防災対策に重点を置くと説明しました。財源には課題も
+    body: |
+      東京都は三日、来年度の予算案を発表しました。総額は過去最大となり、「子育て支援」と「防災対策」に重点を置いています。知事は記者会見で、「都民の暮らしを守るための予算だ」と述べました。
+
+      専門家からは、財源の確保について慎重な議論が必要だという声も上がっています（詳細は後日）。
+"""
+
+
+def test_japanese_wraps_in_screen_columns_with_matching_underlines(make_issue: MakeIssue) -> None:
+    # Japanese has no spaces between words and each character takes two columns: the text breaks
+    # between characters, never before 。、」） nor after 「（, and each rule is as wide as its heading.
+    text = compose(make_issue(JAPANESE_ISSUE)).text
+    assert (
+        "東京の朝のニュース：今日知っておきたい出来事と、その背景にある長い物語のすべて\n" + "=" * 78 + "\n\n"
+        "今日のニュースレターでは、東京と大阪で起きた出来事を、背景とともに短くまとめて\n"
+        "お届けします。詳しくはこちら [1]をご覧ください。\n"
+    ) in text
+    assert (
+        "東京都は来年度の予算案を発表し、子育て支援と防災対策に重点を置くと説明しまし\n"
+        "た。財源には課題も\n" + "-" * 76 + "\n\n"
+        "東京都は三日、来年度の予算案を発表しました。総額は過去最大となり、「子育て支\n"
+        "援」と「防災対策」に重点を置いています。知事は記者会見で、「都民の暮らしを守る\n"
+        "ための予算だ」と述べました。\n"
+        "\n"
+        "専門家からは、財源の確保について慎重な議論が必要だという声も上がっています（詳\n"
+        "細は後日）。\n"
+    ) in text
     assert overlong_lines(text) == []
 
 

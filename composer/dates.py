@@ -77,6 +77,14 @@ def is_cldr(pattern: str) -> bool:
     return "{" not in pattern
 
 
+def has_words(pattern: str) -> bool:
+    """Whether ``pattern`` holds words of its own: letters outside its {placeholders}, or quoted text
+    in a CLDR pattern (whose bare letters are fields)."""
+    if is_cldr(pattern):
+        return bool(re.search(r"'[^']+'", pattern))
+    return bool(re.search(r"[^\W\d_]", re.sub(r"\{[^{}]*\}", "", pattern)))
+
+
 def default_date_format(lang: str) -> str:
     """The date line when the publication sets none: AP style in English, the language's long date elsewhere."""
     return AP_FORMAT if base_language(lang) == "en" else "long"

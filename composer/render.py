@@ -272,6 +272,12 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     right_to_left = languages.is_right_to_left(lang)
     minutes = max(1, math.ceil(words / publication.words_per_minute))
     date_format = chosen_or(publication.date_format, dates.default_date_format(lang))
+    if date_format.foreign and not dates.has_words(date_format.text):
+        # A format of placeholders or CLDR fields alone ("{month_ap} {day}, {year}") holds no word of its
+        # language: an issue in another language gets its own language's date, not an English one.
+        date_format = languages.Chosen(
+            date_format.text if dates.is_cldr(date_format.text) else dates.default_date_format(lang), lang, lang
+        )
     date_line = dates.fill(date_format.text, issue.date, lang=date_format.lang, cldr=True)
     actions = [
         {

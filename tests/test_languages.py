@@ -15,7 +15,7 @@ from composer.errors import InvalidInput
 from composer.load import load
 from composer.pipeline import compose
 
-from .conftest import PUBLICATION, MakeIssue
+from .conftest import PUBLICATION, ROOT, MakeIssue
 
 ARABIC_ISSUE = """\
 date: 2017-11-10
@@ -196,3 +196,15 @@ def test_each_part_of_the_eml_says_the_issues_language(make_issue: MakeIssue, is
         ("text/plain", lang),
         ("text/html", lang),
     ]
+
+
+def test_an_arabic_issue_in_the_english_sample_publication_has_an_arabic_date_line(make_issue: MakeIssue) -> None:
+    # The sample's date_format, "{month_ap} {day}, {year}", holds no English word: an Arabic issue
+    # writes its own date. Its title_pattern has English words, and stays English (marked so).
+    sample_publication = (ROOT / "issues" / "publication.yaml").read_text(encoding="utf-8")
+    composed = compose(make_issue(ARABIC_ISSUE, sample_publication))
+    assert "نُشر في 10 نوفمبر 2017" in composed.text
+    assert "\n10 نوفمبر 2017\n" in composed.text  # the masthead's date
+    page = lxml.html.document_fromstring(composed.html)
+    assert "نُشر في 10 نوفمبر 2017" in " ".join(page.text_content().split())
+    assert "Nov. 10" not in composed.text and "Nov. 10" not in page.text_content()

@@ -67,7 +67,8 @@ def _header_safe(value: Any, typed_whitespace: str = headers.TYPED_WHITESPACE) -
 
 # Text that goes into a mail header (Subject, From): no encoded words, no control characters.
 # Checked before Line joins the lines, which would hide a carriage return among the spaces.
-HeaderLine = Annotated[Line, BeforeValidator(_header_safe)]
+HeaderLine = Annotated[Line, BeforeValidator(lambda value: _header_safe(value))]  # one parameter: pydantic 2.7
+# reads a second one, even with a default, as a request for its ValidationInfo
 
 
 def _not_blank(text: str) -> str:

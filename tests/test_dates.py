@@ -73,7 +73,7 @@ def test_ordinals_where_the_language_writes_them(lang: str, days: tuple[int, ...
         # The lengths allowed are Babel's (its CLDR data allows 'ddd' from 2.19 on).
         (
             "dddd MMMM",
-            "'dddd' in 'dddd MMMM' is not a CLDR field; write " + ", ".join("d" * n for n in PATTERN_CHARS["d"]),
+            "'dddd' in 'dddd MMMM' is not a CLDR field; write " + ", ".join("d" * n for n in PATTERN_CHARS["d"] or ()),
         ),
         ("d MMMM HH:mm", "'HH' in 'd MMMM HH:mm' is a time or time-zone field: a date line has no time"),
         ("y" * 7, "'yyyyyyy' in 'yyyyyyy' is not a CLDR field; write y, yy, yyy, yyyy, yyyyy, yyyyyy"),

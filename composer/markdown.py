@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
 
-import wcwidth
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -251,6 +250,8 @@ def display_width(text: str) -> int:
     marks and joiners none, a grapheme cluster (an emoji sequence) as a terminal shows it."""
     if _is_narrow(text):
         return len(text)
+    import wcwidth  # only for text that is not all narrow: an English issue never loads it
+
     return int(wcwidth.width(text, control_codes="ignore"))
 
 
@@ -262,8 +263,22 @@ def _is_narrow(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _narrow_character(character: str) -> bool:
-    # Marks of category M (even spacing ones) attach to the character before them.
-    return bool(wcwidth.wcwidth(character) == 1 and unicodedata.category(character)[0] != "M")
+    # Told from the standard library's tables, so that English text never loads wcwidth: not wide
+    # (W, F), not a mark (M: it attaches to the character before it), a control or a format
+    # character (C: zero-width joiners, for one; the ASCII whitespace wrap splits on aside), and
+    # not a line or paragraph separator.
+    if character in " \t\n\r\f\v":
+        return True
+    category = unicodedata.category(character)
+    return (
+        unicodedata.east_asian_width(character) not in ("W", "F")
+        and category[0] not in "MC"
+        and category
+        not in (
+            "Zl",
+            "Zp",
+        )
+    )
 
 
 # A simple kinsoku (禁則) rule set, after JIS X 4051: no line starts with closing brackets,
@@ -288,6 +303,8 @@ def _pieces(word: str) -> list[tuple[str, int]]:
     """
     if _is_narrow(word):
         return [(word, len(word))]
+    import wcwidth
+
     pieces: list[tuple[str, int]] = []
     clusters: list[str] = []  # the piece being gathered, joined once (a long word stays linear)
     total, previous = 0, ""

@@ -358,7 +358,7 @@ ONLY_FOR_SENDING = {"smtplib", "composer.smtp", "composer.send", "composer.messa
 ONLY_FOR_MANY_ISSUES = {"multiprocessing", "concurrent.futures"}
 ONLY_FOR_PREVIEW = {"http.server", "socketserver", "webbrowser", "watchfiles", "composer.preview_server"}
 ONLY_FOR_CHECK = {"composer.check"}
-ONLY_FOR_OTHER_LANGUAGES = {"babel"}  # CLDR's names and rules: an English issue in AP style needs none
+ONLY_FOR_OTHER_LANGUAGES = {"babel", "wcwidth"}  # CLDR data, and screen columns of wide scripts: English needs none
 
 
 def test_one_build_imports_only_what_it_needs(tmp_path: Path) -> None:

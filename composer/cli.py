@@ -298,6 +298,21 @@ def new(day: str | None, folder: Path) -> None:
 
 
 @main.command()
+@click.argument("kind", type=click.Choice(["issue", "publication"]))
+@debug_option
+def schema(kind: str) -> None:
+    """Print the JSON Schema of an issue or of publication.yaml, for an editor's completion and checks.
+
+    \b
+      compose schema issue > issue.schema.json
+    then a first line `# yaml-language-server: $schema=issue.schema.json` in the YAML file.
+    """
+    from .schema import path
+
+    click.echo(path(kind).read_text(encoding="utf-8"), nl=False)
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @click.option(

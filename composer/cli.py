@@ -303,9 +303,11 @@ def new(day: str | None, folder: Path) -> None:
 def schema(kind: str) -> None:
     """Print the JSON Schema of an issue or of publication.yaml, for an editor's completion and checks.
 
+    Save it, then name it on the YAML file's first line (the path relative to that file):
+
     \b
       compose schema issue > issue.schema.json
-    then a first line `# yaml-language-server: $schema=issue.schema.json` in the YAML file.
+      # yaml-language-server: $schema=issue.schema.json
     """
     from .schema import path
 

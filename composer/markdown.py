@@ -263,22 +263,18 @@ def _is_narrow(text: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _narrow_character(character: str) -> bool:
-    # Told from the standard library's tables, so that English text never loads wcwidth: not wide
-    # (W, F), not a mark (M: it attaches to the character before it), a control or a format
-    # character (C: zero-width joiners, for one; the ASCII whitespace wrap splits on aside), and
-    # not a line or paragraph separator.
+    # Told without wcwidth, so that English text never loads it: letters of the alphabetic scripts
+    # (below U+1100, where Hangul starts), general punctuation (’ “ — …) and currency signs are one
+    # column, unless a mark (M: it attaches to the character before it), a control or format
+    # character (C: zero-width joiners, for one) or a line separator. Everything else (CJK, emoji,
+    # regional-indicator flags, other symbols) is left to wcwidth, which knows its width.
     if character in " \t\n\r\f\v":
         return True
     category = unicodedata.category(character)
-    return (
-        unicodedata.east_asian_width(character) not in ("W", "F")
-        and category[0] not in "MC"
-        and category
-        not in (
-            "Zl",
-            "Zp",
-        )
-    )
+    if category[0] in "MC" or category in ("Zl", "Zp"):
+        return False
+    code = ord(character)
+    return code < 0x1100 or 0x2000 <= code <= 0x206F or 0x20A0 <= code <= 0x20CF
 
 
 # A simple kinsoku (禁則) rule set, after JIS X 4051: no line starts with closing brackets,

@@ -34,6 +34,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:binary",
 }
 _NULL_TAG = "tag:yaml.org,2002:null"
+_TEXT_TAG = "tag:yaml.org,2002:str"  # a number or a date with a comment after it is not cut short
 _MAP_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:omap"}
 _SEQ_TAGS = {"tag:yaml.org,2002:seq"}
 
@@ -270,6 +271,8 @@ _SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&
 
 # What follows a value on its line when the rest of the line is a comment.
 _COMMENT = re.compile(r"\s*(?P<text>#)")
+# A link holds no space, so what follows its ' #' is a comment for sure (`url: https://…  # placeholder`).
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*\Z")
 
 
 @dataclass(frozen=True)
@@ -425,7 +428,9 @@ class _Builder:
             self.problem(node, key, _control_message(control.group()))
             self.document.refused.add(key)
             return None
-        if isinstance(node, yaml.ScalarNode) and not node.style:  # plain: neither quoted nor a '|' block
+        if (
+            isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _TEXT_TAG
+        ):  # plain text: not quoted, no "|"
             self.warn_of_comment(node, key)
         return node.value
 
@@ -439,7 +444,7 @@ class _Builder:
         '#' is text, and the parser says where the value ends."""
         rest = self.rest_of_line(node.end_mark)
         comment = _COMMENT.match(rest)
-        if not comment or not rest[:1].isspace():
+        if not comment or not rest[:1].isspace() or _ADDRESS.match(node.value):
             return
         column = node.end_mark.column + comment.start("text") + 1
         text = rest[comment.start("text") :].strip()

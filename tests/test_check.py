@@ -372,9 +372,9 @@ def test_an_image_without_a_size_says_what_it_costs(make_issue: MakeIssue) -> No
     image = "    image:\n      src: https://example.com/flood.jpg\n      alt: The flooded square\n"
     composed = compose(make_issue(CLEAN_ISSUE + image, CLEAN_PUBLICATION))
     assert lines(composed) == [
-        f"{composed.source}:8:12: warning: image-size: https://example.com/flood.jpg has no size in the issue: until it "
-        "arrives, mail clients cannot keep its place, so the text jumps as it loads, and Outlook on Windows may show "
-        "it at its full size: give the picture's width: and height: (in pixels) in the issue"
+        f"{composed.source}:8:12: warning: image-size: https://example.com/flood.jpg has no size in the issue: until "
+        "it arrives, mail clients cannot keep its place, so the text jumps as it loads, and Outlook on Windows may "
+        "show it at its full size: give the picture's width: and height: (in pixels) in the issue"
     ]
     sized = compose(make_issue(CLEAN_ISSUE + image + "      width: 1200\n      height: 800\n", CLEAN_PUBLICATION))
     assert lines(sized) == []

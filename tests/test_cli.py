@@ -467,7 +467,7 @@ def test_debug_adds_the_traceback_on_every_command(command: list[str], error: st
 
 def test_a_comment_cutting_a_title_short_is_a_warning_on_stderr_and_the_issue_is_built(make_issue: MakeIssue) -> None:
     path = make_issue(ISSUE + "title: The Deep Brief #7 | Saturday\n", PUBLICATION)
-    code, out, err = run(path, "-o", path.parent / "out")
+    code, _, err = run(path, "-o", path.parent / "out")
     assert code == 0
     assert (path.parent / "out" / f"{path.stem}.html").is_file()
     assert err == (

@@ -66,6 +66,7 @@ class Outcome:
     traceback: str = ""  # with --debug: where a failure was raised
     outputs: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of each file written, for the stamps
     warnings: tuple[str, ...] = ()  # troubles with a cache met while building (it was built without it)
+    input_warnings: tuple[Problem, ...] = ()  # legal YAML that may not say what was meant (load.Loaded.warnings)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def _build_one(job: Job, debug: bool) -> Outcome:
         read_minutes=composed.read_minutes,
         clipped_by_gmail=composed.clipped_by_gmail,
         outputs=tuple((path.name, _digest(path) or "") for path in files),
+        input_warnings=composed.loaded.warnings,
     )
 
 

@@ -18,9 +18,10 @@ from urllib.parse import unquote
 import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml); premailer installs it
 
 from . import esp, labels
-from .errors import ComposerError, TemplateProblem
+from .errors import ComposerError, Problem, TemplateProblem
 from .load import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
+from .places import Places
 from .source import Document, Key, field_name, read_yaml
 
 Level = Literal["error", "warning"]
@@ -126,22 +127,30 @@ def check(composed: Composed) -> list[Finding]:
     path = str(composed.source)
     issue, publication = composed.loaded.issue, composed.loaded.publication
     read_more = labels.for_language(publication.labels, issue.lang or publication.lang).read_more
+    places = Places(composed.loaded, path)
     found = [
-        *_size(composed),
-        *_link_addresses(links, {str(name) for name in document.xpath("//@id")}),
-        *_same_url_different_text(links, str(read_more)),
-        *_vague_link_texts(links),
-        *_unsubscribe(composed, links),
-        *_postal_address(composed),
-        *_images(document),
-        *_subject(composed),
-        *_preheader(composed, document),
-        *_contrast(composed),
-        *_text_missing_links(composed, links),
+        *_at(path, _size(composed)),
+        *_link_addresses(links, {str(name) for name in document.xpath("//@id")}, places),
+        *_at(path, _same_url_different_text(links, str(read_more))),
+        *_vague_link_texts(links, places),
+        *_at(path, _unsubscribe(composed, links)),
+        *_at(path, _postal_address(composed)),
+        *_images(document, places),
+        *_at(path, _subject(composed)),
+        *_at(path, _preheader(composed, document)),
+        *_at(path, _contrast(composed)),
+        *_at(path, _text_missing_links(composed, links)),
     ]
-    findings = [Finding(path, level, rule, message) for level, rule, message in _unique(found)]
+    findings = [Finding(where, level, rule, message) for level, rule, message, where in _unique(found)]
     findings += _merge_tags_typed(composed)  # each at its own line: not through _unique
+    findings += [_yaml_warning(warning) for warning in composed.loaded.warnings]
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
+
+
+def _yaml_warning(warning: Problem) -> Finding:
+    """Legal YAML that may not say what was meant (a ' #' read as a comment), at its place."""
+    message = f"{warning.field}: {warning.message}" if warning.field else warning.message
+    return Finding(f"{warning.path}:{warning.line}:{warning.column}", WARNING, "yaml-comment", message)
 
 
 def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:
@@ -175,6 +184,13 @@ def exit_status(findings: list[Finding], strict: bool = False) -> int:
 
 
 _Found = tuple[Level, str, str]  # level, rule, message
+_Placed = tuple[Level, str, str, str]  # and where: the file, or file:line:column
+
+
+def _at(path: str, found: Iterator[_Found]) -> Iterator[_Placed]:
+    """Findings about the email as a whole (or its templates), at the issue's plain path."""
+    for level, rule, message in found:
+        yield level, rule, message, path
 
 
 @dataclass(frozen=True)
@@ -195,9 +211,9 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def _unique(found: list[_Found]) -> Iterator[_Found]:
-    """The same finding once: a link given twice is one thing to fix."""
-    seen: set[_Found] = set()
+def _unique(found: list[_Placed]) -> Iterator[_Placed]:
+    """The same finding once: a link given twice is one thing to fix (at the place typed first)."""
+    seen: set[_Placed] = set()
     for item in found:
         if item not in seen:
             seen.add(item)
@@ -315,8 +331,9 @@ def _is_merge_tag(href: str) -> bool:
     return href in MERGE_TAGS
 
 
-def _link_addresses(links: list[_Link], ids: set[str]) -> Iterator[_Found]:
+def _link_addresses(links: list[_Link], ids: set[str], places: Places) -> Iterator[_Placed]:
     for link in links:
+        where = places.of(link.href) or places.path
         href = link.href.strip()
         named = f' ("{link.text}")' if link.text else ""
         if href in ("", "#"):
@@ -324,6 +341,7 @@ def _link_addresses(links: list[_Link], ids: set[str]) -> Iterator[_Found]:
                 ERROR,
                 "link-empty",
                 (f'a link{named} has no address (href="{link.href}"): give it the page it should open'),
+                (places.of(f"[{link.text}]({link.href})") if link.text else None) or places.path,
             )
         elif _is_merge_tag(href) or href.lower().startswith(_FINE_SCHEMES):
             continue
@@ -337,12 +355,14 @@ def _link_addresses(links: list[_Link], ids: set[str]) -> Iterator[_Found]:
                     f"{href} is not a secure link: change http:// to https:// "
                     "(some mail filters distrust plain http, and browsers warn about it)"
                 ),
+                where,
             )
         else:
             yield (
                 WARNING,
                 "link-not-https",
                 (f"the link{named} to {href} is not a full https:// address, so in an email it may lead nowhere"),
+                where,
             )
 
 
@@ -374,7 +394,7 @@ def _same_url_different_text(links: list[_Link], read_more: str) -> Iterator[_Fo
             )
 
 
-def _vague_link_texts(links: list[_Link]) -> Iterator[_Found]:
+def _vague_link_texts(links: list[_Link], places: Places) -> Iterator[_Placed]:
     for link in links:
         text = link.text.lower().strip(" .,:;!?…›»→")
         if text in _VAGUE_TEXTS or _CLICK_HERE.match(text):
@@ -385,6 +405,7 @@ def _vague_link_texts(links: list[_Link]) -> Iterator[_Found]:
                     f'the link text "{link.text}" ({link.href}) says nothing about where it leads, and screen '
                     "readers list links by their text: link the words that name it instead"
                 ),
+                places.of(f"[{link.text}]({link.href}", f"[{link.text}]", link.href) or places.path,
             )
 
 
@@ -440,9 +461,10 @@ def _postal_address(composed: Composed) -> Iterator[_Found]:
         )
 
 
-def _images(document: Any) -> Iterator[_Found]:
+def _images(document: Any, places: Places) -> Iterator[_Placed]:
     for image in document.iter("img"):
         src = str(image.get("src") or "").strip()
+        where = places.of(src) or places.path
         named = src or "an image with no src"
         if not (image.get("alt") or "").strip():
             yield (
@@ -452,6 +474,7 @@ def _images(document: Any) -> Iterator[_Found]:
                     f"{named} has no alt text, which readers see when images are blocked and screen readers read "
                     'out: give it words that say what it shows (alt: in the issue, alt="..." in a template)'
                 ),
+                where,
             )
         if not src.lower().startswith("https:") and not _is_merge_tag(src):
             yield (
@@ -461,6 +484,7 @@ def _images(document: Any) -> Iterator[_Found]:
                     f"{named} is not loaded over https://, so some mail clients will not show it: "
                     "use its https:// address"
                 ),
+                where,
             )
         if not (image.get("height") or "").strip():
             yield (
@@ -471,6 +495,7 @@ def _images(document: Any) -> Iterator[_Found]:
                     "text jumps as it loads, and Outlook on Windows may show it at its full size: give the picture's "
                     "width: and height: (in pixels) in the issue"
                 ),
+                where,
             )
         if not (image.get("width") or "").strip():
             yield (
@@ -480,6 +505,7 @@ def _images(document: Any) -> Iterator[_Found]:
                     f"{named} has no width attribute, so Outlook on Windows shows it at its full size and may "
                     'break the layout: give the <img> a width="..." in the template'
                 ),
+                where,
             )
 
 

@@ -216,6 +216,7 @@ def _describe(outcome: Outcome) -> None:
         click.echo(f"{outcome.path}: unchanged since its last build, skipped (--force rebuilds it)")
         return
     html, text, *extras = outcome.written
+    _warn_input(outcome)
     click.echo(
         f"{html} ({outcome.html_bytes / 1024:.1f} KB), {text} ({outcome.text_bytes / 1024:.1f} KB)"
         f"{''.join(f', {extra}' for extra in extras)}; read time {outcome.read_minutes} min"
@@ -236,6 +237,13 @@ def _report_outcome(outcome: Outcome) -> None:
         click.secho(str(problem), fg="red", err=True)
     for note in outcome.notes:
         click.echo(note, err=True)
+    _warn_input(outcome)
+
+
+def _warn_input(outcome: Outcome) -> None:
+    """What the issue's YAML may not say as meant (a ' #' read as a comment): built all the same."""
+    for warning in outcome.input_warnings:
+        click.secho(warning.as_warning(), fg="yellow", err=True)
 
 
 @main.command("archive")

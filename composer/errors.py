@@ -25,6 +25,11 @@ class Problem:
         where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
         return ": ".join(part for part in (where, self.field, self.message) if part)
 
+    def as_warning(self) -> str:
+        """``path:line:column: field: warning: message``, for what is legal but may not be meant."""
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return ": ".join(part for part in (where, self.field, "warning", self.message) if part)
+
 
 class ComposerError(Exception):
     """Root of every error a user can cause: bad input, missing files, template mistakes."""

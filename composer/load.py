@@ -32,13 +32,16 @@ class Loaded:
     publication: Publication
     path: Path
     publication_path: Path
+    # Legal YAML that may not say what the editor meant (a ' #' comment cutting a title short).
+    warnings: tuple[Problem, ...] = ()
 
 
 def load(path: Path) -> Loaded:
     """Validate the issue at ``path`` and its publication.yaml; raise InvalidInput with every problem."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     if not path.is_file():  # "no such file" alone: the publication is beside the point
-        _validated(path, Issue, problems)
+        _validated(path, Issue, problems, warnings)
         raise InvalidInput(problems)
     publication_path = find_publication(path)
     publication = None
@@ -54,12 +57,12 @@ def load(path: Path) -> Loaded:
             )
         )
     else:
-        publication = _validated(publication_path, Publication, problems)
-    issue = _validated(path, Issue, problems)
+        publication = _validated(publication_path, Publication, problems, warnings)
+    issue = _validated(path, Issue, problems, warnings)
     if problems:
         raise InvalidInput(problems)
     assert issue is not None and publication is not None and publication_path is not None
-    return Loaded(issue, publication, path, publication_path)
+    return Loaded(issue, publication, path, publication_path, tuple(warnings))
 
 
 def issue_files(paths: Iterable[Path]) -> list[Path]:
@@ -154,14 +157,16 @@ def shown_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _validated(path: Path, model: type[Model], problems: list[Problem]) -> Model | None:
-    """The file as a valid ``model``, or None with every problem of the file added to ``problems``."""
+def _validated(path: Path, model: type[Model], problems: list[Problem], warnings: list[Problem]) -> Model | None:
+    """The file as a valid ``model``, or None with every problem of the file added to ``problems``;
+    its warnings are added to ``warnings`` either way."""
     found: list[Problem] = []
     try:
         document = read_yaml(path, shown_path(path), found)  # duplicate keys and bad tags land in found
     except InvalidInput as error:
         problems.extend(error.problems)
         return None
+    warnings.extend(document.warnings)
     result: Model | None = None
     try:
         result = model.model_validate(document.data)
@@ -261,7 +266,14 @@ def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem
         line, column = document.value_at(key[:-1])
         return Problem(document.path, line, column, field_name(key), "Field required")
     line, column = document.value_at(key)
-    return Problem(document.path, line, column, field_name(key), _message(kind, value, detail, model, key))
+    message = _message(kind, value, detail, model, key)
+    if key in document.commented_out and value in (None, ""):
+        name = key[-1] if isinstance(key[-1], str) else "headline"
+        message += f'; {_COMMENTED_OUT}, as in {name}: "#MeToo, eight years on"'
+    return Problem(document.path, line, column, field_name(key), message)
+
+
+_COMMENTED_OUT = "in YAML a '#' starts a comment, so the text after it was not read: put the whole text in quotes"
 
 
 def _suggestion(model: type[BaseModel], key: Key) -> str | None:

@@ -101,6 +101,9 @@ def _inline_tokens(tokens: tuple[Token, ...]) -> Iterator[Token]:
             yield from token.children
 
 
+_NO_WORDS = "this link has no words: readers would see nothing to click; write its text between [ and ]"
+
+
 def problems(source: str) -> list[tuple[str, str]]:
     """What is wrong with ``source`` as email Markdown: (message, text to point at) pairs."""
     found = []
@@ -116,13 +119,21 @@ def problems(source: str) -> list[tuple[str, str]]:
             f"{MAX_MARKDOWN_NESTING} composer allows; remove the extra '*', '_', '>' or list signs"
         )
         return [(message, line[:80])]
+    words: list[str] | None = None  # the text of the link being read
     for token in _inline_tokens(tokens):
         if token.type == "link_open":
             href = str(token.attrs.get("href", ""))
+            words = []
             try:
                 check_url(href)
             except ValueError as error:
                 found.append((str(error), href))
+        elif token.type == "link_close" and words is not None:
+            if not "".join(words).strip():
+                found.append((_NO_WORDS, "[](" if "[](" in source else href))
+            words = None
+        elif words is not None and token.type in ("text", "code_inline", "image"):
+            words.append(token.content or "image")
         elif token.type == "image":
             found.append(("images cannot go in the text; give the story an 'image:' instead", "!["))
         elif token.type == "heading_open":

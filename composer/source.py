@@ -34,6 +34,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:binary",
 }
 _NULL_TAG = "tag:yaml.org,2002:null"
+_TEXT_TAG = "tag:yaml.org,2002:str"  # a number or a date with a comment after it is not cut short
 _MAP_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:omap"}
 _SEQ_TAGS = {"tag:yaml.org,2002:seq"}
 
@@ -49,6 +50,8 @@ class Document:
     keys: dict[Key, Location] = field(default_factory=dict)
     ends: dict[Key, Location] = field(default_factory=dict)
     refused: set[Key] = field(default_factory=set)  # values dropped (a forbidden tag): already reported
+    commented_out: set[Key] = field(default_factory=set)  # empty values whose text follows a '#' on their line
+    warnings: list[Problem] = field(default_factory=list)  # legal YAML that may not say what was meant
 
     def value_at(self, key: Key) -> Location:
         """Where the value of ``key`` starts, or the nearest enclosing value that exists."""
@@ -202,6 +205,7 @@ _UNREADABLE = (
     "whole text in quotes if it holds ': ' or ' #' or starts with a sign such as [ { * & ! | > % @"
 )
 
+_NO_COLON = "this line has no ':' after its key; write it as 'key: value'"
 # libyaml's wording -> what an editor should change. (part of the problem, message, point at the context?)
 _SYNTAX_MESSAGES = (
     ("tab character", "a tab is used for indentation; indent with spaces", False),
@@ -210,7 +214,7 @@ _SYNTAX_MESSAGES = (
         "a ':' cannot go here; check this line's indentation, or put the whole text in quotes if it holds ': '",
         False,
     ),
-    ("could not find expected ':'", "this line has no ':' after its key; write it as 'key: value'", True),
+    ("could not find expected ':'", _NO_COLON, True),
     (
         "did not find expected comment or line break",
         "after a '|' or '>' the text goes on the lines below, "
@@ -265,6 +269,12 @@ _SYNTAX_MESSAGES = (
 _SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&])")
 
 
+# What follows a value on its line when the rest of the line is a comment.
+_COMMENT = re.compile(r"\s*(?P<text>#)")
+# A link holds no space, so what follows its ' #' is a comment for sure (`url: https://…  # placeholder`).
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*\Z")
+
+
 @dataclass(frozen=True)
 class _Mark:
     """A place found by us rather than by the parser (0-based, as the parser's marks)."""
@@ -306,6 +316,10 @@ def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[str, yaml.Mar
         )
     if "quoted scalar" in context and "end of stream" in problem:
         return f"YAML syntax error: {_QUOTE_NOT_CLOSED}", error.context_mark or mark
+    if "mapping values are not allowed" in problem and mark is not None:
+        missing = _missing_colon(text.splitlines(), mark.line)
+        if missing:
+            return f"YAML syntax error: {_NO_COLON}", missing
     for part, message, at_context in _SYNTAX_MESSAGES:
         if part in problem:
             return f"YAML syntax error: {message}", (error.context_mark if at_context else None) or mark
@@ -318,6 +332,33 @@ def _yaml_message(error: yaml.MarkedYAMLError, text: str) -> tuple[str, yaml.Mar
             return f"YAML syntax error: a value cannot start with '{character}'; put the whole text in quotes", where
     # A wording not known here (a newer libyaml, a rare case): plain words at its place, never the raw text.
     return _UNREADABLE, mark
+
+
+def _missing_colon(lines: list[str], row: int) -> _Mark | None:
+    """The line above ``row`` that lost its ':' (`- headline Atlantic storms`), or None.
+
+    Without its ':' such a line starts a text that goes on over the lines below it, so libyaml
+    stumbles only at the next key's ':', one line too late.
+    """
+    start = None
+    while row > 0:
+        above = lines[row - 1]
+        content = above.strip()
+        if not content or content.startswith("#") or ":" in above:
+            break
+        row -= 1
+        start = row
+        if content.startswith("- "):
+            break
+    if start is None:
+        return None
+    line = lines[start]
+    # Only the first key of a list item or of a group: below `summary: a long text` the lines go on
+    # with its text, and the fault is elsewhere.
+    above = lines[start - 1].split(" #")[0].rstrip() if start > 0 else ""
+    if not (line.lstrip().startswith("- ") or not above.strip() or above.endswith(":")):
+        return None
+    return _Mark(start, len(line) - len(line.lstrip(" -")))
 
 
 def _place(text: str, index: int) -> tuple[int, int]:
@@ -377,6 +418,8 @@ class _Builder:
                 return self.refuse_tag(node, key)
             return [self.build(item, (*key, index)) for index, item in enumerate(node.value)]
         if node.tag == _NULL_TAG:
+            if not node.value and _COMMENT.match(self.rest_of_line(node.start_mark)):
+                self.document.commented_out.add(key)  # `headline: #MeToo`: the text is a comment
             return None
         if node.tag not in _PLAIN_TAGS:
             return self.refuse_tag(node, key)
@@ -385,7 +428,33 @@ class _Builder:
             self.problem(node, key, _control_message(control.group()))
             self.document.refused.add(key)
             return None
+        if (
+            isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _TEXT_TAG
+        ):  # plain text: not quoted, no "|"
+            self.warn_of_comment(node, key)
         return node.value
+
+    def rest_of_line(self, mark: yaml.Mark) -> str:
+        lines = self.document.lines
+        return lines[mark.line][mark.column :] if mark.line < len(lines) else ""
+
+    def warn_of_comment(self, node: yaml.ScalarNode, key: Key) -> None:
+        """`title: The Deep Brief #7 | Saturday` is read as "The Deep Brief" and a comment: legal, and
+        often meant, but the editor should know. Only after a plain value: in quotes or a '|' block the
+        '#' is text, and the parser says where the value ends."""
+        rest = self.rest_of_line(node.end_mark)
+        comment = _COMMENT.match(rest)
+        if not comment or not rest[:1].isspace() or _ADDRESS.match(node.value):
+            return
+        column = node.end_mark.column + comment.start("text") + 1
+        text = rest[comment.start("text") :].strip()
+        message = (
+            f"the rest of the line after ' #' was read as a comment, so the value is '{node.value}'; "
+            f"if '{text}' belongs to the text, put the whole text in quotes"
+        )
+        self.document.warnings.append(
+            Problem(self.document.path, node.end_mark.line + 1, column, field_name(key), message)
+        )
 
     def build_mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
         result: dict[str, Any] = {}

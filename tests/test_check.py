@@ -141,7 +141,7 @@ def test_size_is_rounded_up_so_just_over_the_limit_never_reads_as_the_limit(clea
 def test_an_http_link_is_a_warning(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(issue_with(body="The [minutes](http://example.com/minutes)."), CLEAN_PUBLICATION))
     assert lines(composed) == [
-        f"{composed.source}: warning: link-not-https: http://example.com/minutes is not a secure link: change "
+        f"{composed.source}:6:26: warning: link-not-https: http://example.com/minutes is not a secure link: change "
         "http:// to https:// (some mail filters distrust plain http, and browsers warn about it)"
     ]
 
@@ -197,7 +197,7 @@ def test_click_here_link_texts_are_a_warning(make_issue: MakeIssue, text: str) -
         make_issue(issue_with(body=f"The minutes are [{text}](https://example.com/minutes)."), CLEAN_PUBLICATION)
     )
     assert lines(composed) == [
-        f'{composed.source}: warning: link-click-here: the link text "{text}" (https://example.com/minutes) says '
+        f'{composed.source}:6:28: warning: link-click-here: the link text "{text}" (https://example.com/minutes) says '
         "nothing about where it leads, and screen readers list links by their text: link the words that name it "
         "instead"
     ]
@@ -328,7 +328,7 @@ def test_an_http_image_is_a_warning(make_issue: MakeIssue) -> None:
     )
     composed = compose(make_issue(CLEAN_ISSUE + image, CLEAN_PUBLICATION))
     assert lines(composed) == [
-        f"{composed.source}: warning: image-not-https: http://example.com/flood.jpg is not loaded over https://, "
+        f"{composed.source}:8:12: warning: image-not-https: http://example.com/flood.jpg is not loaded over https://, "
         "so some mail clients will not show it: use its https:// address"
     ]
 
@@ -372,9 +372,9 @@ def test_an_image_without_a_size_says_what_it_costs(make_issue: MakeIssue) -> No
     image = "    image:\n      src: https://example.com/flood.jpg\n      alt: The flooded square\n"
     composed = compose(make_issue(CLEAN_ISSUE + image, CLEAN_PUBLICATION))
     assert lines(composed) == [
-        f"{composed.source}: warning: image-size: https://example.com/flood.jpg has no size in the issue: until it "
-        "arrives, mail clients cannot keep its place, so the text jumps as it loads, and Outlook on Windows may show "
-        "it at its full size: give the picture's width: and height: (in pixels) in the issue"
+        f"{composed.source}:8:12: warning: image-size: https://example.com/flood.jpg has no size in the issue: until "
+        "it arrives, mail clients cannot keep its place, so the text jumps as it loads, and Outlook on Windows may "
+        "show it at its full size: give the picture's width: and height: (in pixels) in the issue"
     ]
     sized = compose(make_issue(CLEAN_ISSUE + image + "      width: 1200\n      height: 800\n", CLEAN_PUBLICATION))
     assert lines(sized) == []
@@ -727,3 +727,27 @@ def test_a_typed_tag_whose_file_is_gone_is_reported_without_its_place(make_issue
     composed = compose(path)
     path.unlink()
     assert typed_tags(composed) == [f'{path}: stories[1].body: "*|FNAME|*"']
+
+
+def test_link_findings_are_at_the_line_and_column_of_the_link(make_issue: MakeIssue) -> None:
+    body = "    body: |\n      The [minutes](http://example.com/minutes) are out;\n      read them [click here](https://example.com/report).\n"
+    path = make_issue(CLEAN_ISSUE.replace(CLEAN_ISSUE.splitlines()[-1] + "\n", body), CLEAN_PUBLICATION)
+    assert [(finding.path, finding.rule) for finding in check(compose(path))] == [
+        (f"{path}:8:17", "link-click-here"),
+        (f"{path}:7:21", "link-not-https"),
+    ]
+
+
+def test_a_comment_cutting_a_plain_title_short_is_a_warning_at_its_line(make_issue: MakeIssue) -> None:
+    issue = (
+        CLEAN_ISSUE.replace("stories:", "stories:  # one or more")
+        + "title: The Deep Brief #7 | Saturday\n"
+        + "# a line that is only a comment\n"
+        + "preheader: 'Quoted #1 is text, and so is' # this comment after a quote\n"
+    )
+    path = make_issue(issue, CLEAN_PUBLICATION)
+    assert [str(finding) for finding in check(compose(path)) if finding.rule == "yaml-comment"] == [
+        f"{path}:7:23: warning: yaml-comment: title: the rest of the line after ' #' "
+        "was read as a comment, so the value is 'The Deep Brief'; if '#7 | Saturday' belongs to the text, put the "
+        "whole text in quotes"
+    ]

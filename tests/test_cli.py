@@ -190,7 +190,7 @@ def test_check_prints_one_line_per_finding_and_exits_1_on_an_error(make_issue: M
     code, out, err = run("check", issue)
     assert code == 1
     lines = out.splitlines()
-    assert f"{issue}: warning: link-not-https: " in out
+    assert f"{issue}:2:40: warning: link-not-https: " in out
     assert lines[0].startswith(f"{issue}: error: unsubscribe-missing: ")  # errors first
     warnings = len(lines) - 1
     assert err == f"1 error, {warnings} warning{'' if warnings == 1 else 's'}\n"
@@ -463,3 +463,15 @@ def test_debug_adds_the_traceback_on_every_command(command: list[str], error: st
     assert code == 1
     assert "Traceback (most recent call last)" in debugged and f"composer.errors.{error}" in debugged
     assert debugged.endswith(plain)  # the same lines for the editor, after the traceback
+
+
+def test_a_comment_cutting_a_title_short_is_a_warning_on_stderr_and_the_issue_is_built(make_issue: MakeIssue) -> None:
+    path = make_issue(ISSUE + "title: The Deep Brief #7 | Saturday\n", PUBLICATION)
+    code, _, err = run(path, "-o", path.parent / "out")
+    assert code == 0
+    assert (path.parent / "out" / f"{path.stem}.html").is_file()
+    assert err == (
+        f"{path}:{len(ISSUE.splitlines()) + 1}:23: title: warning: the rest of the line after ' #' was read as a "
+        "comment, so the value is 'The Deep Brief'; if '#7 | Saturday' belongs to the text, put the whole text in "
+        "quotes\n"
+    )

@@ -144,7 +144,8 @@ def _refuse_invalid(name: str | None, url: str | None, lang: str | None) -> None
     given = {"name": name, "url": url, "lang": lang}
     try:
         Publication.model_validate(
-            {"name": "x", "url": "https://example.org/"} | {key: value for key, value in given.items() if value is not None}
+            {"name": "x", "url": "https://example.org/"}
+            | {key: value for key, value in given.items() if value is not None}
         )
     except ValidationError as error:
         raise InvalidInput(

@@ -35,6 +35,7 @@ WRITTEN = {
     "width": "200",
     "height": "50",
     "read_more": "Read on",
+    "summary": "The council met at dawn; the river rose two metres overnight, and the bridge is closed.",
     "email": "news@example.org",
     "esp": "mailchimp",
     "unsubscribe_url": "https://example.org/brief/unsubscribe",

@@ -244,13 +244,6 @@ def test_what_editors_write_is_never_taken_for_a_placeholder(make_issue: MakeIss
     assert "TODO: the council's to-do list" in composed.text
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("2024-02-30", "'2024-02-30' is not a date in the calendar: February 2024 has 29 days"),
-        ("1 May 2024", "'1 May 2024' is not a date written YYYY-MM-DD, e.g. 2017-11-09"),
-    ],
-)
 def test_every_optional_placeholder_says_its_line_can_be_deleted_and_no_other_does() -> None:
     keys = [line.split(":")[0].strip(" -") for line in uncommented(skeleton.skeleton(DAY)).splitlines()[4:]]
     lines = dict(zip(range(len(keys)), uncommented(skeleton.skeleton(DAY)).splitlines()[4:], strict=True))
@@ -266,6 +259,13 @@ def test_today_and_tomorrow_are_days_too() -> None:
     assert parse_day("tomorrow", today=date(2024, 12, 31)) == date(2025, 1, 1)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2024-02-30", "'2024-02-30' is not a date in the calendar: February 2024 has 29 days"),
+        ("1 May 2024", "'1 May 2024' is not a date written YYYY-MM-DD, e.g. 2017-11-09"),
+    ],
+)
 def test_a_day_that_is_not_one_is_refused_in_the_date_fields_words(text: str, message: str) -> None:
     assert parse_day("2024-05-01") == DAY
     with pytest.raises(NotADay) as raised:

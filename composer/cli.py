@@ -282,6 +282,28 @@ def archive_command(files: tuple[Path, ...], output: Path, templates: Path | Non
 
 
 @main.command()
+@click.argument("folder", required=False, default=Path("."), type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", help="The publication's name (default: a <TODO …> to replace).")
+@click.option("--url", help="The publication's web address (default: a <TODO …> to replace).")
+@click.option("--lang", help="The default language of its issues (default: en).")
+@debug_option
+def init(folder: Path, name: str | None, url: str | None, lang: str | None) -> None:
+    """Start a publication in FOLDER (default: this one): publication.yaml and an issues/ folder.
+
+    publication.yaml shows every key with a comment; with --name and --url it composes as it is.
+    An existing publication.yaml is never overwritten.
+    """
+    from .init import init as start
+
+    started = start(folder, name, url, lang)
+    issues = "" if folder == Path(".") else f" --folder {started.issues}"
+    click.echo(f"wrote {started.publication} and {started.issues}/; next:")
+    click.echo(f"edit {started.publication}: replace every <TODO …>, and fill in what it marks TO FILL")
+    click.echo(f"compose new{issues}")
+    click.echo(f"compose {started.issues}/DATE.yaml")
+
+
+@main.command()
 @click.argument("day", required=False, metavar="[DATE]")
 @click.option(
     "--folder",
@@ -292,7 +314,7 @@ def archive_command(files: tuple[Path, ...], output: Path, templates: Path | Non
 )
 @debug_option
 def new(day: str | None, folder: Path) -> None:
-    """Start the issue of DATE (YYYY-MM-DD; default: today) as FOLDER/DATE.yaml, every field shown.
+    """Start the issue of DATE (YYYY-MM-DD, today or tomorrow; default: today) as FOLDER/DATE.yaml, every field shown.
 
     Every <TODO ...> in it must be replaced before it composes, so a placeholder can never be
     sent. An existing issue is never overwritten.

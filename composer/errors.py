@@ -87,6 +87,14 @@ class IssueExists(ComposerError):
     """`compose new` for a date whose issue file is already there: it is never overwritten."""
 
 
+class PublicationExists(ComposerError):
+    """`compose init` in a folder that already has its publication.yaml: it is never overwritten."""
+
+
+class NoPublication(ComposerError):
+    """`compose new` where no publication.yaml is found: `compose init` writes one."""
+
+
 class NotADay(ComposerError):
     """A DATE for `compose new` that is not a day written YYYY-MM-DD."""
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from . import dates
-from .errors import IssueExists, NotADay, OutputProblem
+from .errors import ComposerError, IssueExists, NoPublication, NotADay, OutputProblem
 from .output import write_atomically
 
 SKELETON = """\
@@ -24,10 +24,10 @@ SKELETON = """\
 # delete the "# " in front of it (and in front of the lines under it).
 
 date: {iso}                        # the issue's date, YYYY-MM-DD
-# title: <TODO write the title>         # optional; default: publication.yaml's title_pattern
-# subject: <TODO write the subject>     # optional e-mail subject; default: the title
-# preheader: <TODO write the preheader> # optional line inboxes show after the subject
-# lang: <TODO write the language tag>   # optional: en, fr-CA, ar…; default: the publication's
+# title: <TODO write the title, or delete this line>  # optional; default: publication.yaml's title_pattern
+# subject: <TODO write the subject, or delete this line>  # optional e-mail subject; default: the title
+# preheader: <TODO write the preheader, or delete this line>  # optional line inboxes show after the subject
+# lang: <TODO write the language tag, or delete this line>  # optional: en, fr-CA, ar…; default: the publication's
 
 # Markdown: paragraphs, [links](https://…), *emphasis*, **bold**, > quotes, lists. For several
 # paragraphs, write "summary: |" and the text on the lines below it, indented by two spaces.
@@ -37,21 +37,21 @@ stories:                                # one or more: copy the "- headline:" bl
   - headline: <TODO write the headline> # plain text, one line
     body: <TODO write the story>        # Markdown, as the summary above
     # Optional: the full story, linked from the headline and "Read more". Delete the line if there is none.
-    url: <TODO paste the full story's address, https://…>
-    # source: <TODO name who published the full story>  # optional: its link says "Read more at …"
+    url: <TODO paste the full story's address, https://…, or delete this line>
+    # source: <TODO name who published the full story, or delete this line>  # optional: its link says "Read more at …"
     # image:                            # optional: a picture above the story
     #   src: <TODO paste the picture's address, https://…>
     #   alt: <TODO say what the picture shows, for readers who cannot see it>
-    #   width: <TODO give its width in pixels>    # optional, with height: its proportions
-    #   height: <TODO give its height in pixels>  #   then hold in every mail client
-    #   caption: <TODO write the caption>         # optional
-    #   credit: <TODO name who made the picture>  # optional
+    #   width: <TODO give its width in pixels, or delete this line>  # optional, with height: its proportions
+    #   height: <TODO give its height in pixels, or delete this line>  #   then hold in every mail client
+    #   caption: <TODO write the caption, or delete this line>  # optional
+    #   credit: <TODO name who made the picture, or delete this line>  # optional
 
 # recommended_reads:                    # optional; the section is left out when there are none
 #   - title: <TODO write the title of the read>
 #     url: <TODO paste its address, https://…>
-#     source: <TODO name who published it>        # optional
-#     note: <TODO write one line on why to read it>  # optional
+#     source: <TODO name who published it, or delete this line>  # optional
+#     note: <TODO write one line on why to read it, or delete this line>  # optional
 """
 
 
@@ -72,13 +72,26 @@ def new_issue(folder: Path, day: date) -> Path:
     Raises IssueExists if the file is there already (it is left untouched), OutputProblem if it
     cannot be written. The folder is created if need be.
     """
+    from .load import PUBLICATION_FILE, find_publication, shown_path  # here: pydantic only when writing
+
     path = folder / f"{day.isoformat()}.yaml"
-    _create(path, skeleton(day))
+    if find_publication(path) is None:  # the issue would not compose: say what comes first
+        raise NoPublication(
+            f"no {PUBLICATION_FILE} in {shown_path(folder)} or the folders above it; "
+            "run `compose init` first, then `compose new`"
+        )
+    create(path, skeleton(day), _exists(path))
     return path
 
 
-def parse_day(text: str) -> date:
-    """``2024-05-01`` as a date, or NotADay in the words the issue's own date field uses."""
+RELATIVE_DAYS = {"today": 0, "tomorrow": 1}  # the days an editor starts an issue for, by name
+
+
+def parse_day(text: str, today: date | None = None) -> date:
+    """``2024-05-01``, ``today`` or ``tomorrow`` as a date, or NotADay in the words the issue's own
+    date field uses."""
+    if text.strip().lower() in RELATIVE_DAYS:
+        return (today or date.today()) + timedelta(days=RELATIVE_DAYS[text.strip().lower()])
     from pydantic import TypeAdapter, ValidationError  # here: `compose new` without a DATE needs none
 
     from .models import IsoDate
@@ -90,8 +103,9 @@ def parse_day(text: str) -> date:
         raise NotADay(message) from None
 
 
-def _create(path: Path, content: str) -> None:
-    """Write ``path`` whole, or not at all if it exists, even if it appears while we write.
+def create(path: Path, content: str, exists: ComposerError) -> None:
+    """Write ``path`` whole, or not at all if it exists (raising ``exists``), even if it appears
+    while we write.
 
     A check before writing would leave a moment in which another `compose new` (or the editor's
     own save) could be overwritten; a hard link is made in one step and fails if the name is
@@ -109,14 +123,14 @@ def _create(path: Path, content: str) -> None:
         try:
             os.link(draft, path)
         except FileExistsError:
-            raise _exists(path) from None
+            raise exists from None
         except OSError:  # a file system without hard links (FAT, some network drives)
-            _create_exclusively(path, content)
+            _create_exclusively(path, content, exists)
     finally:
         draft.unlink(missing_ok=True)
 
 
-def _create_exclusively(path: Path, content: str) -> None:
+def _create_exclusively(path: Path, content: str, exists: ComposerError) -> None:
     """Exclusive creation without a link: never overwrites, though a reader could see it half written."""
     created = False
     try:
@@ -124,7 +138,7 @@ def _create_exclusively(path: Path, content: str) -> None:
             created = True
             stream.write(content)
     except FileExistsError:
-        raise _exists(path) from None
+        raise exists from None
     except BaseException as error:
         if created:  # ours, and unfinished: no half skeleton left behind (never someone else's file)
             path.unlink(missing_ok=True)

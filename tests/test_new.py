@@ -80,6 +80,7 @@ def problems(path: Path) -> list[str]:
     ("day", "named"), [(DAY, "Wednesday, May 1, 2024"), (date(2024, 2, 29), "Thursday, February 29, 2024")]
 )
 def test_the_skeleton_is_dated_with_its_day_and_named_after_it(tmp_path: Path, day: date, named: str) -> None:
+    (tmp_path / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")  # found in the folder above
     path = new_issue(tmp_path / "issues", day)  # the folder is made if need be
     assert path == tmp_path / "issues" / f"{day.isoformat()}.yaml"
     text = path.read_text(encoding="utf-8")
@@ -95,7 +96,7 @@ def test_the_untouched_skeleton_fails_once_per_placeholder_at_its_line(folder: P
         "issues/2024-05-01.yaml:17:15: stories[1].headline: still the skeleton's placeholder; write the headline",
         "issues/2024-05-01.yaml:18:11: stories[1].body: still the skeleton's placeholder; write the story",
         "issues/2024-05-01.yaml:20:10: stories[1].url: still the skeleton's placeholder; "
-        "paste the full story's address, https://…",
+        "paste the full story's address, https://…, or delete this line",
     ]
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[13].startswith("summary: <TODO ") and lines[19].startswith("    url: <TODO ")
@@ -117,7 +118,7 @@ def test_every_optional_placeholder_put_to_use_fails_too_each_at_its_own_place(f
     assert all(": still the skeleton's placeholder; " in line for line in found)
     assert (
         "issues/2024-05-01.yaml:25:14: stories[1].image.width: still the skeleton's placeholder; "
-        "give its width in pixels" in found
+        "give its width in pixels, or delete this line" in found
     )  # not "should be a whole number", which hides what to do
 
 
@@ -241,6 +242,21 @@ def test_what_editors_write_is_never_taken_for_a_placeholder(make_issue: MakeIss
     )
     composed = compose(path)
     assert "TODO: the council's to-do list" in composed.text
+
+
+def test_every_optional_placeholder_says_its_line_can_be_deleted_and_no_other_does() -> None:
+    keys = [line.split(":")[0].strip(" -") for line in uncommented(skeleton.skeleton(DAY)).splitlines()[4:]]
+    lines = dict(zip(range(len(keys)), uncommented(skeleton.skeleton(DAY)).splitlines()[4:], strict=True))
+    deletable = [keys[at] for at, line in lines.items() if "<TODO" in line and "or delete this line>" in line]
+    to_write = [keys[at] for at, line in lines.items() if "<TODO" in line and "or delete this line>" not in line]
+    story = ["url", "source", "width", "height", "caption", "credit"]
+    assert deletable == ["title", "subject", "preheader", "lang", *story, "source", "note"]
+    assert to_write == ["summary", "headline", "body", "src", "alt", "title", "url"]
+
+
+def test_today_and_tomorrow_are_days_too() -> None:
+    assert parse_day("today", today=DAY) == DAY
+    assert parse_day("tomorrow", today=date(2024, 12, 31)) == date(2025, 1, 1)
 
 
 @pytest.mark.parametrize(

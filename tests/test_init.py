@@ -1,0 +1,192 @@
+"""`compose init`: a publication.yaml that composes once named, says what is left to fill, and is
+never written over an existing one; `compose new` asks for it first."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from composer.cli import main
+from composer.init import publication_text
+from composer.models import Publication
+from composer.source import read_yaml
+
+# A line "key: <TODO …>" (or "- key: <TODO …>"), and a commented-out key, as in test_new.
+PLACEHOLDER_LINE = re.compile(r"(?m)^(?P<before>\s*(?:- )?(?P<key>[a-z_]+): )<TODO [^>]*>")
+COMMENTED_KEY = re.compile(r"(?m)^(\s*)# (?=\s*(?:- )?[a-z_]+:)")
+# What an editor writes in place of each placeholder of publication.yaml or an issue, by key.
+WRITTEN = {
+    "name": "Test Brief",
+    "url": "https://example.org/brief/",
+    "title_pattern": "Test Brief of {month} {day}",
+    "date_format": "long",
+    "notice": "Welcome to the *first* issue.",
+    "contact": "editors@example.org",
+    "footer": "You subscribed at [example.org](https://example.org/brief/).",
+    "heading": "Tell us your story",
+    "text": "We read every message.",
+    "label": "Write",
+    "src": "https://example.org/logo.png",
+    "alt": "Test Brief",
+    "width": "200",
+    "height": "50",
+    "read_more": "Read on",
+    "summary": "The council met at dawn; the river rose two metres overnight, and the bridge is closed.",
+    "email": "news@example.org",
+    "esp": "mailchimp",
+    "unsubscribe_url": "https://example.org/brief/unsubscribe",
+    "web_version_url": "https://example.org/brief/{iso}/",
+    "address": "Test Brief, 1 Main Street, Springfield",
+    "host": "smtp.example.org",
+    "port": "587",
+    "user": "editor",
+    "starttls": "yes",
+}
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def filled(text: str) -> str:
+    """Every <TODO …> replaced: with the editor's words by key, else with a sentence."""
+    return PLACEHOLDER_LINE.sub(
+        lambda match: match.group("before") + WRITTEN.get(match.group("key"), "Text written by the editor."), text
+    )
+
+
+def listed(folder: Path) -> list[str]:
+    """What the folder holds, besides the .git conftest puts there to end the search for publication.yaml."""
+    return sorted(child.name for child in folder.iterdir() if child.name != ".git")
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder, the current one (paths show as typed)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_init_then_new_then_filled_in_composes_and_check_lists_what_is_left(here: Path) -> None:
+    code, out, err = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
+    assert (code, err) == (0, "")
+    assert out == (
+        "wrote publication.yaml and issues/; next:\n"
+        "edit publication.yaml: replace every <TODO …>, and fill in what it marks TO FILL\n"
+        "compose new\n"
+        "compose issues/DATE.yaml\n"
+    )
+    assert listed(here) == ["issues", "publication.yaml"]
+    assert list((here / "issues").iterdir()) == []
+    assert run("new", "2026-12-01")[0] == 0
+    issue = Path("issues/2026-12-01.yaml")
+    issue.write_text(filled(issue.read_text(encoding="utf-8")), encoding="utf-8")
+    assert all("<TODO" not in line for line in issue.read_text().splitlines() if not line.lstrip().startswith("#"))
+    code, out, err = run(issue, "-o", "out")
+    assert (code, err) == (0, "")
+    assert out.startswith("out/2026-12-01.html (")
+    code, out, _ = run("check", issue)
+    assert code == 1
+    assert out.splitlines() == [
+        "issues/2026-12-01.yaml: error: unsubscribe-missing: the email has no unsubscribe link, which every email "
+        "must have: add unsubscribe_url to publication.yaml, or choose the mailing service that fills it in "
+        "(--esp, or esp: in publication.yaml)",
+        "issues/2026-12-01.yaml: warning: postal-address-missing: the footer has no postal address, which the US "
+        "CAN-SPAM Act and most mailing services require in every email: add address: to publication.yaml, or "
+        "choose a mailing service that fills it in (--esp mailchimp, or esp: in publication.yaml)",
+    ]
+    text = (here / "publication.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    for key in ("# sender:", "# unsubscribe_url:", "# address:"):  # each under its "TO FILL" comment
+        at = next(number for number, line in enumerate(lines) if line.startswith(key))
+        assert any(line.startswith("# TO FILL") for line in lines[at - 2 : at]), key
+
+
+def test_without_name_and_url_their_placeholders_are_refused_at_their_line(here: Path) -> None:
+    assert run("init")[0] == 0
+    assert run("new", "2026-12-01")[0] == 0
+    issue = here / "issues" / "2026-12-01.yaml"
+    issue.write_text(filled(issue.read_text(encoding="utf-8")), encoding="utf-8")
+    code, _, err = run(issue, "-o", "out")
+    assert code == 1
+    assert err.splitlines() == [
+        "publication.yaml:8:7: name: still the skeleton's placeholder; write the publication's name",
+        "publication.yaml:9:6: url: still the skeleton's placeholder; paste the publication's web address, https://…",
+    ]
+    publication = here / "publication.yaml"
+    publication.write_text(filled(publication.read_text(encoding="utf-8")), encoding="utf-8")
+    assert run(issue, "-o", "out")[0] == 0
+
+
+def test_an_existing_publication_yaml_is_never_overwritten(here: Path) -> None:
+    (here / "publication.yaml").write_bytes(b"name: Mine\r\nurl: https://example.org/\r\n")
+    code, out, err = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
+    assert (code, out) == (1, "")
+    assert err == (
+        "publication.yaml already exists; compose init never overwrites it: edit that file, "
+        "or start in another folder\n"
+    )
+    assert (here / "publication.yaml").read_bytes() == b"name: Mine\r\nurl: https://example.org/\r\n"
+    assert listed(here) == ["publication.yaml"]  # no issues/, no draft
+
+
+def test_a_value_that_would_not_validate_is_refused_and_nothing_written(here: Path) -> None:
+    code, _, err = run("init", "--name", "", "--url", "example.org", "--lang", "English")
+    assert code == 1
+    assert err.splitlines() == [
+        "--lang: 'English' is not a language tag such as en, en-GB, ar or fr-CA",
+        "--name: String should have at least 1 character",
+        "--url: 'example.org' is not a full link; write it out, starting with https://",
+    ]
+    assert listed(here) == []
+
+
+def test_another_folder_is_made_and_named_in_the_next_steps(here: Path) -> None:
+    code, out, _ = run("init", "brief", "--name", "Le Brief", "--url", "https://example.org/", "--lang", "fr")
+    assert code == 0
+    assert out.splitlines()[2:] == ["compose new --folder brief/issues", "compose brief/issues/DATE.yaml"]
+    assert read_yaml(here / "brief" / "publication.yaml").data["lang"] == "fr"
+    code, out, _ = run("new", "2026-12-01", "--folder", "brief/issues")
+    assert code == 0 and out.startswith("brief/issues/2026-12-01.yaml: ")
+
+
+def test_the_file_shows_every_key_of_a_publication_and_each_validates_filled_in(tmp_path: Path) -> None:
+    path = tmp_path / "publication.yaml"
+    path.write_text(filled(COMMENTED_KEY.sub(r"\1", publication_text())), encoding="utf-8")
+    data = read_yaml(path).data
+    assert set(data) == set(Publication.model_fields)
+    Publication.model_validate(data)  # it refuses unknown keys, and every placeholder
+
+
+@pytest.mark.parametrize("name", ["1984", 'The "Daily" Brief: #1'])
+def test_a_name_is_kept_as_typed(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "publication.yaml"
+    path.write_text(publication_text(name, "https://example.org/", "no"), encoding="utf-8")
+    publication = Publication.model_validate(read_yaml(path).data)
+    assert (publication.name, publication.lang) == (name, "no")
+
+
+def test_new_without_a_publication_says_to_run_init_and_writes_nothing(here: Path) -> None:
+    code, out, err = run("new", "2026-12-01")
+    assert (code, out) == (1, "")
+    assert (
+        err == "no publication.yaml in issues or the folders above it; run `compose init` first, then `compose new`\n"
+    )
+    assert listed(here) == []
+
+
+def test_new_today_and_tomorrow(here: Path) -> None:
+    assert run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")[0] == 0
+    before = date.today()
+    assert run("new", "tomorrow")[0] == 0
+    assert run("new", "today")[0] == 0
+    after = date.today()  # the same day but at midnight
+    written = sorted(child.name for child in (here / "issues").iterdir())
+    assert written in (
+        sorted(f"{day.isoformat()}.yaml" for day in (today, today + timedelta(days=1))) for today in (before, after)
+    )

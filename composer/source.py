@@ -270,7 +270,9 @@ _SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&
 
 
 # What follows a value on its line when the rest of the line is a comment.
-_COMMENT = re.compile(r"\s*(?P<text>#)")
+# A '#' glued to what follows it (#7, #MeToo): text cut short, most likely. A comment written as one,
+# "# like this" after two spaces as the skeletons write them, is left alone.
+_COMMENT = re.compile(r"\s*(?P<text>#)(?=[^\s#])")
 # A link holds no space, so what follows its ' #' is a comment for sure (`url: https://…  # placeholder`).
 _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*\Z")
 

@@ -387,21 +387,40 @@ def check(
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--to", "recipient", required=True, help="The address to send the test to.")
+@click.option(
+    "--to",
+    "recipients",
+    required=True,
+    multiple=True,
+    help="An address to send the test to; repeat it, or separate addresses with commas.",
+)
+@click.option(
+    "--test-prefix/--no-test-prefix",
+    default=True,
+    show_default=True,
+    help='Start the subject with "[Test] ".',
+)
 @templates_option
 @esp_option
 @debug_option
-def send(file: Path, recipient: str, templates: Path | None, service: str | None) -> None:
-    """Send FILE to --to over SMTP, to read it as readers will.
+def send(
+    file: Path, recipients: tuple[str, ...], test_prefix: bool, templates: Path | None, service: str | None
+) -> None:
+    """Send FILE to each --to over SMTP, to read it as readers will: one message to all of them.
 
     The server comes from COMPOSE_SMTP_HOST, COMPOSE_SMTP_PORT, COMPOSE_SMTP_USER,
     COMPOSE_SMTP_PASSWORD and COMPOSE_SMTP_STARTTLS, or from smtp: in publication.yaml (never
     the password). Nothing is sent when the issue does not validate or `compose check` finds an
-    error.
+    error; its warnings are shown first. A mailing service's merge tags are left out of a test.
     """
-    from .send import send_test
+    from .send import TAGS_LEFT_OUT, prepare_test
 
-    sent = send_test(file, recipient, templates, service)
+    prepared = prepare_test(file, recipients, templates, service, test_prefix=test_prefix)
+    for warning in prepared.warnings:
+        click.secho(str(warning), fg="yellow", err=True)
+    if prepared.tags_left_out:
+        click.echo(TAGS_LEFT_OUT, err=True)
+    sent = prepared.send()
     click.echo(f"sent {sent.path} to {sent.to} through {sent.server}")
 
 

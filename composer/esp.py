@@ -28,6 +28,11 @@ SERVICES = {
 }
 
 
+# compose(service=OWN_LINKS): the publication's own links even where publication.yaml names a service
+# (a test send, whose reader would otherwise see the raw tags).
+OWN_LINKS = "own links"
+
+
 @dataclass(frozen=True)
 class Links:
     """The links and address the email carries for its sender, whichever service sends it."""
@@ -41,7 +46,7 @@ class Links:
 
 def links(service: str | None, unsubscribe_url: str | None, web_version_url: str | None, address: str | None) -> Links:
     """The service's tags where it has them, else the publication's own URLs and address."""
-    if service is None:
+    if service is None or service == OWN_LINKS:
         return Links(unsubscribe_url, web_version_url, None, address, None)
     tags = SERVICES[service]
     return Links(

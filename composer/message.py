@@ -11,6 +11,7 @@ must hold exactly the headers and the two parts composer wrote, or it is refused
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from email import errors as email_errors
 from email import policy
@@ -34,8 +35,11 @@ UTF8 = Charset("utf-8")
 LONGEST_LINE = 998  # characters, RFC 5322
 
 
-def message(composed: Composed, to: str | None = None, now: datetime | None = None) -> EmailMessage:
-    """The issue as one email from the publication's sender (to ``to`` when given), dated ``now``.
+def message(
+    composed: Composed, to: str | Sequence[str] | None = None, now: datetime | None = None, subject_prefix: str = ""
+) -> EmailMessage:
+    """The issue as one email from the publication's sender (to ``to``, one address or several, when
+    given), dated ``now``, its subject after ``subject_prefix`` (a test send's "[Test] ").
 
     Raises NoSender when publication.yaml has no sender, BadAddress for an unusable address.
     ``now`` should be timezone-aware; a naive one is written with the zone unknown (-0000).
@@ -56,13 +60,15 @@ def message(composed: Composed, to: str | None = None, now: datetime | None = No
             ]
         )
     sender = address(publication.sender.email, f"{where}: sender.email")
-    name, subject = _one_line(publication.sender.name), _one_line(composed.subject)
+    name, subject = _one_line(publication.sender.name), _one_line(subject_prefix + composed.subject)
     _header_text(name, f"{where}: sender.name")
     _header_text(subject, f"{composed.source}: subject")
     # Each header as written, and as it must read back.
     headers: dict[str, str | Address] = {"From": Address(name, sender.username, sender.domain)}
     if to is not None:
-        headers["To"] = address(to, "the address to send to")
+        # Addresses are ASCII without names (address()): the header is written and read back as listed.
+        recipients = [address(one, "the address to send to").addr_spec for one in ([to] if isinstance(to, str) else to)]
+        headers["To"] = ", ".join(recipients)
     headers["Subject"] = subject
     headers["Date"] = format_datetime(now if now is not None else datetime.now().astimezone())
     headers["Message-ID"] = make_msgid(domain=sender.domain)

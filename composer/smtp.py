@@ -19,7 +19,7 @@ import smtplib
 import socket
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
@@ -108,14 +108,18 @@ def smtp_settings(environ: Mapping[str, str], publication: Smtp | Mapping[str, A
     return SmtpSettings(checked.host, port, checked.user, password, starttls)
 
 
-def deliver(mail: EmailMessage, settings: SmtpSettings, to: str, *, context: ssl.SSLContext | None = None) -> None:
-    """Send ``mail`` to ``to`` through the server in ``settings``: STARTTLS when asked (verified with
-    ``context``, by default the system's trusted certificates), then login when a user is set.
+def deliver(
+    mail: EmailMessage, settings: SmtpSettings, to: str | Sequence[str], *, context: ssl.SSLContext | None = None
+) -> None:
+    """Send ``mail`` to ``to`` (one address or several) through the server in ``settings``: STARTTLS
+    when asked (verified with ``context``, by default the system's trusted certificates), then login
+    when a user is set. The message goes to every recipient or, when the server refuses one, to none.
 
     Raises SendFailed (CannotConnect, TimedOut, AuthenticationFailed, TlsFailed, RecipientRefused,
     ServerDisconnected, DeliveryUncertain) with a plain message; BadAddress for ``to``.
     """
-    recipient = address(to, "the address to send to").addr_spec
+    recipients = [address(one, "the address to send to").addr_spec for one in ([to] if isinstance(to, str) else to)]
+    recipient = ", ".join(recipients)
     from_header = mail["From"]
     if from_header is None or not from_header.addresses:
         raise BadAddress("the message has no From address to send from")
@@ -134,7 +138,7 @@ def deliver(mail: EmailMessage, settings: SmtpSettings, to: str, *, context: ssl
             step = "login"
             smtp.login(settings.user, settings.password or "")
         step = "send"
-        smtp.sendmail(sender, [recipient], data)
+        _send_to_all_or_none(smtp, sender, recipients, data)
     except (smtplib.SMTPException, OSError) as error:
         if smtp is not None:
             smtp.close()
@@ -149,6 +153,26 @@ def deliver(mail: EmailMessage, settings: SmtpSettings, to: str, *, context: ssl
         pass  # the message is sent: a server that fumbles the goodbye changes nothing for the reader
     finally:
         smtp.close()
+
+
+def _send_to_all_or_none(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> None:
+    """smtplib's sendmail, except that one refused recipient stops the message before DATA:
+    sendmail would send it to the others, and report the refusal only when all were refused."""
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if refused:
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.data(data)
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 class _DeadlinePassed(TimeoutError):
@@ -270,7 +294,10 @@ def _explain(error: BaseException, step: str, settings: SmtpSettings, sender: st
         return AuthenticationFailed(f"{server} offers no login (AUTH){hint}")
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         replies = "; ".join(_reply_of(*reply) for reply in error.recipients.values())
-        return RecipientRefused(f"{server} refused the recipient {recipient} ({replies})")
+        whom = ", ".join(str(one) for one in error.recipients)
+        if len(error.recipients) == len(recipient.split(", ")):
+            return RecipientRefused(f"{server} refused the recipient {whom} ({replies})")
+        return RecipientRefused(f"{server} refused the recipient {whom} ({replies}); nothing was sent to {recipient}")
     if isinstance(error, smtplib.SMTPSenderRefused) and error.smtp_code == 530 and not settings.user:
         return AuthenticationFailed(  # 530: authentication required (RFC 4954)
             f"{server} requires a login ({_reply(error)}); "

@@ -69,7 +69,7 @@ def as_typed(part: EmailMessage) -> str:
     return content.replace("\r\n", "\n")
 
 
-def assert_is_the_issue(parsed: EmailMessage, composed: Composed) -> None:
+def assert_is_the_issue(parsed: EmailMessage, composed: Composed, subject_prefix: str = "") -> None:
     """Parts, their order, charset and bodies: what a mail client shows is what compose made."""
     assert parsed.get_content_type() == "multipart/alternative"
     assert parsed["MIME-Version"] == "1.0"
@@ -82,7 +82,7 @@ def assert_is_the_issue(parsed: EmailMessage, composed: Composed) -> None:
     assert [text.get_content_charset(), html.get_content_charset()] == ["utf-8", "utf-8"]
     assert as_typed(text) == composed.text
     assert as_typed(html).removesuffix("\n") == composed.html.removesuffix("\n")
-    assert parsed["Subject"] == composed.subject
+    assert parsed["Subject"] == subject_prefix + composed.subject
 
 
 # --- the message -------------------------------------------------------------------------------
@@ -524,6 +524,19 @@ def test_a_refused_recipient_is_named_with_the_servers_reply(smtp_server: Callab
     assert mailbox.received == []
 
 
+def test_one_refused_recipient_among_several_stops_the_message_for_all(
+    smtp_server: Callable[..., tuple[int, Mailbox]],
+) -> None:
+    port, mailbox = smtp_server()
+    with pytest.raises(errors.RecipientRefused) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), local(port), [READER, Mailbox.refused])
+    assert str(caught.value) == (
+        f"the SMTP server 127.0.0.1:{port} refused the recipient nobody@example.org (550 5.1.1 no such mailbox "
+        f"here); nothing was sent to {READER}, nobody@example.org"
+    )
+    assert mailbox.received == []
+
+
 def test_a_server_that_hangs_up_is_reported() -> None:
     def greet_then_hang_up(listener: socket.socket) -> None:
         connection, _ = listener.accept()
@@ -612,7 +625,7 @@ def test_send_delivers_the_sample_through_the_environments_server(
     assert result.stdout == f"sent {SAMPLE} to editor@example.org through 127.0.0.1:{port}\n"
     [received] = mailbox.received
     assert received.recipients == ["editor@example.org"]
-    assert_is_the_issue(parse(received.data), compose(SAMPLE))
+    assert_is_the_issue(parse(received.data), compose(SAMPLE), "[Test] ")
 
 
 def test_send_with_a_wrong_password_exits_1_without_showing_it(
@@ -641,7 +654,10 @@ def test_send_refused_connection_exits_1_with_a_clear_message() -> None:
         env={"COMPOSE_SMTP_HOST": "127.0.0.1", "COMPOSE_SMTP_PORT": str(port)},
     )
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"cannot connect to the SMTP server 127.0.0.1:{port}: connection refused"
+    # check's warnings first (the sample has one), then why nothing went out.
+    assert result.stderr == (
+        f"{sample_warnings()}cannot connect to the SMTP server 127.0.0.1:{port}: connection refused\n"
+    )
 
 
 def test_nothing_is_sent_when_check_finds_an_error(
@@ -700,3 +716,90 @@ def test_the_send_gate_is_library_work(
     sent = send_test(SAMPLE, "editor@example.org", environ=environ)
     assert (sent.to, sent.server) == ("editor@example.org", f"127.0.0.1:{port}")
     assert [received.recipients for received in mailbox.received] == [["editor@example.org"]]
+
+
+# --- test sends that say so --------------------------------------------------------------------
+
+
+def local_env(port: int) -> dict[str, str]:
+    return {"COMPOSE_SMTP_HOST": "127.0.0.1", "COMPOSE_SMTP_PORT": str(port)}
+
+
+def sample_warnings(service: str | None = None) -> str:
+    from composer.check import check
+
+    return "".join(f"{finding}\n" for finding in check(compose(SAMPLE, service=service)) if finding.level == "warning")
+
+
+def test_send_to_repeated_addresses_is_one_test_message_to_each_once(
+    smtp_server: Callable[..., tuple[int, Mailbox]],
+) -> None:
+    port, mailbox = smtp_server()
+    to = ["--to", "a@example.com", "--to", "b@example.com", "--to", "a@EXAMPLE.com"]  # the last is the first again
+    result = cli("send", SAMPLE, *to, env=local_env(port))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"sent {SAMPLE} to a@example.com, b@example.com through 127.0.0.1:{port}\n"
+    [received] = mailbox.received
+    assert received.recipients == ["a@example.com", "b@example.com"]
+    parsed = parse(received.data)
+    assert [address.addr_spec for address in parsed["To"].addresses] == ["a@example.com", "b@example.com"]
+    assert parsed["Subject"] == "[Test] Executive Summary for November 9th"
+    assert_is_the_issue(parsed, compose(SAMPLE), "[Test] ")
+
+
+def test_send_to_comma_separated_addresses(smtp_server: Callable[..., tuple[int, Mailbox]]) -> None:
+    port, mailbox = smtp_server()
+    result = cli("send", SAMPLE, "--to", "a@example.com, b@example.com,", env=local_env(port))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"sent {SAMPLE} to a@example.com, b@example.com through 127.0.0.1:{port}\n"
+    assert [received.recipients for received in mailbox.received] == [["a@example.com", "b@example.com"]]
+
+
+def test_a_bad_address_among_several_is_refused_and_nothing_is_sent(
+    smtp_server: Callable[..., tuple[int, Mailbox]],
+) -> None:
+    port, mailbox = smtp_server()
+    result = cli("send", SAMPLE, "--to", "a@example.com, not-an-address", "--to", "b@example.com", env=local_env(port))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "the address to send to: 'not-an-address' is not an e-mail address compose can send with, "
+        "such as you@example.com\n"
+    )
+    assert result.stdout == "" and mailbox.received == []
+
+
+def test_checks_warnings_are_printed_before_the_send(smtp_server: Callable[..., tuple[int, Mailbox]]) -> None:
+    port, mailbox = smtp_server()
+    warnings = sample_warnings()
+    assert "warning: postal-address-example: " in warnings  # the sample's postal address is still an example
+    result = cli("send", SAMPLE, "--to", "a@example.com", env=local_env(port))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{warnings}sent {SAMPLE} to a@example.com through 127.0.0.1:{port}\n"
+    assert len(mailbox.received) == 1
+
+
+def test_a_test_send_carries_the_publications_links_not_a_services_merge_tags(
+    smtp_server: Callable[..., tuple[int, Mailbox]],
+) -> None:
+    port, mailbox = smtp_server()
+    result = cli("send", SAMPLE, "--to", "a@example.com", "--esp", "mailchimp", env=local_env(port))
+    assert result.exit_code == 0, result.output
+    note = "mailing-service tags left out of the test: the publication's own unsubscribe and web-version links are used"
+    # Warned about as the list will get it (Mailchimp's tags), then told what the test carries instead.
+    assert result.stderr == f"{sample_warnings('mailchimp')}{note}\n"
+    [received] = mailbox.received
+    parsed = parse(received.data)
+    bodies = [parsed.get_body((kind,)) for kind in ("plain", "html")]
+    assert all(isinstance(body, EmailMessage) and "*|" not in as_typed(body) for body in bodies)
+    assert_is_the_issue(parsed, compose(SAMPLE), "[Test] ")  # the sample's own links, as without --esp
+    assert parsed["List-Unsubscribe"] == "<https://www.newsdeeply.com/syria/unsubscribe>"
+
+
+def test_no_test_prefix_sends_the_subject_as_readers_will_see_it(
+    smtp_server: Callable[..., tuple[int, Mailbox]],
+) -> None:
+    port, mailbox = smtp_server()
+    result = cli("send", SAMPLE, "--to", "a@example.com", "--no-test-prefix", env=local_env(port))
+    assert result.exit_code == 0, result.output
+    [received] = mailbox.received
+    assert parse(received.data)["Subject"] == "Executive Summary for November 9th"

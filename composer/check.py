@@ -148,9 +148,11 @@ def check(composed: Composed) -> list[Finding]:
 
 
 def _yaml_warning(warning: Problem) -> Finding:
-    """Legal YAML that may not say what was meant (a ' #' read as a comment), at its place."""
+    """A file that reads, but may not say what was meant, at its place: a ' #' read as a comment, or
+    (on the date) a file named after another day than its date."""
     message = f"{warning.field}: {warning.message}" if warning.field else warning.message
-    return Finding(f"{warning.path}:{warning.line}:{warning.column}", WARNING, "yaml-comment", message)
+    rule = "date-unlike-file-name" if warning.field == "date" else "yaml-comment"
+    return Finding(f"{warning.path}:{warning.line}:{warning.column}", WARNING, rule, message)
 
 
 def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -175,7 +176,23 @@ def _validated(path: Path, model: type[Model], problems: list[Problem], warnings
         found.extend(_problem(document, model, detail) for detail in _without_echoes(document, model, details))
     found.extend(_markdown_problems(document, model))  # also when other fields are wrong: all at once
     problems.extend(found)
+    if isinstance(result, Issue) and not found:
+        warnings.extend(_date_unlike_its_name(document, path, result))
     return None if found else result
+
+
+def _date_unlike_its_name(document: Document, path: Path, issue: Issue) -> list[Problem]:
+    """A file named after one day holding another's issue (2026-12-05.yaml, date: 2026-12-04): a
+    copied issue whose date was not changed, most likely; its archive address follows the name."""
+    named = re.match(r"(\d{4}-\d{2}-\d{2})(?!\d)", path.stem)
+    if named is None or named.group(1) == issue.date.isoformat():
+        return []
+    line, column = document.value_at(("date",))
+    message = (
+        f"the file is named after {named.group(1)} but its date is {issue.date.isoformat()}: "
+        "change one of the two (the web archive's address follows both)"
+    )
+    return [Problem(document.path, line, column, "date", message)]
 
 
 def _already_reported(document: Document, detail: Any) -> bool:

@@ -271,3 +271,22 @@ def test_a_day_that_is_not_one_is_refused_in_the_date_fields_words(text: str, me
     with pytest.raises(NotADay) as raised:
         parse_day(text)
     assert str(raised.value) == message
+
+
+def test_a_file_named_after_another_day_than_its_date_is_a_warning(tmp_path: Path) -> None:
+    issues = tmp_path / "issues"
+    issues.mkdir()
+    (issues / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")
+    path = issues / "2026-12-05.yaml"  # copied from the day before, its date left as it was
+    path.write_text("date: 2026-12-04\nsummary: S.\nstories:\n  - headline: H\n    body: B.\n", encoding="utf-8")
+    composed = compose(path)  # it builds: a warning, not an error
+    (warning,) = composed.loaded.warnings
+    assert warning.as_warning() == (
+        f"{path}:1:7: date: warning: the file is named after 2026-12-05 but its date is 2026-12-04: "
+        "change one of the two (the web archive's address follows both)"
+    )
+    assert [(finding.path, finding.rule) for finding in check(composed) if finding.rule.startswith("date")] == [
+        (f"{path}:1:7", "date-unlike-file-name")
+    ]
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-12-04", "2026-12-05"), encoding="utf-8")
+    assert compose(path).loaded.warnings == ()

@@ -21,8 +21,8 @@ from . import esp, labels
 from .errors import ComposerError, Problem, TemplateProblem
 from .load import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
-from .places import Places
-from .source import Document, Key, field_name, read_yaml
+from .places import Places, strings
+from .source import Document, Key, field_name
 
 Level = Literal["error", "warning"]
 ERROR: Level = "error"
@@ -142,7 +142,7 @@ def check(composed: Composed) -> list[Finding]:
         *_at(path, _text_missing_links(composed, links)),
     ]
     findings = [Finding(where, level, rule, message) for level, rule, message, where in _unique(found)]
-    findings += _merge_tags_typed(composed)  # each at its own line: not through _unique
+    findings += _merge_tags_typed(composed, places)  # each at its own line: not through _unique
     findings += [_yaml_warning(warning) for warning in composed.loaded.warnings]
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
@@ -249,7 +249,7 @@ def _size(composed: Composed) -> Iterator[_Found]:
         )
 
 
-def _merge_tags_typed(composed: Composed) -> list[Finding]:
+def _merge_tags_typed(composed: Composed, places: Places) -> list[Finding]:
     """A merge tag the editor typed goes out as typed, for the mailing service to fill in or to show as is.
 
     Read from the issue and publication as loaded, never from the email, whose own tags
@@ -258,13 +258,12 @@ def _merge_tags_typed(composed: Composed) -> list[Finding]:
     """
     loaded = composed.loaded
     files = (
-        (str(composed.source), loaded.path, loaded.issue.model_dump()),
-        (shown_path(loaded.publication_path), loaded.publication_path, loaded.publication.model_dump()),
+        (str(composed.source), places.issue, loaded.issue.model_dump()),
+        (shown_path(loaded.publication_path), places.publication, loaded.publication.model_dump()),
     )
     findings: list[tuple[int, tuple[int, int], Finding]] = []
-    for order, (shown, path, data) in enumerate(files):
-        document = _source(path, shown)
-        for key, text in _texts(data):
+    for order, (shown, document, data) in enumerate(files):
+        for key, text in strings(data):
             seen: dict[str, int] = {}
             for match in _MERGE_TAG.finditer(text):
                 family = _TAG_FAMILIES[int(str(match.lastgroup).removeprefix("family"))]
@@ -277,26 +276,6 @@ def _merge_tags_typed(composed: Composed) -> list[Finding]:
                 message = f"{field_name(key)}: {_typed_tag_message(tag, family, composed.links.service)}"
                 findings.append((order, place or (0, 0), Finding(where, WARNING, "merge-tag-typed", message)))
     return [finding for *_, finding in sorted(findings, key=lambda item: item[:2])]
-
-
-def _source(path: Path, shown: str) -> Document | None:
-    """The file behind a loaded issue, for the places of its values; None when it is gone or now broken."""
-    try:
-        return read_yaml(path, shown, [])
-    except ComposerError:
-        return None
-
-
-def _texts(data: Any, key: Key = ()) -> Iterator[tuple[Key, str]]:
-    """Every text in a model's data, with its key; dates and numbers hold no tag."""
-    if isinstance(data, str):
-        yield key, data
-    elif isinstance(data, dict):
-        for name, value in data.items():
-            yield from _texts(value, (*key, name))
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            yield from _texts(item, (*key, index))
 
 
 def _place_of(document: Document | None, key: Key, tag: str, occurrence: int) -> tuple[int, int] | None:

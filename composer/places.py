@@ -8,6 +8,7 @@ their values. What no file holds (a template's own link) has no place, and keeps
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -23,12 +24,9 @@ class Places:
 
     def __init__(self, loaded: Loaded, shown_issue: str) -> None:
         self.path = shown_issue  # where a finding with no place of its own is shown
-        self.documents: list[Document] = []
-        for path, shown in ((loaded.path, shown_issue), (loaded.publication_path, shown_path(loaded.publication_path))):
-            try:
-                self.documents.append(read_yaml(path, shown, []))
-            except ComposerError:  # gone or broken since it was composed: no places in it
-                continue
+        self.issue = _read(loaded.path, shown_issue)
+        self.publication = _read(loaded.publication_path, shown_path(loaded.publication_path))
+        self.documents = [document for document in (self.issue, self.publication) if document is not None]
 
     def of(self, *texts: str) -> str | None:
         """``file:line:column`` of the first of ``texts`` found in a value (tried in order, each as
@@ -38,7 +36,7 @@ class Places:
                 if len(wanted) < _SHORTEST:
                     continue
                 for document in self.documents:
-                    for key, value in _strings(document.data):
+                    for key, value in strings(document.data):
                         if wanted not in value:
                             continue
                         place = document.find_in_value(key, wanted)
@@ -47,13 +45,21 @@ class Places:
         return None
 
 
-def _strings(data: Any, key: Key = ()) -> Iterator[tuple[Key, str]]:
-    """Every text in ``data`` with its key, in the file's order."""
+def _read(path: Path, shown: str) -> Document | None:
+    try:
+        return read_yaml(path, shown, [])
+    except ComposerError:  # gone or broken since it was composed: no places in it
+        return None
+
+
+def strings(data: Any, key: Key = ()) -> Iterator[tuple[Key, str]]:
+    """Every text in ``data`` (a file's, or a model's dump) with its key, in order; dates and
+    numbers are no text."""
     if isinstance(data, str):
         yield key, data
     elif isinstance(data, dict):
         for name, value in data.items():
-            yield from _strings(value, (*key, name))
+            yield from strings(value, (*key, name))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from _strings(value, (*key, index))
+            yield from strings(value, (*key, index))

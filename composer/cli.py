@@ -160,10 +160,7 @@ def build(
         # One by one in this process, every unchanged issue too, each failure with its traceback.
         outcomes = [build_one(job, debug=True) for job in jobs]
         for outcome in outcomes:
-            if outcome.problems:
-                _report_outcome(outcome)
-            else:
-                _describe(outcome)
+            _show(outcome)
         warnings = list(dict.fromkeys(warning for outcome in outcomes for warning in outcome.warnings))
     else:
         outcomes, warnings = _build_with_progress(jobs, workers, force)
@@ -188,14 +185,7 @@ def _build_with_progress(jobs: list[Job], workers: int | None, force: bool) -> t
     from .batch import build_all
 
     if len(jobs) <= 1 or not sys.stdout.isatty():
-
-        def report(outcome: Outcome) -> None:
-            if outcome.problems:
-                _report_outcome(outcome)
-            else:
-                _describe(outcome)
-
-        batch = build_all(jobs, workers, force, report)
+        batch = build_all(jobs, workers, force, _show)
         return batch.outcomes, batch.warnings
     with click.progressbar(length=len(jobs), label="Composing", show_pos=True) as bar:
         batch = build_all(jobs, workers, force, lambda outcome: bar.update(1))
@@ -208,6 +198,14 @@ def _warn(warnings: list[str]) -> None:
     """Troubles that changed nothing in the result (a cache composer had to do without), one a line."""
     for warning in warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
+
+
+def _show(outcome: Outcome) -> None:
+    """An issue as it finishes: its problems, or the line of what was written."""
+    if outcome.problems:
+        _report_outcome(outcome)
+    else:
+        _describe(outcome)
 
 
 def _describe(outcome: Outcome) -> None:

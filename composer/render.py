@@ -279,7 +279,7 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
             date_format.text if dates.is_cldr(date_format.text) else dates.default_date_format(lang), lang, lang
         )
     date_line = dates.fill(date_format.text, issue.date, lang=date_format.lang, cldr=True)
-    actions = [
+    actions: list[dict[str, Any]] = [
         {
             "heading": chosen(action.heading),
             "text": chosen(action.text) if action.text else None,
@@ -314,10 +314,7 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "read_minutes": minutes,
         "links": links,
         "action_rows": action_rows(
-            [
-                (chosen(action.heading).text, chosen(action.text).text if action.text else None)
-                for action in publication.calls_to_action
-            ]
+            [(action["heading"].text, action["text"].text if action["text"] else None) for action in actions]
         ),
     }
 

@@ -133,8 +133,9 @@ def check(composed: Composed) -> list[Finding]:
         *_link_addresses(links, {str(name) for name in document.xpath("//@id")}, places),
         *_at(path, _same_url_different_text(links, str(read_more))),
         *_vague_link_texts(links, places),
-        *_at(path, _unsubscribe(composed, links)),
-        *_at(path, _postal_address(composed)),
+        *_unsubscribe(composed, links, places),
+        *_postal_address(composed, places),
+        *_sender(composed, places),
         *_images(document, places),
         *_at(path, _subject(composed)),
         *_at(path, _preheader(composed, document)),
@@ -390,7 +391,7 @@ def _vague_link_texts(links: list[_Link], places: Places) -> Iterator[_Placed]:
             )
 
 
-def _unsubscribe(composed: Composed, links: list[_Link]) -> Iterator[_Found]:
+def _unsubscribe(composed: Composed, links: list[_Link], places: Places) -> Iterator[_Placed]:
     unsubscribe = composed.links.unsubscribe
     if unsubscribe is None:
         yield (
@@ -400,6 +401,7 @@ def _unsubscribe(composed: Composed, links: list[_Link]) -> Iterator[_Found]:
                 "the email has no unsubscribe link, which every email must have: add unsubscribe_url to "
                 "publication.yaml, or choose the mailing service that fills it in (--esp, or esp: in publication.yaml)"
             ),
+            places.to_add("unsubscribe_url"),
         )
     elif unsubscribe not in (link.href for link in links):
         service = esp.SERVICES[composed.links.service].name if composed.links.service else None
@@ -411,10 +413,11 @@ def _unsubscribe(composed: Composed, links: list[_Link]) -> Iterator[_Found]:
                 f"no link in the email leads to {whose}, {unsubscribe}: the templates must link to it "
                 "(links.unsubscribe)"
             ),
+            places.path,
         )
 
 
-def _postal_address(composed: Composed) -> Iterator[_Found]:
+def _postal_address(composed: Composed, places: Places) -> Iterator[_Placed]:
     """The sender's postal address, which the US CAN-SPAM Act and most mailing services require in every email."""
     address = composed.links.address_text
     required = (
@@ -430,7 +433,7 @@ def _postal_address(composed: Composed) -> Iterator[_Found]:
                 f"{required}: add address: to publication.yaml, or choose a mailing service that fills it in "
                 f"({filling}, or esp: in publication.yaml)"
             )
-        yield WARNING, "postal-address-missing", message
+        yield WARNING, "postal-address-missing", message, places.to_add("address")
     elif address and address == composed.loaded.publication.address and _EXAMPLE_ADDRESS.search(address):
         yield (
             WARNING,
@@ -439,6 +442,22 @@ def _postal_address(composed: Composed) -> Iterator[_Found]:
                 f'the postal address "{address}" is an example, and readers would see it in the footer: '
                 "put your own in address: in publication.yaml"
             ),
+            places.of(address) or places.path,
+        )
+
+
+def _sender(composed: Composed, places: Places) -> Iterator[_Placed]:
+    """Who the issue is from: `compose send` and --eml refuse to go on without it, so say it before."""
+    if composed.loaded.publication.sender is None:
+        yield (
+            WARNING,
+            "sender-missing",
+            (
+                "publication.yaml has no sender, the name and address the issue is sent from, which "
+                "`compose send` and --eml need: add sender: with name: and email: (the address your mailing "
+                "service sends from)"
+            ),
+            places.to_add("sender"),
         )
 
 

@@ -112,7 +112,16 @@ class BadAddress(ComposerError):
 
 
 class NotSent(ComposerError):
-    """A test send stopped before the SMTP server: the issue has errors `compose check` reports."""
+    """A test send stopped before the SMTP server: the issue has errors `compose check` reports.
+
+    Its problems stay in the order given, check's, with why nothing went out last: sorted by
+    file, a finding in publication.yaml would come after that closing line.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+        self.args = ("\n".join(str(problem) for problem in problems),)
 
 
 class SmtpSettingsProblem(ComposerError):

@@ -7,6 +7,7 @@ their values. What no file holds (a template's own link) has no place, and keeps
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,16 @@ class Places:
                         if place:
                             return f"{document.path}:{place[0]}:{place[1]}"
         return None
+
+    def to_add(self, key: str) -> str:
+        """Where a publication.yaml key that is missing goes: its commented-out line, as `compose init`
+        writes one (``# sender:``), else the file's first line."""
+        document = self.publication
+        if document is None:
+            return self.path
+        commented = re.compile(rf"#\s*{re.escape(key)}\s*:")
+        line = next((number for number, text in enumerate(document.lines, 1) if commented.match(text)), 1)
+        return f"{document.path}:{line}:1"
 
 
 def _read(path: Path, shown: str) -> Document | None:

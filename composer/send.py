@@ -89,7 +89,7 @@ def prepare_test(
     findings = check(composed)
     errors = [finding for finding in findings if finding.level == ERROR]
     if errors:
-        # Each as `compose check` words it, then why nothing went out (problems of one file keep their order).
+        # Each as `compose check` words it, then why nothing went out.
         problems = [
             Problem(finding.path, 0, 0, "", f"{ERROR}: {finding.rule}: {finding.message}") for finding in errors
         ]

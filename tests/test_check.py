@@ -13,13 +13,16 @@ from composer import esp
 from composer.check import MERGE_TAGS, Finding, check, contrast_ratio, exit_status, findings_from_error
 from composer.cli import main
 from composer.errors import InvalidInput
+from composer.load import shown_path
 from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
 
 # A publication and an issue that pass every check: each test below adds one fault to them.
 ADDRESS = "12 Mill Lane, Springfield, IL 62701"
-NO_ADDRESS = PUBLICATION + "unsubscribe_url: https://news.example.com/unsubscribe\n"
+SENDER = "sender:\n  name: The Daily Test\n  email: desk@news.example.com\n"
+SENT = PUBLICATION + SENDER  # what a publication needs but an unsubscribe page and an address
+NO_ADDRESS = SENT + "unsubscribe_url: https://news.example.com/unsubscribe\n"
 CLEAN_PUBLICATION = NO_ADDRESS + f"address: {ADDRESS}\n"
 CLEAN_ISSUE = """\
 date: 2020-02-03
@@ -43,6 +46,11 @@ def issue_with(summary: str = "", body: str = "", extra: str = "") -> str:
 
 def quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"  # YAML's single quotes: nothing inside is special
+
+
+def first_line(composed: Composed) -> str:
+    """Where a key missing from publication.yaml is reported when no commented-out line of it is there."""
+    return f"{composed.loaded.publication_path}:1:1"
 
 
 def lines(composed: Composed) -> list[str]:
@@ -72,6 +80,9 @@ def test_a_clean_issue_has_no_findings(clean: Composed) -> None:
 
 
 SAMPLE_ADDRESS = "Syria Deeply, 1 Example Street, New York, NY 10001"
+SAMPLE_ADDRESS_LINE = (SAMPLE.parent / "publication.yaml").read_text().splitlines().index(
+    f"address: {SAMPLE_ADDRESS}"
+) + 1
 
 
 @pytest.mark.parametrize("service", [None, *sorted(esp.SERVICES)])
@@ -81,7 +92,8 @@ def test_the_sample_passes_for_every_service_but_for_its_example_address(service
         assert findings == []
         return
     assert [str(finding) for finding in findings] == [
-        f'{SAMPLE}: warning: postal-address-example: the postal address "{SAMPLE_ADDRESS}" is an example, and '
+        f"{shown_path(SAMPLE.parent / 'publication.yaml')}:{SAMPLE_ADDRESS_LINE}:10: warning: postal-address-example: "
+        f'the postal address "{SAMPLE_ADDRESS}" is an example, and '
         "readers would see it in the footer: put your own in address: in publication.yaml"
     ]
     assert exit_status(findings) == 0
@@ -214,9 +226,9 @@ def test_read_more_and_learn_more_are_not_click_here(make_issue: MakeIssue) -> N
 
 
 def test_no_unsubscribe_link_without_a_service_is_an_error(make_issue: MakeIssue) -> None:
-    composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION + f"address: {ADDRESS}\n"))  # no unsubscribe_url, no esp
+    composed = compose(make_issue(CLEAN_ISSUE, SENT + f"address: {ADDRESS}\n"))  # no unsubscribe_url, no esp
     assert lines(composed) == [
-        f"{composed.source}: error: unsubscribe-missing: the email has no unsubscribe link, which every email "
+        f"{first_line(composed)}: error: unsubscribe-missing: the email has no unsubscribe link, which every email "
         "must have: add unsubscribe_url to publication.yaml, or choose the mailing service that fills it in "
         "(--esp, or esp: in publication.yaml)"
     ]
@@ -225,7 +237,7 @@ def test_no_unsubscribe_link_without_a_service_is_an_error(make_issue: MakeIssue
 
 @pytest.mark.parametrize("service", sorted(esp.SERVICES))
 def test_every_services_tag_counts_as_the_unsubscribe_link(make_issue: MakeIssue, service: str) -> None:
-    composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION + f"address: {ADDRESS}\n"), service=service)
+    composed = compose(make_issue(CLEAN_ISSUE, SENT + f"address: {ADDRESS}\n"), service=service)
     assert check(composed) == []
 
 
@@ -252,8 +264,8 @@ ADDRESS_REQUIRED = (
 def test_no_address_and_no_service_is_a_warning(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(CLEAN_ISSUE, NO_ADDRESS))
     assert lines(composed) == [
-        f"{composed.source}: warning: postal-address-missing: {ADDRESS_REQUIRED}: add address: to publication.yaml, "
-        "or choose a mailing service that fills it in (--esp mailchimp, or esp: in publication.yaml)"
+        f"{first_line(composed)}: warning: postal-address-missing: {ADDRESS_REQUIRED}: add address: to "
+        "publication.yaml, or choose a mailing service that fills it in (--esp mailchimp, or esp: in publication.yaml)"
     ]
 
 
@@ -272,8 +284,8 @@ def test_mailchimp_fills_in_the_address(make_issue: MakeIssue) -> None:
 def test_buttondown_does_not_fill_in_the_address(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(CLEAN_ISSUE, NO_ADDRESS + "esp: buttondown\n"))
     assert lines(composed) == [
-        f"{composed.source}: warning: postal-address-missing: {ADDRESS_REQUIRED}, and Buttondown does not fill one "
-        "in: add address: to publication.yaml"
+        f"{first_line(composed)}: warning: postal-address-missing: {ADDRESS_REQUIRED}, and Buttondown does not "
+        "fill one in: add address: to publication.yaml"
     ]
 
 
@@ -295,14 +307,15 @@ def test_compose_check_strict_exits_1_on_a_missing_address(make_issue: MakeIssue
     for strict, status in (([], 0), (["--strict"], 1)):
         result = CliRunner().invoke(main, ["check", *strict, str(issue)], catch_exceptions=False)
         assert (result.exit_code, result.stderr) == (status, "no errors, 1 warning\n")
-        assert result.stdout.startswith(f"{issue}: warning: postal-address-missing: ")
+        assert result.stdout.startswith(f"{issue.parent / 'publication.yaml'}:1:1: warning: postal-address-missing: ")
 
 
 @pytest.mark.parametrize("address", ["1 Example Street, Springfield", "EXAMPLE CO., PO Box 1, Springfield"])
 def test_an_example_address_is_a_warning(make_issue: MakeIssue, address: str) -> None:
     composed = compose(make_issue(CLEAN_ISSUE, NO_ADDRESS + f"address: {address}\n"))
+    at = f"{composed.loaded.publication_path}:{NO_ADDRESS.count(chr(10)) + 1}:10"  # the address typed
     assert lines(composed) == [
-        f'{composed.source}: warning: postal-address-example: the postal address "{address}" is an example, and '
+        f'{at}: warning: postal-address-example: the postal address "{address}" is an example, and '
         "readers would see it in the footer: put your own in address: in publication.yaml"
     ]
 
@@ -555,6 +568,7 @@ def test_errors_come_first_then_rules_in_order(make_issue: MakeIssue) -> None:
         ("warning", "link-not-https"),
         ("warning", "postal-address-missing"),
         ("warning", "preheader-length"),
+        ("warning", "sender-missing"),
         ("warning", "subject-length"),
     ]
 
@@ -665,10 +679,10 @@ def test_tags_in_publication_yaml_are_found_there(make_issue: MakeIssue) -> None
     shown = path.parent / "publication.yaml"
     assert typed_tags(compose(path)) == [
         f'{shown}:9:28: calls_to_action[2].heading: "*|FNAME|*"',
-        f'{shown}:17:25: notice: "{{{{ subscriber.email }}}}"',
-        f'{shown}:18:17: footer: "%recipient%"',
-        f'{shown}:19:27: address: "*|LIST:ADDRESS|*"',
-        f'{shown}:21:28: labels.unsubscribe: "{{$email}}"',
+        f'{shown}:20:25: notice: "{{{{ subscriber.email }}}}"',
+        f'{shown}:21:17: footer: "%recipient%"',
+        f'{shown}:22:27: address: "*|LIST:ADDRESS|*"',
+        f'{shown}:24:28: labels.unsubscribe: "{{$email}}"',
     ]
 
 

@@ -180,7 +180,7 @@ def test_the_search_for_publication_yaml_stops_at_the_top_of_the_repository(
 def test_check_passes_the_sample_and_says_so() -> None:
     code, out, err = run("check", SAMPLE)  # but for its example postal address, to be replaced
     assert (code, err) == (0, "no errors, 1 warning\n")
-    assert out.startswith(f'{SAMPLE}: warning: postal-address-example: the postal address "Syria Deeply, ')
+    assert out.startswith('issues/publication.yaml:68:10: warning: postal-address-example: the postal address "Syria ')
     code, out, err = run("check", "--esp", "mailchimp", SAMPLE)  # Mailchimp fills in its own address
     assert (code, out, err) == (0, "", "no errors, no warnings\n")
 
@@ -191,7 +191,7 @@ def test_check_prints_one_line_per_finding_and_exits_1_on_an_error(make_issue: M
     assert code == 1
     lines = out.splitlines()
     assert f"{issue}:2:40: warning: link-not-https: " in out
-    assert lines[0].startswith(f"{issue}: error: unsubscribe-missing: ")  # errors first
+    assert lines[0].startswith(f"{issue.parent / 'publication.yaml'}:1:1: error: unsubscribe-missing: ")  # errors first
     warnings = len(lines) - 1
     assert err == f"1 error, {warnings} warning{'' if warnings == 1 else 's'}\n"
 

@@ -60,6 +60,12 @@ def filled(text: str) -> str:
     )
 
 
+def line_of(key: str) -> int:
+    """The line of publication.yaml (in the current folder) where ``key`` is commented out."""
+    lines = Path("publication.yaml").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.startswith(f"# {key}:"))
+
+
 def listed(folder: Path) -> list[str]:
     """What the folder holds, besides the .git conftest puts there to end the search for publication.yaml."""
     return sorted(child.name for child in folder.iterdir() if child.name != ".git")
@@ -92,19 +98,22 @@ def test_init_then_new_then_filled_in_composes_and_check_lists_what_is_left(here
     assert out.startswith("out/2026-12-01.html (")
     code, out, _ = run("check", issue)
     assert code == 1
+    # Each thing left to fill, at the commented-out key to fill in.
+    place = {key: f"publication.yaml:{line_of(key)}:1" for key in ("sender", "unsubscribe_url", "address")}
     assert out.splitlines() == [
-        "issues/2026-12-01.yaml: error: unsubscribe-missing: the email has no unsubscribe link, which every email "
+        f"{place['unsubscribe_url']}: error: unsubscribe-missing: the email has no unsubscribe link, which every email "
         "must have: add unsubscribe_url to publication.yaml, or choose the mailing service that fills it in "
         "(--esp, or esp: in publication.yaml)",
-        "issues/2026-12-01.yaml: warning: postal-address-missing: the footer has no postal address, which the US "
+        f"{place['address']}: warning: postal-address-missing: the footer has no postal address, which the US "
         "CAN-SPAM Act and most mailing services require in every email: add address: to publication.yaml, or "
         "choose a mailing service that fills it in (--esp mailchimp, or esp: in publication.yaml)",
+        f"{place['sender']}: warning: sender-missing: publication.yaml has no sender, the name and address the "
+        "issue is sent from, which `compose send` and --eml need: add sender: with name: and email: (the address your "
+        "mailing service sends from)",
     ]
-    text = (here / "publication.yaml").read_text(encoding="utf-8")
-    lines = text.splitlines()
-    for key in ("# sender:", "# unsubscribe_url:", "# address:"):  # each under its "TO FILL" comment
-        at = next(number for number, line in enumerate(lines) if line.startswith(key))
-        assert any(line.startswith("# TO FILL") for line in lines[at - 2 : at]), key
+    lines = (here / "publication.yaml").read_text(encoding="utf-8").splitlines()
+    for key in ("sender", "unsubscribe_url", "address"):  # each under its "TO FILL" comment
+        assert any(line.startswith("# TO FILL") for line in lines[line_of(key) - 3 : line_of(key) - 1]), key
 
 
 def test_without_name_and_url_their_placeholders_are_refused_at_their_line(here: Path) -> None:

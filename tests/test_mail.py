@@ -711,7 +711,11 @@ def test_the_send_gate_is_library_work(
         send_test(issue, "editor@example.org", environ=environ)
     *findings, closing = str(caught.value).splitlines()
     assert closing == f"{issue}: nothing sent: mend the errors above first (see compose check)"
-    assert findings and all(line.startswith(f"{issue}: error: ") for line in findings)
+    assert findings == [
+        f"{issue.parent / 'publication.yaml'}:1:1: error: unsubscribe-missing: the email has no unsubscribe link, "
+        "which every email must have: add unsubscribe_url to publication.yaml, or choose the mailing service that "
+        "fills it in (--esp, or esp: in publication.yaml)"
+    ]
     assert mailbox.received == []
     sent = send_test(SAMPLE, "editor@example.org", environ=environ)
     assert (sent.to, sent.server) == ("editor@example.org", f"127.0.0.1:{port}")

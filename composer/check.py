@@ -131,15 +131,15 @@ def check(composed: Composed) -> list[Finding]:
     found = [
         *_at(path, _size(composed)),
         *_link_addresses(links, {str(name) for name in document.xpath("//@id")}, places),
-        *_at(path, _same_url_different_text(links, str(read_more))),
+        *_same_url_different_text(links, str(read_more), places),
         *_vague_link_texts(links, places),
         *_unsubscribe(composed, links, places),
         *_postal_address(composed, places),
         *_sender(composed, places),
         *_images(document, places),
-        *_at(path, _subject(composed)),
-        *_at(path, _preheader(composed, document)),
-        *_at(path, _contrast(composed)),
+        *_subject(composed, places),
+        *_preheader(composed, document, places),
+        *_contrast(composed, places),
         *_at(path, _text_missing_links(composed, links)),
     ]
     findings = [Finding(where, level, rule, message) for level, rule, message, where in _unique(found)]
@@ -354,7 +354,7 @@ def _names_itself(link: _Link) -> bool:
     return link.text.lower().removeprefix("www.").rstrip("/") in (bare.lower(), link.href.lower())
 
 
-def _same_url_different_text(links: list[_Link], read_more: str) -> Iterator[_Found]:
+def _same_url_different_text(links: list[_Link], read_more: str, places: Places) -> Iterator[_Placed]:
     """One URL behind different words is often a pasted-twice link that should lead elsewhere."""
     texts: dict[str, list[str]] = {}
     for link in links:
@@ -373,6 +373,7 @@ def _same_url_different_text(links: list[_Link], read_more: str) -> Iterator[_Fo
                 WARNING,
                 "link-same-url-different-text",
                 (f"{quoted} {every} link to {href}: make sure each leads where its words say"),
+                places.of(href) or places.path,
             )
 
 
@@ -401,7 +402,7 @@ def _unsubscribe(composed: Composed, links: list[_Link], places: Places) -> Iter
                 "the email has no unsubscribe link, which every email must have: add unsubscribe_url to "
                 "publication.yaml, or choose the mailing service that fills it in (--esp, or esp: in publication.yaml)"
             ),
-            places.to_add("unsubscribe_url"),
+            places.to_add(places.publication, "unsubscribe_url"),
         )
     elif unsubscribe not in (link.href for link in links):
         service = esp.SERVICES[composed.links.service].name if composed.links.service else None
@@ -433,7 +434,7 @@ def _postal_address(composed: Composed, places: Places) -> Iterator[_Placed]:
                 f"{required}: add address: to publication.yaml, or choose a mailing service that fills it in "
                 f"({filling}, or esp: in publication.yaml)"
             )
-        yield WARNING, "postal-address-missing", message, places.to_add("address")
+        yield WARNING, "postal-address-missing", message, places.to_add(places.publication, "address")
     elif address and address == composed.loaded.publication.address and _EXAMPLE_ADDRESS.search(address):
         yield (
             WARNING,
@@ -457,7 +458,7 @@ def _sender(composed: Composed, places: Places) -> Iterator[_Placed]:
                 "`compose send` and --eml need: add sender: with name: and email: (the address your mailing "
                 "service sends from)"
             ),
-            places.to_add("sender"),
+            places.to_add(places.publication, "sender"),
         )
 
 
@@ -509,10 +510,17 @@ def _images(document: Any, places: Places) -> Iterator[_Placed]:
             )
 
 
-def _subject(composed: Composed) -> Iterator[_Found]:
+def _subject(composed: Composed, places: Places) -> Iterator[_Placed]:
     subject = composed.subject
     shortest, longest = SUBJECT_LENGTH
     where = "subject: in the issue" if composed.loaded.issue.subject else "subject: in the issue (the title stands in)"
+    # The words that made the subject: the issue's subject, else its title, else the title pattern.
+    place = (
+        places.at(places.issue, "subject")
+        or places.at(places.issue, "title")
+        or places.at(places.publication, "title_pattern")
+        or places.to_add(places.issue, "subject")
+    )
     if len(subject) < shortest:
         yield (
             WARNING,
@@ -521,6 +529,7 @@ def _subject(composed: Composed) -> Iterator[_Found]:
                 f'the subject "{subject}" is {len(subject)} characters; one under {shortest} tells readers little '
                 f"about the issue: write a longer {where}"
             ),
+            place,
         )
     elif len(subject) > longest:
         yield (
@@ -530,12 +539,14 @@ def _subject(composed: Composed) -> Iterator[_Found]:
                 f"the subject is {len(subject)} characters; most inboxes cut it after about {longest}, "
                 f'showing "{subject[:longest].rstrip()}…": write a shorter {where}'
             ),
+            place,
         )
 
 
-def _preheader(composed: Composed, document: Any) -> Iterator[_Found]:
+def _preheader(composed: Composed, document: Any, places: Places) -> Iterator[_Placed]:
     preheader = composed.preheader.strip()
     shortest, longest = PREHEADER_LENGTH
+    place = places.at(places.issue, "preheader") or places.to_add(places.issue, "preheader")
     if not preheader:
         yield (
             WARNING,
@@ -544,6 +555,7 @@ def _preheader(composed: Composed, document: Any) -> Iterator[_Found]:
                 "the email has no preheader, the line inboxes show after the subject, so they show whatever "
                 "text comes first: add preheader: to the issue"
             ),
+            place,
         )
         return
     hidden = (
@@ -559,6 +571,7 @@ def _preheader(composed: Composed, document: Any) -> Iterator[_Found]:
                 "the templates do not put the preheader into the email, so inboxes show whatever text comes first "
                 "after the subject: keep <mj-preview>{{ preheader }}</mj-preview> in email.mjml.j2"
             ),
+            places.path,
         )
     if len(preheader) < shortest:
         yield (
@@ -569,6 +582,7 @@ def _preheader(composed: Composed, document: Any) -> Iterator[_Found]:
                 "after the subject and fill the rest with whatever text comes first: write a longer preheader: "
                 "in the issue"
             ),
+            place,
         )
     elif len(preheader) > longest:
         yield (
@@ -578,6 +592,7 @@ def _preheader(composed: Composed, document: Any) -> Iterator[_Found]:
                 f"the preheader is {len(preheader)} characters; inboxes show at most about {longest}: "
                 "write a shorter preheader: in the issue"
             ),
+            place,
         )
 
 
@@ -625,7 +640,7 @@ def _passing_colour(foreground: str, backgrounds: list[str]) -> tuple[str, str] 
     return None
 
 
-def _contrast(composed: Composed) -> Iterator[_Found]:
+def _contrast(composed: Composed, places: Places) -> Iterator[_Placed]:
     colours = composed.loaded.publication.colours
     for foreground_name, background_name, what in _COLOUR_PAIRS:
         foreground, background = getattr(colours, foreground_name), getattr(colours, background_name)
@@ -646,6 +661,10 @@ def _contrast(composed: Composed) -> Iterator[_Found]:
                 f"the contrast of {what} is {shown:.1f}:1 (colours.{foreground_name} {foreground} on "
                 f"colours.{background_name} {background}); WCAG AA asks for at least {WCAG_AA}:1: {change}"
             ),
+            places.at(places.publication, "colours", foreground_name)
+            or places.at(places.publication, "colours", background_name)
+            or places.at(places.publication, "colours")
+            or places.path,
         )
 
 

@@ -45,10 +45,16 @@ class Places:
                             return f"{document.path}:{place[0]}:{place[1]}"
         return None
 
-    def to_add(self, key: str) -> str:
-        """Where a publication.yaml key that is missing goes: its commented-out line, as `compose init`
-        writes one (``# sender:``), else the file's first line."""
-        document = self.publication
+    def at(self, document: Document | None, *key: str) -> str | None:
+        """``file:line:column`` of the value of ``key`` in ``document``, or None when it has none."""
+        if document is None or key not in document.values:
+            return None
+        line, column = document.values[key]
+        return f"{document.path}:{line}:{column}"
+
+    def to_add(self, document: Document | None, key: str) -> str:
+        """Where a top-level key that is missing goes: its commented-out line, as `compose init` and
+        `compose new` write one (``# sender:``), else the file's first line."""
         if document is None:
             return self.path
         commented = re.compile(rf"#\s*{re.escape(key)}\s*:")

@@ -187,7 +187,7 @@ def test_one_url_under_different_texts_is_a_warning(make_issue: MakeIssue) -> No
     body = "The [minutes](https://example.com/minutes) and the [budget](https://example.com/minutes)."
     composed = compose(make_issue(issue_with(body=body), CLEAN_PUBLICATION))
     assert lines(composed) == [
-        f'{composed.source}: warning: link-same-url-different-text: "minutes" and "budget" both link to '
+        f'{composed.source}:6:26: warning: link-same-url-different-text: "minutes" and "budget" both link to '
         "https://example.com/minutes: make sure each leads where its words say"
     ]
 
@@ -405,7 +405,7 @@ def test_a_link_to_a_part_of_the_email_is_fine(make_issue: MakeIssue) -> None:
 def test_a_short_subject_is_a_warning(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(CLEAN_ISSUE.replace("The week the river rose", "Flood"), CLEAN_PUBLICATION))
     assert lines(composed) == [
-        f'{composed.source}: warning: subject-length: the subject "Flood" is 5 characters; one under 10 tells '
+        f'{composed.source}:2:10: warning: subject-length: the subject "Flood" is 5 characters; one under 10 tells '
         "readers little about the issue: write a longer subject: in the issue"
     ]
 
@@ -428,10 +428,25 @@ def test_subject_limits_count_characters(make_issue: MakeIssue, length: int, war
     assert (("warning", "subject-length") in rules(composed)) is warned
 
 
+def test_a_subject_made_by_the_title_pattern_is_found_there(make_issue: MakeIssue) -> None:
+    issue = CLEAN_ISSUE.replace("subject: The week the river rose\n", "")
+    publication = CLEAN_PUBLICATION.replace("Briefing for {month} {day_ordinal}", "Day {day}")
+    composed = compose(make_issue(issue, publication))
+    [finding] = check(composed)
+    assert (finding.rule, finding.path) == ("subject-length", f"{composed.loaded.publication_path}:3:16")
+
+
+def test_a_missing_preheader_is_found_at_its_commented_out_line(make_issue: MakeIssue) -> None:
+    issue = issue_with(summary="The river rose.").replace("subject:", "# preheader: <TODO write one>\nsubject:")
+    composed = compose(make_issue(issue, CLEAN_PUBLICATION))
+    [finding] = [finding for finding in check(composed) if finding.rule == "preheader-length"]
+    assert finding.path == f"{composed.source}:2:1"
+
+
 def test_a_short_preheader_is_a_warning(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(CLEAN_ISSUE + "preheader: Floods.\n", CLEAN_PUBLICATION))
     assert lines(composed) == [
-        f'{composed.source}: warning: preheader-length: the preheader "Floods." is 7 characters; inboxes show '
+        f'{composed.source}:7:12: warning: preheader-length: the preheader "Floods." is 7 characters; inboxes show '
         "40–140 after the subject and fill the rest with whatever text comes first: write a longer preheader: in "
         "the issue"
     ]
@@ -484,11 +499,12 @@ def test_contrast_ratio_follows_wcag() -> None:
 def test_low_contrast_brand_colours_are_errors_naming_both_colours(make_issue: MakeIssue) -> None:
     colours = "colours:\n  muted: '#999999'\n"
     composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION + colours))
+    at_muted = f"{composed.loaded.publication_path}:{CLEAN_PUBLICATION.count(chr(10)) + 2}:10"  # the colour typed
     assert lines(composed) == [
-        f"{composed.source}: error: contrast: the contrast of the date line and captions is 2.8:1 (colours.muted "
+        f"{at_muted}: error: contrast: the contrast of the date line and captions is 2.8:1 (colours.muted "
         "#999999 on colours.paper #ffffff); WCAG AA asks for at least 4.5:1: make colours.muted darker in "
         'publication.yaml, e.g. "#707070"',
-        f"{composed.source}: error: contrast: the contrast of the notice and the footer is 2.5:1 (colours.muted "
+        f"{at_muted}: error: contrast: the contrast of the notice and the footer is 2.5:1 (colours.muted "
         "#999999 on colours.background #f4f4f4); WCAG AA asks for at least 4.5:1: make colours.muted darker in "
         'publication.yaml, e.g. "#707070"',
     ]

@@ -17,11 +17,12 @@ from urllib.parse import unquote
 
 import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml); premailer installs it
 
-from . import esp, labels
+from . import esp, labels, modeline
 from .errors import ComposerError, Problem, TemplateProblem
 from .load import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from .places import Places, strings
+from .schema import Kind
 from .source import Document, Key, field_name
 
 Level = Literal["error", "warning"]
@@ -145,6 +146,7 @@ def check(composed: Composed) -> list[Finding]:
     findings = [Finding(where, level, rule, message) for level, rule, message, where in _unique(found)]
     findings += _merge_tags_typed(composed, places)  # each at its own line: not through _unique
     findings += [_yaml_warning(warning) for warning in composed.loaded.warnings]
+    findings += _stale_schemas(composed, places)
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
@@ -154,6 +156,17 @@ def _yaml_warning(warning: Problem) -> Finding:
     message = f"{warning.field}: {warning.message}" if warning.field else warning.message
     rule = "date-unlike-file-name" if warning.field == "date" else "yaml-comment"
     return Finding(f"{warning.path}:{warning.line}:{warning.column}", WARNING, rule, message)
+
+
+def _stale_schemas(composed: Composed, places: Places) -> list[Finding]:
+    """The schema file the issue's or publication.yaml's first line names for the editor, when it is
+    missing or another composer's, at that line, with the command that writes it anew."""
+    files: tuple[tuple[Path, Document | None, Kind], ...] = (
+        (composed.loaded.path, places.issue, "issue"),
+        (composed.loaded.publication_path, places.publication, "publication"),
+    )
+    stale = [modeline.stale_schema(path, document, kind) for path, document, kind in files if document]
+    return [Finding(found.where, WARNING, found.rule, found.message) for found in stale if found]
 
 
 def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:

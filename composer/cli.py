@@ -289,14 +289,19 @@ def init(folder: Path, name: str | None, url: str | None, lang: str | None) -> N
     """Start a publication in FOLDER (default: this one): publication.yaml and an issues/ folder.
 
     publication.yaml shows every key with a comment; with --name and --url it composes as it is.
-    An existing publication.yaml is never overwritten.
+    Beside it and in issues/ go the JSON Schemas an editor completes keys from. An existing
+    publication.yaml (or schema file) is never overwritten.
     """
     from .init import init as start
 
     started = start(folder, name, url, lang)
     issues = "" if folder == Path(".") else f" --folder {started.issues}"
-    click.echo(f"wrote {started.publication} and {started.issues}/; next:")
-    click.echo(f"edit {started.publication}: replace every <TODO …>, and fill in what it marks TO FILL")
+    written = [str(started.publication), f"{started.issues}/", *map(str, started.schemas)]
+    click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]}; next:")
+    click.echo(
+        f"edit {started.publication}: replace every <TODO …>, and fill in what it marks TO FILL "
+        "(an editor with a YAML extension, such as VS Code's, completes its keys)"
+    )
     click.echo(f"compose new{issues}")
     click.echo(f"compose {started.issues}/DATE.yaml")
 
@@ -315,14 +320,17 @@ def new(day: str | None, folder: Path) -> None:
     """Start the issue of DATE (YYYY-MM-DD, today or tomorrow; default: today) as FOLDER/DATE.yaml, every field shown.
 
     Every <TODO ...> in it must be replaced before it composes, so a placeholder can never be
-    sent. An existing issue is never overwritten.
+    sent. An existing issue is never overwritten. Its first line names the nearest issue.schema.json,
+    for an editor's completion; without one, it is written beside the issue.
     """
     from datetime import date
 
     from .skeleton import new_issue, parse_day
 
-    path = new_issue(folder, parse_day(day) if day else date.today())
-    click.echo(f"{path}: write your text in place of every <TODO …>, then: compose {path}")
+    new = new_issue(folder, parse_day(day) if day else date.today())
+    if new.schema:
+        click.echo(f"wrote {new.schema}, the schema the issue's first line names for your editor's completion")
+    click.echo(f"{new.path}: write your text in place of every <TODO …>, then: compose {new.path}")
 
 
 @main.command()
@@ -331,7 +339,9 @@ def new(day: str | None, folder: Path) -> None:
 def schema(kind: str) -> None:
     """Print the JSON Schema of an issue or of publication.yaml, for an editor's completion and checks.
 
-    Save it, then name it on the YAML file's first line (the path relative to that file):
+    compose init and compose new save it beside the files they write, and name it on their first
+    line (the path relative to that file); after upgrading composer, save it again where `compose
+    check` says:
 
     \b
       compose schema issue > issue.schema.json

@@ -4,7 +4,8 @@ Like `compose new`, what the editor must still write is a ``<TODO …>`` placeho
 refuse at its line (models.PLACEHOLDER_MARK), and the file is created whole or not at all, never
 over an existing one (skeleton.create). Given a name and an address, it composes as it is; what a
 real send still needs (sender, unsubscribe page, postal address) is marked TO FILL, and
-`compose check` reports it until it is there.
+`compose check` reports it until it is there. Beside publication.yaml and in issues/ go the schemas
+an editor completes keys from, which the first line of each file names (modeline.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InvalidInput, Problem, PublicationExists
-from .skeleton import create
+from .modeline import file_name, modeline
+from .skeleton import copy_schema, create
 
 PUBLICATION_FILE = "publication.yaml"  # as load.PUBLICATION_FILE, without loading pydantic for it
 ISSUES_FOLDER = "issues"
@@ -104,11 +106,12 @@ class Started:
 
     publication: Path
     issues: Path
+    schemas: list[Path]  # those written: a schema file already there is left as it is
 
 
 def publication_text(name: str | None = None, url: str | None = None, lang: str | None = None) -> str:
     """publication.yaml for a new publication: the values given, a placeholder for each one not."""
-    return (
+    return modeline(file_name("publication")) + (
         TEMPLATE.replace("@NAME@", _quoted(name) if name is not None else NAME_TO_WRITE)
         .replace("@URL@", _quoted(url) if url is not None else URL_TO_WRITE)
         .replace("@LANG@", _quoted(lang) if lang is not None else "en")
@@ -116,18 +119,20 @@ def publication_text(name: str | None = None, url: str | None = None, lang: str 
 
 
 def init(folder: Path, name: str | None = None, url: str | None = None, lang: str | None = None) -> Started:
-    """Write ``folder/publication.yaml`` and make ``folder/issues/``.
+    """Write ``folder/publication.yaml`` and its schema beside it, and make ``folder/issues/`` with the
+    issues' schema in it.
 
     Raises InvalidInput (nothing written) when a value given would not validate, PublicationExists
-    when publication.yaml is there already (it is left untouched), OutputProblem if it cannot be
-    written.
+    (nothing written) when publication.yaml is there already (it is left untouched), OutputProblem
+    if it cannot be written.
     """
     _refuse_invalid(name, url, lang)
     publication = folder / PUBLICATION_FILE
     create(publication, publication_text(name, url, lang), _exists(publication))
     issues = folder / ISSUES_FOLDER
     issues.mkdir(exist_ok=True)
-    return Started(publication, issues)
+    written = [copy_schema(folder, "publication"), copy_schema(issues, "issue")]
+    return Started(publication, issues, [path for path in written if path is not None])
 
 
 def _quoted(value: str) -> str:

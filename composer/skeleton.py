@@ -3,19 +3,23 @@
 Each field the editor must write holds a placeholder, ``<TODO what to write>``, which the models
 refuse (models.PLACEHOLDER_MARK) with that instruction at its line: a skeleton not filled in
 never composes, so it can never be sent. Optional fields are there too, commented out, each
-with its own placeholder should the editor uncomment it and forget it.
+with its own placeholder should the editor uncomment it and forget it. Its first line names the
+schema an editor completes keys from (modeline.py).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import dates
+from . import dates, schema
 from .errors import ComposerError, IssueExists, NoPublication, NotADay, OutputProblem
+from .modeline import file_name, modeline, nearest_issue_schema
 from .output import write_atomically
+from .schema import Kind
 
 SKELETON = """\
 # {weekday}, {month} {day}, {year}: an issue started with `compose new`.
@@ -55,9 +59,10 @@ stories:                                # one or more: copy the "- headline:" bl
 """
 
 
-def skeleton(day: date) -> str:
-    """The text of a new issue for ``day``: its date filled in, every other field to write."""
-    return SKELETON.format(
+def skeleton(day: date, schema_file: str = file_name("issue")) -> str:
+    """The text of a new issue for ``day``: its date filled in, every other field to write, under the
+    modeline naming ``schema_file`` (relative to the issue)."""
+    return modeline(schema_file) + SKELETON.format(
         weekday=dates.WEEKDAYS[day.weekday()],
         month=dates.MONTHS[day.month - 1],
         day=day.day,
@@ -66,22 +71,42 @@ def skeleton(day: date) -> str:
     )
 
 
-def new_issue(folder: Path, day: date) -> Path:
-    """Write the skeleton for ``day`` to ``folder/<YYYY-MM-DD>.yaml`` and return that path.
+@dataclass(frozen=True)
+class NewIssue:
+    """What `compose new` wrote."""
 
-    Raises IssueExists if the file is there already (it is left untouched), OutputProblem if it
-    cannot be written. The folder is created if need be.
+    path: Path
+    schema: Path | None  # the schema file written beside it, when none was there for its modeline to name
+
+
+def new_issue(folder: Path, day: date) -> NewIssue:
+    """Write the skeleton for ``day`` to ``folder/<YYYY-MM-DD>.yaml``.
+
+    Its modeline names the nearest issue.schema.json, up to publication.yaml's folder; without one,
+    the shipped schema is written beside the issue too. Raises IssueExists if the issue is there
+    already (it is left untouched, and nothing written), OutputProblem if it cannot be written. The
+    folder is created if need be.
     """
     from .load import PUBLICATION_FILE, find_publication, shown_path  # here: pydantic only when writing
 
     path = folder / f"{day.isoformat()}.yaml"
-    if find_publication(path) is None:  # the issue would not compose: say what comes first
+    publication = find_publication(path)
+    if publication is None:  # the issue would not compose: say what comes first
         raise NoPublication(
             f"no {PUBLICATION_FILE} in {shown_path(folder)} or the folders above it; "
             "run `compose init` first, then `compose new`"
         )
-    create(path, skeleton(day), _exists(path))
-    return path
+    nearest = nearest_issue_schema(path, publication.parent)
+    create(path, skeleton(day, nearest or file_name("issue")), _exists(path))
+    return NewIssue(path, None if nearest else copy_schema(folder, "issue"))
+
+
+def copy_schema(folder: Path, kind: Kind) -> Path | None:
+    """Write the shipped schema of ``kind`` into ``folder``, for a modeline to name, and return its path;
+    None when a file of that name is there already: it is left as it is (check reports an old copy)."""
+    path = folder / file_name(kind)
+    shipped = schema.path(kind).read_bytes().decode("utf-8")  # not read_text(): the same bytes, line ends too
+    return path if create(path, shipped) else None
 
 
 RELATIVE_DAYS = {"today": 0, "tomorrow": 1}  # the days an editor starts an issue for, by name
@@ -103,9 +128,9 @@ def parse_day(text: str, today: date | None = None) -> date:
         raise NotADay(message) from None
 
 
-def create(path: Path, content: str, exists: ComposerError) -> None:
-    """Write ``path`` whole, or not at all if it exists (raising ``exists``), even if it appears
-    while we write.
+def create(path: Path, content: str, exists: ComposerError | None = None) -> bool:
+    """Write ``path`` whole and return True, or not at all if it exists, even if it appears while we
+    write: then raise ``exists``, or return False without one.
 
     A check before writing would leave a moment in which another `compose new` (or the editor's
     own save) could be overwritten; a hard link is made in one step and fails if the name is
@@ -123,14 +148,21 @@ def create(path: Path, content: str, exists: ComposerError) -> None:
         try:
             os.link(draft, path)
         except FileExistsError:
-            raise exists from None
+            return _taken(exists)
         except OSError:  # a file system without hard links (FAT, some network drives)
-            _create_exclusively(path, content, exists)
+            return _create_exclusively(path, content, exists)
     finally:
         draft.unlink(missing_ok=True)
+    return True
 
 
-def _create_exclusively(path: Path, content: str, exists: ComposerError) -> None:
+def _taken(exists: ComposerError | None) -> bool:
+    if exists is not None:
+        raise exists from None
+    return False
+
+
+def _create_exclusively(path: Path, content: str, exists: ComposerError | None) -> bool:
     """Exclusive creation without a link: never overwrites, though a reader could see it half written."""
     created = False
     try:
@@ -138,13 +170,14 @@ def _create_exclusively(path: Path, content: str, exists: ComposerError) -> None
             created = True
             stream.write(content)
     except FileExistsError:
-        raise exists from None
+        return _taken(exists)
     except BaseException as error:
         if created:  # ours, and unfinished: no half skeleton left behind (never someone else's file)
             path.unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise OutputProblem.cannot_write(path, error) from None
         raise
+    return True
 
 
 def _exists(path: Path) -> IssueExists:

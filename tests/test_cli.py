@@ -311,7 +311,8 @@ def test_new_starts_an_issue_that_composes_only_once_filled_in(tmp_path: Path, m
     (tmp_path / "issues" / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")
     code, out, _ = run("new", "2024-05-01")
     assert code == 0
-    assert out == (
+    assert out == (  # no schema for the editor in issues/ yet: it is written, and said
+        "wrote issues/issue.schema.json, the schema the issue's first line names for your editor's completion\n"
         "issues/2024-05-01.yaml: write your text in place of every <TODO …>, then: compose issues/2024-05-01.yaml\n"
     )
     code, _, err = run("issues/2024-05-01.yaml", "-o", "out")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from composer import schema
 from composer.cli import main
 from composer.init import publication_text
 from composer.models import Publication
@@ -82,15 +83,21 @@ def test_init_then_new_then_filled_in_composes_and_check_lists_what_is_left(here
     code, out, err = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
     assert (code, err) == (0, "")
     assert out == (
-        "wrote publication.yaml and issues/; next:\n"
-        "edit publication.yaml: replace every <TODO …>, and fill in what it marks TO FILL\n"
+        "wrote publication.yaml, issues/, publication.schema.json and issues/issue.schema.json; next:\n"
+        "edit publication.yaml: replace every <TODO …>, and fill in what it marks TO FILL "
+        "(an editor with a YAML extension, such as VS Code's, completes its keys)\n"
         "compose new\n"
         "compose issues/DATE.yaml\n"
     )
-    assert listed(here) == ["issues", "publication.yaml"]
-    assert list((here / "issues").iterdir()) == []
-    assert run("new", "2026-12-01")[0] == 0
+    assert listed(here) == ["issues", "publication.schema.json", "publication.yaml"]
+    assert listed(here / "issues") == ["issue.schema.json"]
+    code, out, _ = run("new", "2026-12-01")
+    assert (code, out) == (  # the schema init wrote is named, and none written
+        0,
+        "issues/2026-12-01.yaml: write your text in place of every <TODO …>, then: compose issues/2026-12-01.yaml\n",
+    )
     issue = Path("issues/2026-12-01.yaml")
+    assert issue.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=issue.schema.json\n")
     issue.write_text(filled(issue.read_text(encoding="utf-8")), encoding="utf-8")
     assert all("<TODO" not in line for line in issue.read_text().splitlines() if not line.lstrip().startswith("#"))
     code, out, err = run(issue, "-o", "out")
@@ -124,12 +131,41 @@ def test_without_name_and_url_their_placeholders_are_refused_at_their_line(here:
     code, _, err = run(issue, "-o", "out")
     assert code == 1
     assert err.splitlines() == [
-        "publication.yaml:8:7: name: still the skeleton's placeholder; write the publication's name",
-        "publication.yaml:9:6: url: still the skeleton's placeholder; paste the publication's web address, https://…",
+        "publication.yaml:9:7: name: still the skeleton's placeholder; write the publication's name",
+        "publication.yaml:10:6: url: still the skeleton's placeholder; paste the publication's web address, https://…",
     ]
     publication = here / "publication.yaml"
     publication.write_text(filled(publication.read_text(encoding="utf-8")), encoding="utf-8")
     assert run(issue, "-o", "out")[0] == 0
+
+
+def test_publication_yaml_and_the_issues_name_the_schemas_written_beside_them(here: Path) -> None:
+    assert run("init", "brief")[0] == 0
+    assert run("new", "2026-12-01", "--folder", "brief/issues")[0] == 0
+    for path, kind in (
+        (here / "brief" / "publication.yaml", "publication"),
+        (here / "brief" / "issues" / "2026-12-01.yaml", "issue"),
+    ):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema={kind}.schema.json"
+        assert (path.parent / f"{kind}.schema.json").read_bytes() == schema.path(kind).read_bytes()
+    assert read_yaml(here / "brief" / "publication.yaml").data["url"].startswith("<TODO")  # a comment to YAML
+
+
+def test_schema_files_already_there_are_left_as_they_are(here: Path) -> None:
+    # A second start in a folder whose publication.yaml was removed: its schemas, perhaps old, stay.
+    (here / "publication.schema.json").write_text("{}", encoding="utf-8")
+    (here / "issues").mkdir()
+    (here / "issues" / "issue.schema.json").write_text("{}", encoding="utf-8")
+    code, out, err = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "wrote publication.yaml and issues/; next:"
+    assert (here / "publication.schema.json").read_text(encoding="utf-8") == "{}"
+    assert (here / "issues" / "issue.schema.json").read_text(encoding="utf-8") == "{}"
+    (here / "publication.schema.json").unlink()
+    (here / "publication.yaml").unlink()
+    code, out, _ = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
+    assert code == 0 and out.splitlines()[0] == "wrote publication.yaml, issues/ and publication.schema.json; next:"
 
 
 def test_an_existing_publication_yaml_is_never_overwritten(here: Path) -> None:
@@ -195,7 +231,7 @@ def test_new_today_and_tomorrow(here: Path) -> None:
     assert run("new", "tomorrow")[0] == 0
     assert run("new", "today")[0] == 0
     after = date.today()  # the same day but at midnight
-    written = sorted(child.name for child in (here / "issues").iterdir())
+    written = sorted(child.name for child in (here / "issues").glob("*.yaml"))
     assert written in (
         sorted(f"{day.isoformat()}.yaml" for day in (today, today + timedelta(days=1))) for today in (before, after)
     )

@@ -3,6 +3,7 @@ written over an existing issue."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import date
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from composer import skeleton
+from composer import schema, skeleton
 from composer.check import ERROR, check
 from composer.errors import InvalidInput, IssueExists, NotADay
 from composer.models import Image, Issue, Read, Story
@@ -61,6 +62,10 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return issues
 
 
+def listed(folder: Path) -> list[str]:
+    return sorted(child.name for child in folder.iterdir())
+
+
 def uncommented(text: str) -> str:
     """The skeleton with every optional key put to use, as an editor does by deleting "# "."""
     return COMMENTED_KEY.sub(r"\1", text)
@@ -81,25 +86,80 @@ def problems(path: Path) -> list[str]:
 )
 def test_the_skeleton_is_dated_with_its_day_and_named_after_it(tmp_path: Path, day: date, named: str) -> None:
     (tmp_path / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")  # found in the folder above
-    path = new_issue(tmp_path / "issues", day)  # the folder is made if need be
+    path = new_issue(tmp_path / "issues", day).path  # the folder is made if need be
     assert path == tmp_path / "issues" / f"{day.isoformat()}.yaml"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(f"# {named}: ")
+    assert text.splitlines()[1].startswith(f"# {named}: ")  # under the modeline
     assert read_yaml(path).data["date"] == day.isoformat()
 
 
+def schema_named_by(path: Path) -> Path:
+    """The file the modeline on the first line of ``path`` names, resolved as the YAML language server does."""
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix)
+    return path.parent / first.removeprefix(prefix)
+
+
+def shipped(kind: schema.Kind) -> Any:
+    return json.loads(schema.path(kind).read_text(encoding="utf-8"))
+
+
+def test_the_first_line_names_a_copy_of_the_shipped_schema_written_beside_the_issue(folder: Path) -> None:
+    new = new_issue(folder, DAY)
+    assert new.path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=issue.schema.json"
+    assert new.schema == folder / "issue.schema.json"
+    assert schema_named_by(new.path) == new.schema
+    assert new.schema.read_bytes() == schema.path("issue").read_bytes()
+    assert read_yaml(new.path).data["date"] == "2024-05-01"  # a comment to YAML
+    later = new_issue(folder, date(2024, 5, 2))  # the next issue names the same file, and writes none
+    assert later.schema is None and schema_named_by(later.path) == new.schema
+
+
+def test_an_issue_in_a_folder_below_names_the_schema_above_it(folder: Path) -> None:
+    new_issue(folder, DAY)
+    new = new_issue(folder / "2024" / "05", date(2024, 5, 2))
+    assert new.path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../../issue.schema.json\n")
+    assert new.schema is None
+    assert json.loads(schema_named_by(new.path).read_text(encoding="utf-8")) == shipped("issue")
+    assert listed(folder / "2024" / "05") == ["2024-05-02.yaml"]
+
+
+def test_a_schema_above_publication_yaml_is_not_the_issues_own(tmp_path: Path) -> None:
+    (tmp_path / "issue.schema.json").write_text("{}", encoding="utf-8")  # another project's, higher up
+    publication = tmp_path / "brief"
+    publication.mkdir()
+    (publication / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")
+    new = new_issue(publication / "issues", DAY)
+    assert new.schema == publication / "issues" / "issue.schema.json"
+    assert schema_named_by(new.path) == new.schema
+    (publication / "issues" / "issue.schema.json").unlink()
+    (publication / "issue.schema.json").write_bytes(schema.path("issue").read_bytes())  # publication.yaml's folder
+    new = new_issue(publication / "issues", date(2024, 5, 2))
+    assert new.schema is None
+    assert schema_named_by(new.path).resolve() == (publication / "issue.schema.json").resolve()
+
+
+def test_an_old_schema_file_is_named_and_never_overwritten(folder: Path) -> None:
+    (folder / "issue.schema.json").write_text('{"title": "from an older composer"}', encoding="utf-8")
+    new = new_issue(folder, DAY)
+    assert new.schema is None
+    assert schema_named_by(new.path) == folder / "issue.schema.json"
+    assert (folder / "issue.schema.json").read_text(encoding="utf-8") == '{"title": "from an older composer"}'
+
+
 def test_the_untouched_skeleton_fails_once_per_placeholder_at_its_line(folder: Path) -> None:
-    path = new_issue(folder, DAY)
+    path = new_issue(folder, DAY).path
     assert problems(path) == [
-        "issues/2024-05-01.yaml:14:10: summary: still the skeleton's placeholder; "
+        "issues/2024-05-01.yaml:15:10: summary: still the skeleton's placeholder; "
         "write the summary that opens the issue",
-        "issues/2024-05-01.yaml:17:15: stories[1].headline: still the skeleton's placeholder; write the headline",
-        "issues/2024-05-01.yaml:18:11: stories[1].body: still the skeleton's placeholder; write the story",
-        "issues/2024-05-01.yaml:20:10: stories[1].url: still the skeleton's placeholder; "
+        "issues/2024-05-01.yaml:18:15: stories[1].headline: still the skeleton's placeholder; write the headline",
+        "issues/2024-05-01.yaml:19:11: stories[1].body: still the skeleton's placeholder; write the story",
+        "issues/2024-05-01.yaml:21:10: stories[1].url: still the skeleton's placeholder; "
         "paste the full story's address, https://…, or delete this line",
     ]
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[13].startswith("summary: <TODO ") and lines[19].startswith("    url: <TODO ")
+    assert lines[14].startswith("summary: <TODO ") and lines[20].startswith("    url: <TODO ")
 
 
 def test_every_optional_placeholder_put_to_use_fails_too_each_at_its_own_place(folder: Path) -> None:
@@ -117,7 +177,7 @@ def test_every_optional_placeholder_put_to_use_fails_too_each_at_its_own_place(f
     assert places == placeholders
     assert all(": still the skeleton's placeholder; " in line for line in found)
     assert (
-        "issues/2024-05-01.yaml:25:14: stories[1].image.width: still the skeleton's placeholder; "
+        "issues/2024-05-01.yaml:26:14: stories[1].image.width: still the skeleton's placeholder; "
         "give its width in pixels, or delete this line" in found
     )  # not "should be a whole number", which hides what to do
 
@@ -166,7 +226,7 @@ def test_the_skeleton_shows_every_field_of_an_issue_and_no_other_key(tmp_path: P
 
 
 def test_a_second_new_for_the_same_day_refuses_and_leaves_the_file_as_it_was(folder: Path) -> None:
-    path = new_issue(Path("issues"), DAY)  # as the command is given it, relative to the current folder
+    path = new_issue(Path("issues"), DAY).path  # as the command is given it, relative to the current folder
     edited = filled(path.read_text(encoding="utf-8")).encode("utf-8") + b"# the editor's own note\r\n"
     path.write_bytes(edited)
     with pytest.raises(IssueExists) as raised:
@@ -176,7 +236,7 @@ def test_a_second_new_for_the_same_day_refuses_and_leaves_the_file_as_it_was(fol
         "edit that file, or remove it first"
     )
     assert path.read_bytes() == edited
-    assert sorted(child.name for child in folder.iterdir()) == ["2024-05-01.yaml", "publication.yaml"]  # no drafts
+    assert listed(folder) == ["2024-05-01.yaml", "issue.schema.json", "publication.yaml"]  # no drafts
 
 
 def test_an_issue_saved_while_the_skeleton_is_written_is_not_overwritten(
@@ -193,7 +253,7 @@ def test_an_issue_saved_while_the_skeleton_is_written_is_not_overwritten(
     with pytest.raises(IssueExists):
         new_issue(folder, DAY)
     assert path.read_text(encoding="utf-8") == "date: 2024-05-01\n# the editor's own issue\n"
-    assert sorted(child.name for child in folder.iterdir()) == ["2024-05-01.yaml", "publication.yaml"]
+    assert listed(folder) == ["2024-05-01.yaml", "publication.yaml"]  # nor the schema of an issue not written
 
 
 def test_without_hard_links_it_still_writes_once_and_never_overwrites(
@@ -203,12 +263,13 @@ def test_without_hard_links_it_still_writes_once_and_never_overwrites(
         raise PermissionError(1, "Operation not permitted")  # what FAT and some network drives answer
 
     monkeypatch.setattr(os, "link", no_hard_links)
-    path = new_issue(folder, DAY)
+    path = new_issue(folder, DAY).path
     assert path.read_text(encoding="utf-8") == skeleton.skeleton(DAY)
+    assert (folder / "issue.schema.json").read_bytes() == schema.path("issue").read_bytes()
     with pytest.raises(IssueExists):
         new_issue(folder, DAY)
     assert path.read_text(encoding="utf-8") == skeleton.skeleton(DAY)
-    assert sorted(child.name for child in folder.iterdir()) == ["2024-05-01.yaml", "publication.yaml"]
+    assert listed(folder) == ["2024-05-01.yaml", "issue.schema.json", "publication.yaml"]
 
 
 @pytest.mark.parametrize(
@@ -245,8 +306,8 @@ def test_what_editors_write_is_never_taken_for_a_placeholder(make_issue: MakeIss
 
 
 def test_every_optional_placeholder_says_its_line_can_be_deleted_and_no_other_does() -> None:
-    keys = [line.split(":")[0].strip(" -") for line in uncommented(skeleton.skeleton(DAY)).splitlines()[4:]]
-    lines = dict(zip(range(len(keys)), uncommented(skeleton.skeleton(DAY)).splitlines()[4:], strict=True))
+    keys = [line.split(":")[0].strip(" -") for line in uncommented(skeleton.skeleton(DAY)).splitlines()[5:]]
+    lines = dict(zip(range(len(keys)), uncommented(skeleton.skeleton(DAY)).splitlines()[5:], strict=True))
     deletable = [keys[at] for at, line in lines.items() if "<TODO" in line and "or delete this line>" in line]
     to_write = [keys[at] for at, line in lines.items() if "<TODO" in line and "or delete this line>" not in line]
     story = ["url", "source", "width", "height", "caption", "credit"]

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 
 from . import DISTRIBUTION
 from .errors import CacheProblem, ComposerError, InvalidInput, OutputClash, OutputProblem, Problem, TemplateProblem
+from .folders import find_publication
 from .limits import ORPHAN_CHECK_SECONDS
-from .load import find_publication
 from .output import cache_dir, write_atomically
 from .render import take_cache_warnings, template_dirs, template_files
 from .source import read_input

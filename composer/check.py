@@ -19,7 +19,7 @@ import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml)
 
 from . import esp, labels, modeline
 from .errors import ComposerError, Problem, TemplateProblem
-from .load import shown_path
+from .folders import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from .places import Places, strings
 from .schema import Kind

@@ -12,6 +12,7 @@ English names come from the tables below, so an English issue with placeholders 
 
 from __future__ import annotations
 
+import calendar
 import re
 import string
 from collections.abc import Mapping
@@ -226,3 +227,24 @@ def _date_values(day: date, name: str, lang: str = "en") -> dict[str, object]:
         values["weekday"] = where.days["format"]["wide"][day.weekday()]
         values["date"] = format_date(day, format="long", locale=where)
     return values
+
+
+def parse_iso(text: str) -> date:
+    """``2017-11-09`` as a date, or ValueError in words an editor can act on (the issue's date: field
+    and `compose new DATE` alike)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD, e.g. 2017-11-09")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date in the calendar: {_why_not_a_day(text)}") from None
+
+
+def _why_not_a_day(text: str) -> str:
+    """'2017-13-01' -> 'there is no month 13'; '2017-02-30' -> 'February 2017 has 28 days'."""
+    year, month, _ = (int(part) for part in text.strip().split("-"))
+    if year < 1:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InvalidInput, Problem, PublicationExists
+from .folders import PUBLICATION_FILE
 from .modeline import file_name, modeline
 from .skeleton import copy_schema, create
 
-PUBLICATION_FILE = "publication.yaml"  # as load.PUBLICATION_FILE, without loading pydantic for it
 ISSUES_FOLDER = "issues"
 
 # The words of README.md's table of publication.yaml keys. @NAME@, @URL@ and @LANG@ are filled in.
@@ -142,11 +142,13 @@ def _quoted(value: str) -> str:
 
 def _refuse_invalid(name: str | None, url: str | None, lang: str | None) -> None:
     """The values given, checked as publication.yaml's own fields are, so that a slip is said now."""
-    from pydantic import ValidationError  # here: `compose init` alone needs none
+    given = {"name": name, "url": url, "lang": lang}
+    if not any(value is not None for value in given.values()):
+        return  # `compose init` alone: nothing to check, and no need to load the models
+    from pydantic import ValidationError
 
     from .models import Publication
 
-    given = {"name": name, "url": url, "lang": lang}
     try:
         Publication.model_validate(
             {"name": "x", "url": "https://example.org/"}

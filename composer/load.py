@@ -17,11 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from . import markdown
 from .errors import InvalidInput, Problem
+from .folders import PUBLICATION_FILE, find_publication, shown_path
 from .limits import MAX_MARKDOWN_ELEMENTS
 from .models import EVERY_ITEM, PER_LANGUAGE_TAGS, Issue, Publication, markdown_fields
 from .source import Document, Key, field_name, read_yaml
 
-PUBLICATION_FILE = "publication.yaml"
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -124,38 +124,6 @@ def _not_an_issue(publication: Path) -> str:
 
 def _start_one(folder: Path) -> str:
     return f"`compose new --folder {shown_path(folder)}` starts one"
-
-
-def find_publication(issue_path: Path) -> Path | None:
-    for folder in folders_above(issue_path):
-        candidate = folder / PUBLICATION_FILE
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def folders_above(issue_path: Path) -> list[Path]:
-    """The issue's folder and those above it, where shared files are looked for.
-
-    The search stops at the top of a git repository and at the home folder, so that a stray
-    file higher up (a /tmp/publication.yaml) never quietly changes an email.
-    """
-    folders = []
-    home = Path.home().resolve()
-    for folder in [issue_path.parent.resolve(), *issue_path.parent.resolve().parents]:
-        folders.append(folder)
-        if folder == home or (folder / ".git").exists():
-            break
-    return folders
-
-
-def shown_path(path: Path) -> str:
-    """The path as the editor would type it: relative to the current folder when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def _validated(path: Path, model: type[Model], problems: list[Problem], warnings: list[Problem]) -> Model | None:

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from . import schema
 from .errors import InvalidInput
+from .folders import folders_above, shown_path
 from .schema import Kind
 from .source import Document, read_input
 
@@ -40,8 +41,6 @@ def file_name(kind: Kind) -> str:
 def nearest_issue_schema(issue: Path, top: Path) -> str | None:
     """The modeline's target for the issue at ``issue``: the issue.schema.json in its folder, else in
     the nearest folder above it up to ``top`` (its publication.yaml's), or None when there is none."""
-    from .load import folders_above  # here: loading pydantic only when an issue is written
-
     for depth, folder in enumerate(folders_above(issue)):
         if (folder / file_name("issue")).is_file():
             return "../" * depth + file_name("issue")
@@ -70,8 +69,6 @@ def stale_schema(path: Path, document: Document, kind: Kind) -> StaleSchema | No
     target = target.split("#", 1)[0]  # a fragment names a part of the file
     if target.startswith(("file:", "http")) or Path(target).is_absolute():
         return None
-    from .load import shown_path  # here: loading pydantic only when a modeline is there
-
     copy = path.parent / target
     refresh = f"compose schema {kind} > {_in_a_command(shown_path(Path(os.path.abspath(copy))))}"
     if not copy.is_file():

@@ -6,7 +6,6 @@ empty; Markdown fields are checked further (links, headings) by ``markdown.check
 
 from __future__ import annotations
 
-import calendar
 import re
 import types
 import typing
@@ -156,24 +155,7 @@ def _colour(value: str) -> str:
 
 
 def _iso_date(value: Any) -> Any:
-    if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD, e.g. 2017-11-09")
-        try:
-            return Date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date in the calendar: {_why_not_a_day(value)}") from None
-    return value
-
-
-def _why_not_a_day(value: str) -> str:
-    """'2017-13-01' -> 'there is no month 13'; '2017-02-30' -> 'February 2017 has 28 days'."""
-    year, month, _ = (int(part) for part in value.strip().split("-"))
-    if year < 1:
-        return "there is no year 0"
-    if not 1 <= month <= 12:
-        return f"there is no month {month}"
-    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
+    return dates.parse_iso(value) if isinstance(value, str) else value
 
 
 Link = Annotated[Text, AfterValidator(_link)]

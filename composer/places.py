@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import ComposerError
-from .load import Loaded, shown_path
+from .folders import shown_path
+from .load import Loaded
 from .source import Document, Key, read_yaml
 
 _SHORTEST = 3  # a shorter text ("#", "x") would be found in any value, far from the link

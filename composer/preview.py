@@ -22,12 +22,12 @@ from typing import Any
 
 from . import languages, render
 from .errors import ComposerError, InvalidInput, Problem
-from .load import (
+from .folders import (
     PUBLICATION_FILE,
     find_publication,
-    issue_files,
     shown_path,  # problems name files as load does: relative to here
 )
+from .load import issue_files
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 STEP_MS = 30  # a save is taken once the files have been quiet this long...

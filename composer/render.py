@@ -24,7 +24,8 @@ from markupsafe import Markup
 
 from . import dates, esp, labels, languages, markdown
 from .errors import CacheProblem, Problem, TemplateProblem
-from .load import Loaded, folders_above
+from .folders import folders_above
+from .load import Loaded
 from .models import Image, Logo
 from .output import cache_dir
 from .web_address import issue_url

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import dates, schema
 from .errors import ComposerError, IssueExists, NoPublication, NotADay, OutputProblem
+from .folders import PUBLICATION_FILE, find_publication, shown_path
 from .modeline import file_name, modeline, nearest_issue_schema
 from .output import write_atomically
 from .schema import Kind
@@ -87,8 +88,6 @@ def new_issue(folder: Path, day: date) -> NewIssue:
     already (it is left untouched, and nothing written), OutputProblem if it cannot be written. The
     folder is created if need be.
     """
-    from .load import PUBLICATION_FILE, find_publication, shown_path  # here: pydantic only when writing
-
     path = folder / f"{day.isoformat()}.yaml"
     publication = find_publication(path)
     if publication is None:  # the issue would not compose: say what comes first
@@ -117,15 +116,10 @@ def parse_day(text: str, today: date | None = None) -> date:
     date field uses."""
     if text.strip().lower() in RELATIVE_DAYS:
         return (today or date.today()) + timedelta(days=RELATIVE_DAYS[text.strip().lower()])
-    from pydantic import TypeAdapter, ValidationError  # here: `compose new` without a DATE needs none
-
-    from .models import IsoDate
-
     try:
-        return TypeAdapter(IsoDate).validate_python(text)
-    except ValidationError as error:
-        message = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
-        raise NotADay(message) from None
+        return dates.parse_iso(text)
+    except ValueError as error:
+        raise NotADay(str(error)) from None
 
 
 def create(path: Path, content: str, exists: ComposerError | None = None) -> bool:

@@ -13,7 +13,7 @@ from composer import esp
 from composer.check import MERGE_TAGS, Finding, check, contrast_ratio, exit_status, findings_from_error
 from composer.cli import main
 from composer.errors import InvalidInput
-from composer.load import shown_path
+from composer.folders import shown_path
 from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue, MakeTemplates

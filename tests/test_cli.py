@@ -376,6 +376,14 @@ def test_help_imports_none_of_the_stack() -> None:
     assert loaded & {"pydantic", "premailer", "jinja2", "mjml", "yaml", "markdown_it", "lxml"} == set()
 
 
+def test_starting_a_publication_and_an_issue_loads_no_model_and_no_renderer(tmp_path: Path) -> None:
+    # `compose init` with a name and an address validates them, and so loads pydantic; without, nothing does.
+    stack = {"pydantic", "premailer", "jinja2", "mjml", "markdown_it", "lxml", "babel"}
+    assert modules_loaded_by("init", str(tmp_path)) & stack == set()
+    assert modules_loaded_by("new", "2026-12-01", "--folder", str(tmp_path / "issues")) & stack == set()
+    assert (tmp_path / "issues" / "2026-12-01.yaml").is_file()
+
+
 def test_an_upgraded_dependency_rebuilds_an_unchanged_issue(make_issue: MakeIssue, tmp_path: Path) -> None:
     # A newer markdown-it-py could change every email: the fingerprint of the last build must not match.
     issue = make_issue()

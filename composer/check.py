@@ -170,14 +170,17 @@ def _stale_schemas(composed: Composed, places: Places) -> list[Finding]:
 
 
 def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:
-    """Every finding for each issue file: check()'s, or the reasons it does not compose."""
+    """Every finding for each issue file: check()'s, or the reasons it does not compose.
+
+    A finding in a file the issues share (publication.yaml's missing sender) is listed once, not
+    once per issue."""
     findings = []
     for path in paths:
         try:
             findings += check(compose(path, templates, service))
         except ComposerError as error:  # an issue that does not compose is a finding like any other
             findings += findings_from_error(error, str(path))
-    return findings
+    return list(dict.fromkeys(findings))
 
 
 def findings_from_error(error: ComposerError, path: str) -> list[Finding]:

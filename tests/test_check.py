@@ -10,7 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from composer import esp
-from composer.check import MERGE_TAGS, Finding, check, contrast_ratio, exit_status, findings_from_error
+from composer.check import (
+    MERGE_TAGS,
+    Finding,
+    check,
+    check_files,
+    contrast_ratio,
+    exit_status,
+    findings_from_error,
+)
 from composer.cli import main
 from composer.errors import InvalidInput
 from composer.folders import shown_path
@@ -573,6 +581,15 @@ def test_findings_print_as_one_line_and_as_a_dict() -> None:
         "rule": "subject-length",
         "message": "too short",
     }
+
+
+def test_a_finding_in_publication_yaml_is_listed_once_for_all_its_issues(make_issue: MakeIssue) -> None:
+    first = make_issue(CLEAN_ISSUE, NO_ADDRESS, name="first.yaml")
+    second = make_issue(CLEAN_ISSUE.replace("2020-02-03", "2020-02-04"), NO_ADDRESS, name="second.yaml")
+    findings = check_files([first, second])
+    assert [(finding.path, finding.rule) for finding in findings] == [
+        (f"{first.parent / 'publication.yaml'}:1:1", "postal-address-missing")
+    ]
 
 
 def test_errors_come_first_then_rules_in_order(make_issue: MakeIssue) -> None:

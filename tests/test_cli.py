@@ -180,7 +180,7 @@ def test_the_search_for_publication_yaml_stops_at_the_top_of_the_repository(
 def test_check_passes_the_sample_and_says_so() -> None:
     code, out, err = run("check", SAMPLE)  # but for its example postal address, to be replaced
     assert (code, err) == (0, "no errors, 1 warning\n")
-    assert out.startswith('issues/publication.yaml:68:10: warning: postal-address-example: the postal address "Syria ')
+    assert out.startswith('issues/publication.yaml:69:10: warning: postal-address-example: the postal address "Syria ')
     code, out, err = run("check", "--esp", "mailchimp", SAMPLE)  # Mailchimp fills in its own address
     assert (code, out, err) == (0, "", "no errors, no warnings\n")
 

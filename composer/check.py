@@ -197,6 +197,19 @@ def findings_from_error(error: ComposerError, path: str) -> list[Finding]:
     return findings
 
 
+def counts(findings: list[Finding]) -> tuple[int, int]:
+    """How many errors, and how many warnings."""
+    errors = sum(finding.level == ERROR for finding in findings)
+    return errors, len(findings) - errors
+
+
+def summary(findings: list[Finding]) -> str:
+    """The counts in words, for a glance: "2 errors, 1 warning", "1 warning", "no findings"."""
+    numbers = zip(counts(findings), ("error", "warning"), strict=True)
+    said = [f"{number} {noun}{'' if number == 1 else 's'}" for number, noun in numbers if number]
+    return ", ".join(said) or "no findings"
+
+
 def exit_status(findings: list[Finding], strict: bool = False) -> int:
     """1 on any error (and on any warning when strict), else 0."""
     return int(any(finding.level == ERROR or strict for finding in findings))

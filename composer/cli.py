@@ -378,7 +378,7 @@ def check(
     """
     import json
 
-    from .check import check_files, exit_status
+    from .check import check_files, counts, exit_status
     from .load import issues_named
 
     findings = check_files(issues_named(files), templates, service)
@@ -387,8 +387,7 @@ def check(
     else:
         for finding in findings:
             click.secho(str(finding), fg="red" if finding.level == "error" else "yellow")
-        errors = sum(finding.level == "error" for finding in findings)
-        warnings = len(findings) - errors
+        errors, warnings = counts(findings)
         click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
     sys.exit(exit_status(findings, strict))
 
@@ -459,9 +458,9 @@ def preview(
     """Preview TARGET (an issue, or a folder of issues) in the browser, live.
 
     Shows the email on a desktop and on a phone, in dark mode, as plain text and as an inbox
-    lists it. Every save of the issue, publication.yaml or a template rebuilds it and refreshes
-    the page; a save with problems shows them over the last good version. Serves this machine
-    only (127.0.0.1). Ctrl+C stops.
+    lists it, with what `compose check` finds beside it. Every save of the issue,
+    publication.yaml or a template rebuilds it and refreshes the page; a save with problems
+    shows them over the last good version. Serves this machine only (127.0.0.1). Ctrl+C stops.
     """
     from .load import issues_named
     from .preview_server import serve

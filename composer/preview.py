@@ -3,10 +3,12 @@
 A watchfiles thread watches the issues, publication.yaml and the templates; a burst of saves
 rebuilds once, in-process, and wakes whoever waits on ``Preview.changed`` (the page's event
 streams, in preview_server.py). A save that breaks an issue keeps its last good build, with the
-problems of the new one beside it.
+problems of the new one beside it. Each good build is checked (`compose check`'s findings), and
+the terminal lists the findings whenever they differ from the last good build's.
 
 Nothing a rebuild raises ends the watching: an editor's mistake (ComposerError) and a bug in
-composer alike become problem lines on the page and in the terminal, and the next save rebuilds.
+composer alike become problem lines on the page and in the terminal, and the next save rebuilds;
+a bug in check becomes an error finding instead, so the email itself still follows the saves.
 If watching itself fails, every page says so and it is tried again until it works.
 """
 
@@ -20,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import languages, render
+from . import check, languages, render
+from .check import Finding
 from .errors import ComposerError, InvalidInput, Problem
 from .folders import (
     PUBLICATION_FILE,
@@ -42,6 +45,7 @@ class IssueState:
 
     path: Path
     good: Composed | None = None
+    findings: list[Finding] = field(default_factory=list)  # check's, of `good`
     problems: list[str] = field(default_factory=list)
     version: int = 0  # bumped on every rebuild, good or not
     good_version: int = 0  # the version that produced `good`
@@ -85,24 +89,40 @@ class Preview:
                 for line in state.problems:
                     self.log(line, True)
             except Exception as error:  # a bug in composer: shown like any problem, and watching goes on
-                if self.debug:
-                    self.log(traceback.format_exc().rstrip(), True)
-                state.problems = [
-                    f"{shown_path(state.path)}: internal error in composer ({type(error).__name__}: {error}); "
-                    "run the preview with --debug for the traceback, and report it"
-                ]
+                state.problems = [f"{shown_path(state.path)}: {self._bug(error)}"]
                 self.log(state.problems[0], True)
             else:
-                state.good, state.problems = composed, []
+                findings = self._check(state, composed)
                 state.built_in_ms = (time.perf_counter() - started) * 1000
-                size = composed.html_bytes / 1024
-                self.log(f"rebuilt {state.path} ({size:.1f} KB, {state.built_in_ms:.0f} ms)", False)
+                if findings != state.findings:  # a save that changes none of them does not repeat them
+                    for finding in findings:  # on stdout, as `compose check` prints them: no failure of the preview
+                        self.log(str(finding), False)
+                size, summary = composed.html_bytes / 1024, check.summary(findings)
+                self.log(f"rebuilt {state.path} ({size:.1f} KB, {state.built_in_ms:.0f} ms; {summary})", False)
+                state.good, state.findings, state.problems = composed, findings, []
             with self.changed:
                 self.version += 1
                 state.version = self.version
                 if not state.problems:
                     state.good_version = self.version
                 self.changed.notify_all()
+
+    def _check(self, state: IssueState, composed: Composed) -> list[Finding]:
+        """check()'s findings; a bug in it becomes an error finding, so the email itself still updates."""
+        try:
+            return check.check(composed)
+        except Exception as error:
+            message = self._bug(error, " while checking the email")
+            return [Finding(shown_path(state.path), check.ERROR, "internal-error", message)]
+
+    def _bug(self, error: Exception, during: str = "") -> str:
+        """How a bug in composer is told; with --debug, its traceback goes to the terminal first."""
+        if self.debug:
+            self.log(traceback.format_exc().rstrip(), True)
+        return (
+            f"internal error in composer{during} ({type(error).__name__}: {error}); "
+            "run the preview with --debug for the traceback, and report it"
+        )
 
     def watched(self) -> list[Path]:
         """The folders whose files can change an email: the issues', publication.yaml's, the templates'."""
@@ -216,8 +236,9 @@ class Preview:
         ]
 
     def state_json(self, state: IssueState) -> dict[str, Any]:
-        """What the page shows of an issue; the envelope and sizes are those of the last good build."""
+        """What the page shows of an issue; the envelope, sizes and findings are those of the last good build."""
         good = state.good
+        errors, warnings = check.counts(state.findings)
         return {
             "stem": state.stem,
             "path": str(state.path),
@@ -235,6 +256,10 @@ class Preview:
             "html_bytes": good.html_bytes if good else 0,
             "gmail_limit": GMAIL_CLIP_BYTES,
             "read_minutes": good.read_minutes if good else 0,
+            "findings": [finding.as_dict() for finding in state.findings],  # errors first, as check sorts them
+            "errors": errors,
+            "warnings": warnings,
+            "findings_summary": check.summary(state.findings),
         }
 
 

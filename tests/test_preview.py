@@ -32,10 +32,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSi
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from composer import render
+from composer.check import Finding
+from composer.check import check as check_email
 from composer.errors import InvalidInput
 from composer.pipeline import Composed, compose
+from composer.preview import Preview
 
-from .conftest import ISSUE, SAMPLE, MakeIssue, MakeTemplates
+from .conftest import ISSUE, PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
 from .test_browser import CHROMIUM, CHROMIUM_ARGS
 from .test_safety import PAYLOADS, issue_data, label, publication_data
 
@@ -220,6 +223,11 @@ def problems_of(path: Path) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
+def findings_of(path: Path) -> list[Finding]:
+    """What `compose check` finds in ``path``, computed here in-process (run it from the server's folder)."""
+    return check_email(compose(path))
+
+
 # --- the browser ------------------------------------------------------------------------------
 
 
@@ -252,6 +260,7 @@ class Opened:
 
 STATE_JS = """() => ({version: document.body.dataset.version, shown: document.body.dataset.shown,
   problems: Array.from(document.querySelectorAll('#problem-list li')).map((li) => li.textContent),
+  findings: Array.from(document.querySelectorAll('#finding-list li')).map((li) => li.textContent),
   frames: ['desktop', 'phone', 'dark'].map((id) => document.getElementById(id)?.contentDocument?.URL)})"""
 FRAME_TEXT_JS = "(id) => document.getElementById(id).contentDocument?.body?.innerText ?? ''"
 # Every email frame holds a finished document of the version the page says it shows.
@@ -724,6 +733,11 @@ def test_hostile_content_runs_no_script_in_the_page(
     assert scripts == ["/static/preview.js"], "the page holds a script it did not ship with"
     assert page.locator("header img, header svg, #text *").count() == 0
     assert f"field-summary {HOSTILE}" in " ".join(page.locator("#text").inner_text().split())
+    # The findings name the file and quote the subject: as text.
+    findings = opened.wait_for(FINDINGS_JS, "the findings should show")
+    assert any(where.endswith(f"/{HOSTILE_STEMS[0]}.yaml") for _, where, _ in findings), findings
+    assert any(f"field-subject {PAYLOADS[0]}" in message for *_, message in findings), findings
+    assert page.locator("#findings img, #findings svg, #findings script").count() == 0
     for frame in page.evaluate(FRAME_SAFETY_JS, list(FRAMES)):
         assert frame["scripts"] == 0 and frame["svgs"] == 0, f"the {frame['id']} frame holds script: {frame}"
         assert frame["handlers"] == [], f"the {frame['id']} frame has event handlers: {frame['handlers']}"
@@ -966,3 +980,171 @@ def test_ctrl_c_stops_the_preview_cleanly(start_preview: Callable[..., Server], 
         idle.close()
     assert "Traceback" not in server.output()
     assert "Aborted" not in server.output()
+
+
+# --- 12. what `compose check` finds -------------------------------------------------------------
+
+SUMMARY_LINK = "[link](https://example.com/summary)"  # in ISSUE, on line 2 from column 33
+CLICK_HERE = ISSUE.replace(SUMMARY_LINK, "[click here](https://example.com/summary)")
+FIXED = ISSUE.replace(SUMMARY_LINK, "[the summary](https://example.com/summary)")
+# An issue check finds nothing in: an unsubscribe link, a postal address, a preheader of a fair length.
+CLEAN_PUBLICATION = PUBLICATION + (
+    "unsubscribe_url: https://news.example.com/unsubscribe\naddress: The Daily Test, 5 Main Street, Springfield\n"
+)
+CLEAN_ISSUE = FIXED.replace(
+    "date: 2020-02-03\n", "date: 2020-02-03\npreheader: What happened today, in two stories and a long read.\n"
+)
+# The findings panel as it reads, [level, where, message] for each; false while it is hidden or empty.
+FINDINGS_JS = """() => { const findings = Array.from(document.querySelectorAll('#finding-list li'),
+    (li) => ['.level', '.where', '.message'].map((part) => li.querySelector(part).textContent));
+  return !document.getElementById('findings').hidden && findings.length > 0 && findings; }"""
+FINDINGS_ARE_JS = f"(expected) => JSON.stringify(({FINDINGS_JS})()) === JSON.stringify(expected)"
+FINDINGS_BESIDE_JS = """() => { const panel = document.getElementById('findings').getBoundingClientRect();
+  const desktop = document.getElementById('desktop').getBoundingClientRect();
+  return panel.left >= desktop.right && panel.top < desktop.bottom && panel.bottom > desktop.top
+    && panel.right <= document.documentElement.clientWidth; }"""
+INDEX_LINES_JS = """(expected) => JSON.stringify(Array.from(document.querySelectorAll('#issues li'),
+  (li) => li.textContent)) === JSON.stringify(expected)"""
+
+
+def as_shown(findings: list[Finding]) -> list[list[str]]:
+    return [[finding.level, finding.path, finding.message] for finding in findings]
+
+
+@pytest.mark.browser
+def test_the_findings_show_beside_the_email_at_their_lines_and_follow_a_fix(
+    start_preview: Callable[..., Server],
+    open_preview: Callable[..., Opened],
+    make_issue: MakeIssue,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where the server runs, so that findings name the same paths
+    path = make_issue(CLICK_HERE)
+    expected = findings_of(path)
+    vague = next(finding for finding in expected if finding.rule == "link-click-here")
+    assert vague.path == f"{path}:2:33" and '"click here"' in vague.message
+    assert [finding.level for finding in expected] == ["error", "warning", "warning", "warning"]
+    server = start_preview(path)
+    server.wait_watching(path)
+    opened, _ = open_loaded(open_preview, server)
+    page = opened.page
+
+    opened.wait_for(FINDINGS_ARE_JS, "the panel should list the findings, errors first", as_shown(expected))
+    assert page.locator("#findings-summary").text_content() == "1 error, 3 warnings"
+    assert page.evaluate(FINDINGS_BESIDE_JS), "the findings should sit beside the desktop frame, on screen"
+    server.wait_for_line(server.stdout, str(vague).__eq__, WAIT_SECONDS, "the finding in the terminal")
+
+    edit(path, "[click here]", "[the summary]")
+    fixed = findings_of(path)
+    assert vague.rule not in {finding.rule for finding in fixed}
+    opened.wait_for(FINDINGS_ARE_JS, "the vague link's finding should go on the fix", as_shown(fixed))
+    assert page.locator("#findings-summary").text_content() == "1 error, 2 warnings"
+    opened.wait_for(FRAMES_READ_JS, "the frames should show the fix", "the summary")
+    assert opened.console_errors == []
+
+
+@pytest.mark.browser
+def test_an_issue_without_findings_says_so(
+    start_preview: Callable[..., Server], open_preview: Callable[..., Opened], make_issue: MakeIssue
+) -> None:
+    server = start_preview(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION))
+    opened, _ = open_loaded(open_preview, server)
+    opened.wait_for("() => !document.getElementById('findings').hidden", "the panel should show")
+    assert opened.page.locator("#findings-summary").inner_text() == "No findings"
+    assert opened.page.locator("#finding-list li").count() == 0
+
+
+@pytest.mark.browser
+def test_the_index_counts_each_issues_findings_live(
+    start_preview: Callable[..., Server], open_preview: Callable[..., Opened], make_issue: MakeIssue
+) -> None:
+    without_unsubscribe = CLEAN_PUBLICATION.replace("unsubscribe_url: https://news.example.com/unsubscribe\n", "")
+    alpha = make_issue(CLEAN_ISSUE.replace("[the summary]", "[click here]"), without_unsubscribe, name="alpha.yaml")
+    make_issue(CLEAN_ISSUE.replace("2020-02-03", "2020-01-15"), without_unsubscribe, name="bravo.yaml")
+    folder = alpha.parent
+    server = start_preview(folder)
+    opened = open_preview(server)
+    alpha_line, bravo_line = "2020-02-03 — Briefing for February 3rd", "2020-01-15 — Briefing for January 15th"
+    opened.wait_for(
+        INDEX_LINES_JS,
+        "the index should count each issue's findings",
+        [f"{alpha_line} (1 error, 1 warning)", f"{bravo_line} (1 error)"],
+    )
+
+    server.wait_watching(alpha)
+    (folder / "publication.yaml").write_text(CLEAN_PUBLICATION, encoding="utf-8")
+    opened.wait_for(
+        INDEX_LINES_JS,
+        "the counts should follow publication.yaml",
+        [f"{alpha_line} (1 warning)", f"{bravo_line} (no findings)"],
+    )
+    edit(alpha, "[click here]", "[the summary]")
+    opened.wait_for(
+        INDEX_LINES_JS,
+        "the counts should follow the fix",
+        [f"{alpha_line} (no findings)", f"{bravo_line} (no findings)"],
+    )
+
+
+REBUILT_WITH = re.compile(r"^rebuilt .+ \(\d+\.\d KB, \d+ ms; (?P<summary>.+)\)$")
+
+
+def test_the_terminal_lists_the_findings_when_they_change_and_the_state_keeps_the_last_good_ones(
+    make_issue: MakeIssue, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = make_issue(CLICK_HERE)
+    lines: list[str] = []
+    preview = Preview([path], None, lambda line, is_error: lines.append(line))
+    state = preview.issues[path.stem]
+
+    def rebuild() -> list[str]:
+        """The terminal's lines for one rebuild, the rebuilt line's summary in place of the line."""
+        lines.clear()
+        preview.rebuild([state])
+        return [REBUILT_WITH.sub(r"rebuilt: \g<summary>", line) for line in lines]
+
+    expected = findings_of(path)
+    assert rebuild() == [*map(str, expected), "rebuilt: 1 error, 3 warnings"]
+    shown = preview.state_json(state)
+    assert shown["findings"] == [finding.as_dict() for finding in expected]
+    assert (shown["errors"], shown["warnings"], shown["findings_summary"]) == (1, 3, "1 error, 3 warnings")
+    assert rebuild() == ["rebuilt: 1 error, 3 warnings"], "a save that changes nothing does not repeat them"
+
+    path.write_text(CLICK_HERE + "colour: red\n", encoding="utf-8")  # broken: its problems, no findings
+    assert rebuild() == problems_of(path)
+    assert preview.state_json(state)["findings"] == shown["findings"], "the last good build's, under its frames"
+
+    path.write_text(FIXED, encoding="utf-8")
+    assert rebuild() == [*map(str, findings_of(path)), "rebuilt: 1 error, 2 warnings"]
+
+
+def test_a_bug_in_check_is_an_error_finding_and_the_email_still_follows(
+    make_issue: MakeIssue, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = make_issue()
+
+    def broken_check(composed: Composed) -> list[Finding]:
+        raise ZeroDivisionError("integer division or modulo by zero")
+
+    monkeypatch.setattr("composer.check.check", broken_check)
+    lines: list[str] = []
+    preview = Preview([path], None, lambda line, is_error: lines.append(line))
+    state = preview.issues[path.stem]
+    preview.rebuild([state])
+    message = (
+        "internal error in composer while checking the email (ZeroDivisionError: integer division or modulo by "
+        "zero); run the preview with --debug for the traceback, and report it"
+    )
+    shown = preview.state_json(state)
+    assert shown["findings"] == [
+        {"path": "issues/issue.yaml", "level": "error", "rule": "internal-error", "message": message}
+    ]
+    assert shown["problems"] == [] and shown["good_version"] == shown["version"], "the email itself is shown"
+    assert lines[0] == f"issues/issue.yaml: error: internal-error: {message}"
+
+    edit(path, "First headline", "Headline despite the bug")
+    preview.rebuild([state])
+    assert state.good is not None and "Headline despite the bug" in state.good.text

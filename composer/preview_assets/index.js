@@ -1,4 +1,5 @@
-// The index of a folder of issues: newest first, each linking to its preview.
+// The index of a folder of issues: newest first, each linking to its preview, with its problems
+// or how many findings `compose check` has for it.
 "use strict";
 
 let requests = 0;
@@ -18,6 +19,11 @@ async function refresh() {
       const note = document.createElement("span");
       note.className = "broken";
       note.textContent = ` (${issue.problems.length} problem${issue.problems.length === 1 ? "" : "s"})`;
+      item.append(note);
+    } else if (issue.good_version) {
+      const note = document.createElement("span");
+      note.className = issue.errors ? "counts has-errors" : "counts";
+      note.textContent = ` (${issue.findings_summary})`;
       item.append(note);
     }
     return item;

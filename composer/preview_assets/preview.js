@@ -12,6 +12,14 @@ function setText(id, value) {
   document.getElementById(id).textContent = value ?? "";
 }
 
+// A new element with `text` as its text: never parsed as HTML.
+function textElement(tag, className, text) {
+  const element = document.createElement(tag);
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
+
 function kilobytes(bytes) {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
@@ -37,6 +45,24 @@ async function refreshText(version) {
   }
 }
 
+// What `compose check` finds in the last good build, errors first, each at its file:line:column.
+function showFindings(state) {
+  setText("findings-summary", state.findings_summary);
+  document.getElementById("finding-list").replaceChildren(...state.findings.map((finding) => {
+    const item = document.createElement("li");
+    item.className = `finding ${finding.level}`;
+    item.dataset.rule = finding.rule;
+    item.append(
+      textElement("span", "level", finding.level),
+      " ",
+      textElement("code", "where", finding.path),
+      textElement("p", "message", finding.message),
+    );
+    return item;
+  }));
+  document.getElementById("findings").hidden = false;
+}
+
 async function refresh() {
   const response = await fetch(`/api/issue/${encodeURIComponent(stem)}`, { cache: "no-store" });
   if (!response.ok) return;
@@ -54,6 +80,7 @@ async function refresh() {
   document.body.classList.toggle("stale", state.problems.length > 0);
   document.body.dataset.version = String(state.version);
   if (state.good_version === 0) return;  // nothing good to show yet
+  showFindings(state);
   document.title = `${state.subject} · preview`;
   setText("sender", state.sender);
   setText("subject", state.subject);

@@ -125,7 +125,7 @@ def check(composed: Composed) -> list[Finding]:
         for anchor in document.iter("a")
         if anchor.get("href") is not None  # an <a> without href is an anchor, not a link
     ]
-    path = str(composed.source)
+    path = shown_path(composed.source)  # as load shows files: relative to here, when inside it
     issue, publication = composed.loaded.issue, composed.loaded.publication
     read_more = labels.for_language(publication.labels, issue.lang or publication.lang).read_more
     places = Places(composed.loaded, path)

@@ -33,8 +33,8 @@ def schema_findings(path: Path) -> list[Finding]:
 def test_a_schema_file_named_but_missing_is_a_warning_with_the_command_that_writes_it(make_issue: MakeIssue) -> None:
     path = make_issue(MODELINE.format("issue.schema.json") + CLEAN_ISSUE, CLEAN_PUBLICATION)
     assert [str(finding) for finding in schema_findings(path)] == [
-        f"{path}:1:1: warning: schema-missing: the first line names issue.schema.json as the schema your editor "
-        "completes this file from, but there is no such file: write it with "
+        "issues/issue.yaml:1:1: warning: schema-missing: the first line names issue.schema.json as the schema your "
+        "editor completes this file from, but there is no such file: write it with "
         "`compose schema issue > issues/issue.schema.json`"
     ]
 
@@ -44,8 +44,8 @@ def test_a_schema_file_from_another_composer_is_a_warning_until_refreshed(make_i
     copy = path.parent / "issue.schema.json"
     copy.write_text(schema.text("issue").replace("the publication's title_pattern", "the title pattern"))
     assert [str(finding) for finding in schema_findings(path)] == [
-        f"{path}:1:1: warning: schema-outdated: issue.schema.json, the schema your editor completes this file "
-        "from, was written by another version of composer, so the editor may miss keys or mark good ones: "
+        "issues/issue.yaml:1:1: warning: schema-outdated: issue.schema.json, the schema your editor completes this "
+        "file from, was written by another version of composer, so the editor may miss keys or mark good ones: "
         "refresh it with `compose schema issue > issues/issue.schema.json`"
     ]
     refreshed = CliRunner().invoke(main, ["schema", "issue"], catch_exceptions=False).stdout  # the command
@@ -70,7 +70,7 @@ def test_the_command_names_the_file_from_the_current_folder(make_issue: MakeIssu
     below.parent.mkdir()
     below.write_text(MODELINE.format("../issue.schema.json") + CLEAN_ISSUE, encoding="utf-8")
     (finding,) = schema_findings(below)
-    assert (finding.path, finding.rule) == (f"{below}:1:1", "schema-missing")
+    assert (finding.path, finding.rule) == ("issues/2020/2020-02-03.yaml:1:1", "schema-missing")
     assert finding.message.endswith("`compose schema issue > issues/issue.schema.json`")
     spaced = here / "My Brief"
     spaced.mkdir()

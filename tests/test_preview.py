@@ -735,7 +735,9 @@ def test_hostile_content_runs_no_script_in_the_page(
     assert f"field-summary {HOSTILE}" in " ".join(page.locator("#text").inner_text().split())
     # The findings name the file and quote the subject: as text.
     findings = opened.wait_for(FINDINGS_JS, "the findings should show")
-    assert any(where.endswith(f"/{HOSTILE_STEMS[0]}.yaml") for _, where, _ in findings), findings
+    assert any(re.search(rf"/{re.escape(HOSTILE_STEMS[0])}\.yaml:\d+:\d+$", where) for _, where, _ in findings), (
+        findings
+    )
     assert any(f"field-subject {PAYLOADS[0]}" in message for *_, message in findings), findings
     assert page.locator("#findings img, #findings svg, #findings script").count() == 0
     for frame in page.evaluate(FRAME_SAFETY_JS, list(FRAMES)):
@@ -987,9 +989,10 @@ def test_ctrl_c_stops_the_preview_cleanly(start_preview: Callable[..., Server], 
 SUMMARY_LINK = "[link](https://example.com/summary)"  # in ISSUE, on line 2 from column 33
 CLICK_HERE = ISSUE.replace(SUMMARY_LINK, "[click here](https://example.com/summary)")
 FIXED = ISSUE.replace(SUMMARY_LINK, "[the summary](https://example.com/summary)")
-# An issue check finds nothing in: an unsubscribe link, a postal address, a preheader of a fair length.
+# An issue check finds nothing in: an unsubscribe link, a postal address, a sender, a preheader of a fair length.
 CLEAN_PUBLICATION = PUBLICATION + (
     "unsubscribe_url: https://news.example.com/unsubscribe\naddress: The Daily Test, 5 Main Street, Springfield\n"
+    "sender:\n  name: The Daily Test\n  email: desk@news.example.com\n"
 )
 CLEAN_ISSUE = FIXED.replace(
     "date: 2020-02-03\n", "date: 2020-02-03\npreheader: What happened today, in two stories and a long read.\n"
@@ -1023,15 +1026,15 @@ def test_the_findings_show_beside_the_email_at_their_lines_and_follow_a_fix(
     path = make_issue(CLICK_HERE)
     expected = findings_of(path)
     vague = next(finding for finding in expected if finding.rule == "link-click-here")
-    assert vague.path == f"{path}:2:33" and '"click here"' in vague.message
-    assert [finding.level for finding in expected] == ["error", "warning", "warning", "warning"]
+    assert vague.path == "issues/issue.yaml:2:33" and '"click here"' in vague.message
+    assert [finding.level for finding in expected] == ["error", "warning", "warning", "warning", "warning"]
     server = start_preview(path)
     server.wait_watching(path)
     opened, _ = open_loaded(open_preview, server)
     page = opened.page
 
     opened.wait_for(FINDINGS_ARE_JS, "the panel should list the findings, errors first", as_shown(expected))
-    assert page.locator("#findings-summary").text_content() == "1 error, 3 warnings"
+    assert page.locator("#findings-summary").text_content() == "1 error, 4 warnings"
     assert page.evaluate(FINDINGS_BESIDE_JS), "the findings should sit beside the desktop frame, on screen"
     server.wait_for_line(server.stdout, str(vague).__eq__, WAIT_SECONDS, "the finding in the terminal")
 
@@ -1039,7 +1042,7 @@ def test_the_findings_show_beside_the_email_at_their_lines_and_follow_a_fix(
     fixed = findings_of(path)
     assert vague.rule not in {finding.rule for finding in fixed}
     opened.wait_for(FINDINGS_ARE_JS, "the vague link's finding should go on the fix", as_shown(fixed))
-    assert page.locator("#findings-summary").text_content() == "1 error, 2 warnings"
+    assert page.locator("#findings-summary").text_content() == "1 error, 3 warnings"
     opened.wait_for(FRAMES_READ_JS, "the frames should show the fix", "the summary")
     assert opened.console_errors == []
 
@@ -1106,18 +1109,18 @@ def test_the_terminal_lists_the_findings_when_they_change_and_the_state_keeps_th
         return [REBUILT_WITH.sub(r"rebuilt: \g<summary>", line) for line in lines]
 
     expected = findings_of(path)
-    assert rebuild() == [*map(str, expected), "rebuilt: 1 error, 3 warnings"]
+    assert rebuild() == [*map(str, expected), "rebuilt: 1 error, 4 warnings"]
     shown = preview.state_json(state)
     assert shown["findings"] == [finding.as_dict() for finding in expected]
-    assert (shown["errors"], shown["warnings"], shown["findings_summary"]) == (1, 3, "1 error, 3 warnings")
-    assert rebuild() == ["rebuilt: 1 error, 3 warnings"], "a save that changes nothing does not repeat them"
+    assert (shown["errors"], shown["warnings"], shown["findings_summary"]) == (1, 4, "1 error, 4 warnings")
+    assert rebuild() == ["rebuilt: 1 error, 4 warnings"], "a save that changes nothing does not repeat them"
 
     path.write_text(CLICK_HERE + "colour: red\n", encoding="utf-8")  # broken: its problems, no findings
     assert rebuild() == problems_of(path)
     assert preview.state_json(state)["findings"] == shown["findings"], "the last good build's, under its frames"
 
     path.write_text(FIXED, encoding="utf-8")
-    assert rebuild() == [*map(str, findings_of(path)), "rebuilt: 1 error, 2 warnings"]
+    assert rebuild() == [*map(str, findings_of(path)), "rebuilt: 1 error, 3 warnings"]
 
 
 def test_a_bug_in_check_is_an_error_finding_and_the_email_still_follows(

@@ -18,6 +18,7 @@ import io
 import smtplib
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -222,16 +223,35 @@ class _Conversation(smtplib.SMTP):
     def __init__(self, host: str, port: int, clock: _Clock) -> None:
         self.clock = clock
         self.data_sent = False  # the message and its closing dot are on the wire: it may be delivered
-        super().__init__(host, port, timeout=clock.read_timeout)
+        # Given no name to greet the server with, smtplib looks this machine's up (socket.getfqdn),
+        # through DNS and with no time-out: _get_socket names it by its address instead.
+        super().__init__(host, port, local_hostname=_address_literal("127.0.0.1"), timeout=clock.read_timeout)
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        timeout, by_deadline = self.clock.next_timeout()
-        try:
-            return socket.create_connection((host, port), timeout, self.source_address)
-        except TimeoutError:
-            if by_deadline:
-                raise _DeadlinePassed from None
-            raise
+        """A connection to the first of the host's addresses that answers, the name looked up and
+        each attempt made within the time left."""
+        failure: OSError = OSError(f"no address found for {host}")
+        for family, kind, protocol, _, where in _look_up(host, port, self.clock):
+            timeout, by_deadline = self.clock.next_timeout()
+            sock = socket.socket(family, kind, protocol)
+            try:
+                sock.settimeout(timeout)
+                if self.source_address:
+                    sock.bind(self.source_address)
+                sock.connect(where)
+            except TimeoutError:
+                sock.close()
+                if by_deadline:
+                    raise _DeadlinePassed from None
+                failure = TimeoutError(f"connecting to {where[0]} timed out")
+                continue
+            except OSError as error:
+                sock.close()
+                failure = error
+                continue
+            self.local_hostname = _address_literal(sock.getsockname()[0])
+            return sock
+        raise failure
 
     def getreply(self) -> tuple[int, bytes]:
         if self.file is None and self.sock is not None:  # a new connection, or one just made TLS
@@ -251,6 +271,41 @@ class _Conversation(smtplib.SMTP):
             raise
         # Commands go as text; only DATA's message, ending in its line of one dot, goes as bytes.
         self.data_sent = self.data_sent or isinstance(s, bytes | bytearray)
+
+
+class _LookupTimedOut(TimeoutError):
+    """The server's name was not looked up in time (a DNS server that does not answer)."""
+
+
+_Address = tuple[socket.AddressFamily, socket.SocketKind, int, str, tuple[Any, ...]]
+
+
+def _look_up(host: str, port: int, clock: _Clock) -> list[_Address]:
+    """The host's addresses, looked up within the time left: the system's resolver takes no
+    time-out, so it runs in a thread of its own, left behind (a daemon) if it does not answer."""
+    found: list[_Address] = []
+    failed: list[OSError] = []
+
+    def look_up() -> None:
+        try:
+            found.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as error:
+            failed.append(error)
+
+    lookup = threading.Thread(target=look_up, name="composer-smtp-lookup", daemon=True)
+    lookup.start()
+    timeout, by_deadline = clock.next_timeout()
+    lookup.join(timeout)
+    if lookup.is_alive():
+        raise _DeadlinePassed if by_deadline else _LookupTimedOut
+    if failed:
+        raise failed[0]
+    return found
+
+
+def _address_literal(address: str) -> str:
+    """How SMTP names a machine by its address (RFC 5321, 4.1.3): [192.0.2.1], [IPv6:2001:db8::1]."""
+    return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
 
 
 def _a_refusal(error: BaseException) -> bool:
@@ -323,6 +378,11 @@ def _explain(error: BaseException, step: str, settings: SmtpSettings, sender: st
         return TimedOut(
             f"{server} answered too slowly: the send was stopped after {settings.deadline:g} seconds, "
             "before the message went out; nothing was sent, try again later"
+        )
+    if isinstance(error, _LookupTimedOut):
+        return TimedOut(
+            f"cannot connect to {server}: looking up {settings.host} took over {settings.timeout:g} seconds; "
+            "check the server's name and this machine's network (its DNS)"
         )
     if isinstance(error, TimeoutError):
         hint = (

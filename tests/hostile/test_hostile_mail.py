@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -304,6 +305,69 @@ def test_a_trickling_server_is_stopped_at_the_deadline(raw_server: Callable[[Ser
         f"the SMTP server 127.0.0.1:{port} answered too slowly: the send was stopped after 1.5 seconds, "
         "before the message went out; nothing was sent, try again later"
     )
+
+
+# --- the network around the server: its name, and this machine's ---------------------------------
+
+
+@pytest.fixture
+def silent_resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A host name whose lookup never answers, as behind a DNS server that is down; released at the end."""
+    name, release = "smtp.lookup-never-answers.example", threading.Event()
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == name:
+            release.wait()
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield name
+    release.set()
+
+
+def test_a_name_that_never_resolves_stops_the_send_and_says_so(silent_resolver: str) -> None:
+    settings = smtp.SmtpSettings(silent_resolver, 587, timeout=0.5, deadline=30)
+    with pytest.raises(errors.TimedOut) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), settings, READER)
+    assert str(caught.value) == (
+        f"cannot connect to the SMTP server {silent_resolver}:587: looking up {silent_resolver} took over 0.5 "
+        "seconds; check the server's name and this machine's network (its DNS)"
+    )
+
+
+def test_the_deadline_holds_while_the_name_is_looked_up(silent_resolver: str) -> None:
+    settings = smtp.SmtpSettings(silent_resolver, 587, timeout=10, deadline=0.5)
+    with pytest.raises(errors.TimedOut) as caught:
+        smtp.deliver(message.message(compose(SAMPLE)), settings, READER)
+    assert "the send was stopped after 0.5 seconds, before the message went out" in str(caught.value)
+
+
+def test_the_greeting_names_this_machine_by_its_address_without_looking_it_up(
+    raw_server: Callable[[Serve], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def getfqdn(name: str = "") -> str:  # smtplib's own choice: a DNS lookup without a time-out
+        raise AssertionError("this machine's name was looked up")
+
+    monkeypatch.setattr(socket, "getfqdn", getfqdn)
+    greetings: list[bytes] = []
+
+    def serve(connection: socket.socket) -> None:
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 test ESMTP\r\n")
+        while line := lines.readline():
+            if line[:4].upper() in (b"EHLO", b"HELO"):
+                greetings.append(line.rstrip())
+            if line[:4].upper() == b"DATA":
+                connection.sendall(b"354 go ahead\r\n")
+                while lines.readline() not in (b".\r\n", b""):
+                    pass
+            connection.sendall(b"221 bye\r\n" if line[:4].upper() == b"QUIT" else b"250 OK\r\n")
+
+    port = raw_server(serve)
+    smtp.deliver(message.message(compose(SAMPLE)), local(port), READER)
+    assert greetings == [b"ehlo [127.0.0.1]"]
 
 
 def conversation(after_data: Serve) -> Serve:

@@ -16,7 +16,7 @@ from composer.pipeline import compose
 
 from .conftest import MakeIssue
 
-LANGUAGES = ["ar", "de", "en", "es", "fr", "it", "ja", "pt", "ru", "zh"]
+LANGUAGES = ["ar", "de", "en", "es", "fr", "it", "ja", "pt", "ru", "zh", "zh-Hant"]
 MINUTES = [0, 1, 2, 3, 5, 11, 21, 101]
 # Every key a label file gives; read_time_one is only for publication.yaml files written before
 # read_time had its plural forms.
@@ -29,8 +29,29 @@ def file_of(language: str) -> dict[str, object]:
     return loaded
 
 
-def test_ten_languages_have_their_own_words() -> None:
+def test_ten_languages_have_their_own_words_and_chinese_both_its_scripts() -> None:
     assert labels.languages() == LANGUAGES
+
+
+@pytest.mark.parametrize(
+    ("lang", "read_more_at"),
+    [
+        ("zh", "前往Agence阅读全文"),
+        ("zh-CN", "前往Agence阅读全文"),
+        ("zh-Hans-HK", "前往Agence阅读全文"),
+        ("zh-Hant", "前往Agence閱讀全文"),
+        ("zh-TW", "前往Agence閱讀全文"),
+        ("zh-HK", "前往Agence閱讀全文"),
+    ],
+)
+def test_chinese_in_traditional_characters_where_it_is_read_so(
+    make_issue: MakeIssue, lang: str, read_more_at: str
+) -> None:
+    # CLDR gives the script a region reads (Taiwan, Hong Kong: traditional), unless the tag names one.
+    issue = FRENCH_ISSUE.replace("date: 2026-12-01\n", f"date: 2026-12-01\nlang: {lang}\n")
+    composed = compose(make_issue(issue, FRENCH_PUBLICATION))
+    for text in (visible_text(composed.html), composed.text):
+        assert read_more_at in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -44,7 +65,7 @@ def test_a_label_file_has_every_key_and_valid_placeholders(language: str) -> Non
 def test_read_time_has_each_plural_category_of_its_language(language: str) -> None:
     read_time = file_of(language)["read_time"]
     assert isinstance(read_time, dict)
-    assert set(read_time) == {*Locale.parse(language).plural_form.tags, "other"}
+    assert set(read_time) == {*Locale.parse(language, sep="-").plural_form.tags, "other"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -53,7 +74,7 @@ def test_read_time_follows_the_plural_rules(language: str) -> None:
     texts = file_of(language)["read_time"]
     assert isinstance(texts, dict)
     for minutes in MINUTES:
-        category = Locale.parse(language).plural_form(minutes)
+        category = Locale.parse(language, sep="-").plural_form(minutes)
         assert labels.plural_category(language, minutes) == category
         assert labels.read_time_line(words, language, minutes) == texts[category].format(minutes=minutes)
 

@@ -1,8 +1,11 @@
 """The email's own words ("Read more", "Unsubscribe"…) in the issue's language.
 
 Each language composer knows has a file here, ``<language>.yaml``, with every key of models.Labels
-and ``read_time`` per CLDR plural category. An issue's words come, key by key (and read_time
-category by category), from publication.yaml's ``labels:``, else the language's file, else English.
+and ``read_time`` per CLDR plural category; a language written in two scripts has a file for the
+other one too, ``<language>-<Script>.yaml`` (zh-Hant: the traditional characters of zh-TW and
+zh-HK, which CLDR infers from the region). An issue's words come, key by key (and read_time
+category by category), from publication.yaml's ``labels:``, else the file of the language in its
+script, else the language's file, else English.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ FOLDER = Path(__file__).parent
 
 
 def languages() -> list[str]:
-    """The languages with a file of their own: ["ar", "de", "en", …]."""
+    """The languages (and scripts) with a file of their own: ["ar", "de", "en", …, "zh", "zh-Hant"]."""
     return sorted(path.stem for path in FOLDER.glob("*.yaml"))
 
 
@@ -35,7 +38,9 @@ def built_in(language: str) -> Labels | None:
 
 def for_language(given: Labels, lang: str) -> Labels:
     """``given`` (publication.yaml's labels) completed from the language's file, then English's."""
-    layers = [layer for layer in (built_in("en"), built_in(dates.base_language(lang)), given) if layer]
+    base = dates.base_language(lang)
+    in_its_script = built_in(f"{base}-{script}") if base != "en" and (script := dates.locale(lang).script) else None
+    layers = [layer for layer in (built_in("en"), built_in(base), in_its_script, given) if layer]
     words: dict[str, Any] = {}
     read_time: dict[str, str] = {}
     for layer in layers:

@@ -18,6 +18,8 @@ MAX_MARKDOWN_NESTING = 32  # elements inside each other in one Markdown field (a
 # in a list in a quote, bold in a link: ~8); thousands crash MRML, a few hundred truncate the email
 MAX_MARKDOWN_ELEMENTS = 10_000  # paragraphs, list items, emphasis, links... in all of a file's Markdown: a long
 # briefing makes ~1,500; 90,000 one-letter list items (within 1 MB) took 6 s and 350 MB to inline
+MAX_MARKDOWN_CHARACTERS = 200_000  # in all of a file's Markdown, before it is parsed: a long briefing has ~15,000;
+# 880,000 characters of `a` or *a* on one line took markdown-it 5 s and 460 MB to parse
 MAX_FORMAT_WIDTH = 40  # the width or precision in a {placeholder:spec} of a pattern
 
 # --- what composer writes -------------------------------------------------------------------------

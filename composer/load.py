@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from . import markdown
 from .errors import InvalidInput, Problem
 from .folders import PUBLICATION_FILE, find_publication, shown_path
-from .limits import MAX_MARKDOWN_ELEMENTS
+from .limits import MAX_MARKDOWN_CHARACTERS, MAX_MARKDOWN_ELEMENTS
 from .models import EVERY_ITEM, PER_LANGUAGE_TAGS, Issue, Publication, markdown_fields
 from .source import Document, Key, field_name, read_yaml
 
@@ -186,26 +186,39 @@ def _without_echoes(document: Document, model: type[BaseModel], details: list[An
 
 def _markdown_problems(document: Document, model: type[BaseModel]) -> list[Problem]:
     """Bad links, images and headings in the Markdown fields, read from the file's own text; and
-    more elements in all of them than an email should hold."""
+    more characters or elements in all of them than an email should hold."""
     found = []
     elements = 0
-    for field_path in markdown_fields(model):
-        for key, source in _values_at(document.data, field_path):
-            if not isinstance(source, str):
-                continue  # missing or of the wrong type: validation has said so
-            field_problems = markdown.problems(source)
-            if not field_problems:  # a field refused already (nested too deep) is not counted as well
-                elements += markdown.element_count(source)
-            seen: dict[str, int] = {}
-            for message, text in field_problems:
-                seen[text] = seen.get(text, 0) + 1  # the second identical bad link is further down
-                # markdown-it percent-encodes hrefs ('"' -> %22): look for the text as typed too
-                line, column = (
-                    document.find_in_value(key, text, seen[text])
-                    or document.find_in_value(key, unquote(text), seen[text])
-                    or document.value_at(key)
-                )
-                found.append(Problem(document.path, line, column, field_name(key), message))
+    texts = [
+        (key, source)
+        for field_path in markdown_fields(model)
+        for key, source in _values_at(document.data, field_path)
+        if isinstance(source, str)  # missing or of the wrong type: validation has said so
+    ]
+    characters = sum(len(source) for _, source in texts)
+    if characters > MAX_MARKDOWN_CHARACTERS:  # refused unparsed: parsing that much takes seconds and gigabytes
+        key, _ = max(texts, key=lambda text: len(text[1]))
+        line, column = document.value_at(key)
+        message = (
+            f"the Markdown texts hold {characters:,} characters, more than the {MAX_MARKDOWN_CHARACTERS:,} composer "
+            "puts in one email (a long briefing has about 15,000, and Gmail clips emails over 102 KB); shorten them, "
+            "starting with this one, the longest"
+        )
+        return [Problem(document.path, line, column, field_name(key), message)]
+    for key, source in texts:
+        field_problems = markdown.problems(source)
+        if not field_problems:  # a field refused already (nested too deep) is not counted as well
+            elements += markdown.element_count(source)
+        seen: dict[str, int] = {}
+        for message, text in field_problems:
+            seen[text] = seen.get(text, 0) + 1  # the second identical bad link is further down
+            # markdown-it percent-encodes hrefs ('"' -> %22): look for the text as typed too
+            line, column = (
+                document.find_in_value(key, text, seen[text])
+                or document.find_in_value(key, unquote(text), seen[text])
+                or document.value_at(key)
+            )
+            found.append(Problem(document.path, line, column, field_name(key), message))
     if elements > MAX_MARKDOWN_ELEMENTS:
         message = (
             f"the text makes {elements:,} paragraphs, list items, links and other elements, more than the "

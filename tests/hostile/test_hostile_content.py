@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from composer import limits
+from composer import limits, render
 from composer.errors import IncompleteEmail
 from composer.mjml_to_html import inline_css
 
@@ -238,9 +238,14 @@ def test_an_email_cut_short_by_the_html_parser_is_refused() -> None:
 
 
 def test_an_email_over_the_size_limit_is_refused_and_not_written(folder: Path) -> None:
-    # Within the 1 MB input limit and the element limit, 4,500 long list items make a 2 MB email.
-    items = "|\n" + ("      - " + "word " * 40 + "\n") * 4_500
+    # Within the input limits, 900 long list items make a 0.3 MB email; a template that shows each story
+    # twelve times (a loop left in by mistake) makes it 4 MB.
+    items = "|\n" + ("      - " + "word " * 40 + "\n") * 900
     (folder / "issues" / "long.yaml").write_text(HEAD + items, encoding="utf-8")
+    story = (Path(render.__file__).parent.parent / "templates" / "partials" / "story.mjml.j2").read_text()
+    (folder / "templates" / "partials").mkdir(parents=True)
+    repeated = "{% for _ in range(12) %}" + story + "{% endfor %}"
+    (folder / "templates" / "partials" / "story.mjml.j2").write_text(repeated, encoding="utf-8")
     environment = {**os.environ, "COMPOSE_TEST_MAX_EMAIL_BYTES": "1000000"}
     command = [sys.executable, "-c", _WITH_SMALLER_EMAIL_LIMIT, "issues/long.yaml", "-o", "out"]
     result = subprocess.run(
@@ -260,10 +265,25 @@ _WITH_SMALLER_EMAIL_LIMIT = (
 
 
 def test_too_many_elements_are_refused_before_they_reach_the_email(folder: Path) -> None:
-    # 90,000 one-letter list items fit in 1 MB and took 6 s and 350 MB to inline.
-    items = "|\n" + "      - a\n" * 90_000
+    # 90,000 one-letter list items fit in 1 MB and took 6 s and 350 MB to inline; 40,000 fit in the
+    # characters a file's Markdown may hold.
+    items = "|\n" + "      - a\n" * 40_000
     (folder / "issues" / "long.yaml").write_text(HEAD + items, encoding="utf-8")
     assert refused(compose(folder, "long")) == [
-        "issues/long.yaml: the text makes 180,002 paragraphs, list items, links and other elements, more than the "
+        "issues/long.yaml: the text makes 80,002 paragraphs, list items, links and other elements, more than the "
         f"{limits.MAX_MARKDOWN_ELEMENTS:,} composer puts in one email (a long briefing makes about 1,500); shorten it"
     ]
+
+
+@pytest.mark.parametrize("text", ["*a* ", "`a` ", "a\\\\ "])  # each took markdown-it 5 s and up to 460 MB
+def test_too_much_markdown_is_refused_before_it_is_parsed(folder: Path, text: str) -> None:
+    summary = "'" + text * (880_000 // len(text)) + "'"  # on one line, within the 1 MB file limit
+    issue = HEAD.replace("summary: A summary.", f"summary: {summary}") + "A body.\n"
+    (folder / "issues" / "long.yaml").write_text(issue, encoding="utf-8")
+    (line,) = refused(compose(folder, "long"))
+    held = len(summary) - 2 + len("A body.")  # the summary without its quotes, and the story's body
+    assert line == (
+        f"issues/long.yaml:2:10: summary: the Markdown texts hold {held:,} characters, more than the "
+        f"{limits.MAX_MARKDOWN_CHARACTERS:,} composer puts in one email (a long briefing has about 15,000, and "
+        "Gmail clips emails over 102 KB); shorten them, starting with this one, the longest"
+    )

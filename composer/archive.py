@@ -107,7 +107,7 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     sources = load.issues_named(paths)
     result = ArchiveResult(site)
     template_dirs = render.template_dirs(sources[0], templates)
-    env = render.environment(template_dirs, "html")
+    env = render.environment(template_dirs, "web")
 
     entries, publication = _index_entries(sources, result)
     if publication is None:  # no issue valid: the site is left as it is, rather than emptied

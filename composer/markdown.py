@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 from .limits import MAX_MARKDOWN_NESTING
 from .models import check_url
@@ -147,8 +149,13 @@ def problems(source: str) -> list[tuple[str, str]]:
 
 
 def element_count(source: str) -> int:
-    """How many elements (paragraphs, list items, emphasis, links...) ``source`` makes in the email."""
-    return sum(1 for token in _inline_tokens(parse(source)) if token.nesting == 1 or token.type == "softbreak")
+    """How many elements (paragraphs, list items, emphasis, links...) ``source`` makes in the email;
+    a quote counts with the table around it."""
+    return sum(
+        1 + (_QUOTE_TABLE_ELEMENTS if token.type == "blockquote_open" else 0)
+        for token in _inline_tokens(parse(source))
+        if token.nesting == 1 or token.type == "softbreak"
+    )
 
 
 def _deepest(tokens: tuple[Token, ...]) -> tuple[int, Token | None]:
@@ -174,13 +181,43 @@ def _heading_line(heading: Token, source_lines: list[str]) -> str:
     return source_lines[row].strip() if row < len(source_lines) else heading.markup
 
 
-def to_html(source: str, typography: str | None = None) -> str:
-    """HTML for the email. Hrefs are re-checked so an unchecked link can never pass."""
+# Outlook for Windows ignores a blockquote's padding, and a table's margin: in the email a quote
+# sits in a table whose cell draws its bar and indent (styles.mjml.j2, on the side the issue's
+# language starts), with a second row for the space below it. The blockquote stays, for screen
+# readers and for the clients that style it.
+_QUOTE_OPEN = (
+    '<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%"><tr><td class="quote">'
+)
+_QUOTE_GAP = '</td></tr><tr><td class="quote-gap">&nbsp;'
+_QUOTE_CLOSE = "</td></tr></table>\n"
+_QUOTE_TABLE_ELEMENTS = (_QUOTE_GAP + _QUOTE_CLOSE).count("</")  # the table, its rows and their cells
+
+
+class _EmailRenderer(RendererHTML):
+    """HTML for the email: CommonMark's, with each quote in its table."""
+
+    def blockquote_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return _QUOTE_OPEN + self.renderToken(tokens, idx, options, env)
+
+    def blockquote_close(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # A quote that ends the quote around it takes that one's space below, as its bar ends there too.
+        ends_outer = idx + 1 < len(tokens) and tokens[idx + 1].type == "blockquote_close"
+        closing = self.renderToken(tokens, idx, options, env).rstrip("\n")
+        return closing + ("" if ends_outer else _QUOTE_GAP) + _QUOTE_CLOSE
+
+
+_EMAIL_RENDERER = _EmailRenderer()
+
+
+def to_html(source: str, typography: str | None = None, email: bool = False) -> str:
+    """HTML for a web page, or with ``email`` for the email (quotes in tables that Outlook keeps).
+    Hrefs are re-checked so an unchecked link can never pass."""
     tokens = parse(source, typography)
     for token in _inline_tokens(tokens):
         if token.type == "link_open":
             check_url(str(token.attrs.get("href", "")))
-    return str(_MD.renderer.render(list(tokens), _MD.options, {}))
+    renderer = _EMAIL_RENDERER if email else _MD.renderer
+    return str(renderer.render(list(tokens), _MD.options, {}))
 
 
 def to_inline_text(source: str) -> str:

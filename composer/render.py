@@ -1,7 +1,7 @@
 """Templates: the validated issue becomes MJML (for the email) and plain text.
 
 One factory, environment(), makes the Jinja environments of the email and the archive: the
-"html" one escapes everything an editor typed (autoescape), the "text" one writes it as is.
+"email" and "web" ones escape everything an editor typed (autoescape), the "text" one writes it as is.
 Both use StrictUndefined, so a template typo fails loudly instead of leaving a hole in
 thousands of inboxes.
 """
@@ -78,7 +78,7 @@ class Rendered:
 def render(loaded: Loaded, template_dirs: tuple[Path, ...], service: str | None = None) -> Rendered:
     """The MJML source and the plain text of one issue, with ``service``'s merge tags (esp.py)."""
     view = build_view(loaded, service)
-    mjml = render_template(environment(template_dirs, "html"), EMAIL_TEMPLATE, view)
+    mjml = render_template(environment(template_dirs, "email"), EMAIL_TEMPLATE, view)
     text = tidy_text(
         render_template(
             environment(template_dirs, "text"), TEXT_TEMPLATE, {**view, "references": markdown.References()}
@@ -105,11 +105,12 @@ def render_template(env: jinja2.Environment, name: str, view: dict[str, Any]) ->
 
 
 @lru_cache(maxsize=16)
-def environment(template_dirs: tuple[Path, ...], kind: Literal["html", "text"]) -> jinja2.Environment:
+def environment(template_dirs: tuple[Path, ...], kind: Literal["email", "web", "text"]) -> jinja2.Environment:
     """The one Jinja environment factory, for the email and the web archive alike; built once per
-    template set. "html" (MJML, the archive's pages and feed) escapes everything an editor typed and
-    renders Markdown as HTML; "text" (the plain part) writes it as is and wraps it."""
-    escape = kind == "html"
+    template set. "email" (MJML) and "web" (the archive's pages and feed) escape everything an editor
+    typed and render Markdown as HTML, the email's with its quotes in tables for Outlook; "text" (the
+    plain part) writes it as is and wraps it."""
+    escape = kind != "text"
     settings: dict[str, Any] = {
         "undefined": jinja2.StrictUndefined,
         "trim_blocks": True,
@@ -120,7 +121,7 @@ def environment(template_dirs: tuple[Path, ...], kind: Literal["html", "text"]) 
     env = jinja2.Environment(loader=_Loader(template_dirs), **settings)
     if escape:
         env.filters["markdown"] = jinja2.pass_context(
-            lambda context, source: Markup(markdown.to_html(source, typography(context)))
+            lambda context, source: Markup(markdown.to_html(source, typography(context), email=kind == "email"))
         )
     else:
         env.filters["markdown"] = jinja2.pass_context(

@@ -115,6 +115,15 @@ def test_an_issue_page_holds_the_emails_content_for_a_browser(tmp_path: Path) ->
     assert issue.get("lang") == "en" and issue.find(".//meta[@name='viewport']") is not None
 
 
+def test_a_quote_on_the_web_is_a_blockquote_without_the_emails_table(make_issue: MakeIssue, tmp_path: Path) -> None:
+    # The table that keeps a quote's bar in Outlook is the email's alone: the site's CSS styles the blockquote.
+    build(make_issue, tmp_path, {"2020-02-03.yaml": issue_yaml("2020-02-03", summary='"> Quoted words."')})
+    summary = page(tmp_path / "site", "2020/02/03/index.html").cssselect(".summary")[0]
+    assert [child.tag for child in summary] == ["blockquote"] and not summary.cssselect("table")
+    email = lxml.html.fromstring(compose(tmp_path / "issues" / "2020-02-03.yaml").html)
+    assert email.cssselect(".summary td.quote > blockquote")
+
+
 def test_no_page_holds_a_script_even_when_an_editor_types_one(make_issue: MakeIssue, tmp_path: Path) -> None:
     build(
         make_issue,

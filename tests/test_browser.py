@@ -501,6 +501,11 @@ def png(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
+def without_styles(html: str) -> str:
+    """``html`` as Gmail (with other accounts) and some Outlook views show it: every <style> dropped."""
+    return re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
+
+
 PICTURES = {"https://example.com/wide.png": (1200, 800), "https://example.com/tall.png": (300, 400)}
 PICTURE_ISSUE = """\
 date: 2020-02-03
@@ -521,11 +526,10 @@ stories:
 def test_photos_keep_their_proportions(
     browser: Browser, make_issue: MakeIssue, tmp_path: Path, width: int, styles: str
 ) -> None:
-    # Gmail with other accounts, and some Outlook views, drop every <style>: the inline styles alone
-    # must keep a photo's proportions at every width.
+    # Without its <style> blocks, the inline styles alone must keep a photo's proportions at every width.
     html = compose(make_issue(PICTURE_ISSUE)).html
     if styles == "stripped":
-        html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
+        html = without_styles(html)
     path = tmp_path / "pictures.html"
     path.write_text(html, encoding="utf-8")
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -586,3 +590,91 @@ def test_buttons_stand_out_and_dividers_stay_subtle(browser: Browser, sample_fil
     for divider in parts["dividers"]:
         # Seen, but quiet: a line that separates, not one that glares.
         assert 1.1 <= contrast(divider, card) <= 2, f"a divider {hex_of(divider)} on the card {hex_of(card)} ({scheme})"
+
+
+# --- 9. quotes in Outlook for Windows -----------------------------------------------------------
+
+QUOTE_ISSUES = {
+    "en": """\
+date: 2020-02-03
+summary: A summary.
+stories:
+  - headline: A story that quotes
+    body: |
+      Before the quote.
+
+      > A quoted paragraph, long enough to wrap onto a second line on a phone.
+      >
+      > > A quote inside the quote.
+
+      After the quote.
+""",
+    "ar": """\
+date: 2020-02-03
+lang: ar
+summary: ملخص قصير.
+stories:
+  - headline: القوات الحكومية تستعيد المدينة
+    body: |
+      قبل الاقتباس.
+
+      > قالت مصادر محلية إن الهدوء عاد إلى المدينة، وإن الأسواق فتحت أبوابها من جديد.
+      >
+      > > اقتباس داخل الاقتباس.
+
+      بعد الاقتباس.
+""",
+}
+AFTER_THE_QUOTE = {"en": "After the quote.", "ar": "بعد الاقتباس."}
+
+# Outlook for Windows lays the email out with Word, which ignores padding on every element but a
+# table cell, and margins on tables.
+AS_OUTLOOK_JS = """() => {
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.tagName !== 'TD' && el.tagName !== 'TH') el.style.setProperty('padding', '0', 'important');
+    if (el.tagName === 'TABLE') el.style.setProperty('margin', '0', 'important');
+  }
+}"""
+
+# Each quote's bar (the border on the side lines start, on the quote or around it) and its first
+# paragraph's text: how far the text starts from the bar's inner edge, and where the bar ends.
+QUOTES_JS = """([start, after]) => {
+  const barWidth = (el) => parseFloat(getComputedStyle(el).getPropertyValue(`border-${start}-width`)) || 0;
+  const textBox = (el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect();
+  };
+  const quotes = Array.from(document.querySelectorAll('blockquote')).map((quote) => {
+    let bar = quote;
+    while (bar && !barWidth(bar)) bar = bar.parentElement;
+    const text = textBox(quote.querySelector('p'));
+    if (!bar) return {text: quote.textContent.trim(), bar: 0};
+    const box = bar.getBoundingClientRect(), width = barWidth(bar);
+    const gap = start === 'left' ? text.left - (box.left + width) : box.right - width - text.right;
+    return {text: quote.textContent.trim(), bar: width, gap, bottom: box.bottom};
+  });
+  const next = Array.from(document.querySelectorAll('p')).find((p) => p.textContent.trim() === after);
+  return {quotes, after: textBox(next).top};
+}"""
+
+
+@pytest.mark.parametrize("styles", ["kept", "stripped"])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_quote_keeps_its_bar_and_indent_where_outlook_drops_padding(
+    browser: Browser, make_issue: MakeIssue, tmp_path: Path, lang: str, styles: str
+) -> None:
+    html = compose(make_issue(QUOTE_ISSUES[lang])).html
+    path = tmp_path / "quotes.html"
+    path.write_text(without_styles(html) if styles == "stripped" else html, encoding="utf-8")
+    start = "right" if lang == "ar" else "left"
+    with open_email(browser, path, PHONE) as opened:
+        opened.page.evaluate(AS_OUTLOOK_JS)
+        found = opened.page.evaluate(QUOTES_JS, [start, AFTER_THE_QUOTE[lang]])
+    quotes = found["quotes"]
+    assert len(quotes) == 2, quotes
+    for quote in quotes:
+        assert quote["bar"] >= 3, f"no bar on the {start} of the quote {quote['text'][:30]!r}"
+        assert quote["gap"] >= 12, f"the quote's text starts {quote['gap']:.0f} px from its bar: {quote}"
+    # The outer quote's bar ends, and space follows it, before the next paragraph's text.
+    assert found["after"] - quotes[0]["bottom"] >= 12, f"the next paragraph touches the quote: {found}"

@@ -73,6 +73,42 @@ def test_to_html(source: str, html: str) -> None:
     assert markdown.to_html(source) == html
 
 
+QUOTE_TABLE = (
+    '<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%"><tr><td class="quote">'
+)
+QUOTE_GAP = '</td></tr><tr><td class="quote-gap">&nbsp;</td></tr></table>\n'
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("> Quoted words.", QUOTE_TABLE + "<blockquote>\n<p>Quoted words.</p>\n</blockquote>" + QUOTE_GAP),
+        (
+            # A quote that ends the quote around it leaves the space below to that one.
+            "> Outer.\n>\n> > Inner.",
+            QUOTE_TABLE
+            + "<blockquote>\n<p>Outer.</p>\n"
+            + QUOTE_TABLE
+            + "<blockquote>\n<p>Inner.</p>\n</blockquote></td></tr></table>\n</blockquote>"
+            + QUOTE_GAP,
+        ),
+        (
+            "> Quoted words.\n\nAfter.",
+            QUOTE_TABLE + "<blockquote>\n<p>Quoted words.</p>\n</blockquote>" + QUOTE_GAP + "<p>After.</p>\n",
+        ),
+        ("- one\n- two", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"),
+    ],
+)
+def test_to_html_for_the_email_puts_each_quote_in_a_table_outlook_keeps(source: str, html: str) -> None:
+    # Outlook for Windows ignores a blockquote's padding: styles.mjml.j2 puts it on the cell.
+    assert markdown.to_html(source, email=True) == html
+
+
+def test_a_quote_counts_the_elements_of_its_table() -> None:
+    source = "> Quoted *words*.\n>\n> Second."
+    assert markdown.element_count(source) == markdown.to_html(source, email=True).count("</") == 9
+
+
 def test_to_html_refuses_a_link_that_was_not_checked() -> None:
     # The renderer re-checks every href: a javascript: link can never reach the email.
     with pytest.raises(ValueError, match="'javascript:' is not allowed"):

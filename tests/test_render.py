@@ -143,10 +143,29 @@ def test_a_label_with_an_unknown_placeholder_is_an_error_at_its_line(make_issue:
 def test_quotes_and_lists_sit_on_the_starting_side_in_right_to_left_issues(make_issue: MakeIssue) -> None:
     issue = make_issue(ISSUE.replace("date:", "lang: he\ndate:").replace("First paragraph.", "> ציטוט\n\n      - פריט"))
     page = lxml.html.document_fromstring(compose(issue).html)
-    quote = page.find(".//blockquote").get("style").replace(" ", "")
+    quote = page.find(".//td[@class='quote']").get("style").replace(" ", "")
     assert "padding-right:16px" in quote and "border-right:3pxsolid" in quote
     assert "margin-right:24px" in page.find(".//ul").get("style").replace(" ", "")  # Outlook ignores a list's padding
     assert page.get("dir") == "rtl"
+
+
+def test_a_quote_has_its_bar_and_indent_inline_on_a_table_cell(make_issue: MakeIssue) -> None:
+    # Outlook for Windows drops a blockquote's padding, Gmail often every <style>: the bar and the
+    # indent are written on the cell, the space below is a row of its own.
+    issue = make_issue(ISSUE.replace("First paragraph.", "> Quoted words.\n      >\n      > - a list in it"))
+    page = lxml.html.document_fromstring(compose(issue).html)
+    (table,) = page.xpath("//blockquote/ancestor::table[1]")
+    quote, gap = table.xpath("./tr/td")
+    assert table.get("role") == "presentation" and table.get("cellpadding") == table.get("cellspacing") == "0"
+    assert quote.get("class") == "quote" and gap.get("class") == "quote-gap"
+    styles = {cell.get("class"): cell.get("style").replace(" ", "") for cell in (quote, gap)}
+    assert "padding-left:16px" in styles["quote"] and "border-left:3pxsolid" in styles["quote"]
+    assert "height:16px" in styles["quote-gap"] and gap.get("height") == "16"
+    (blockquote,) = quote.getchildren()
+    assert blockquote.tag == "blockquote" and "font-style:italic" in blockquote.get("style")
+    # The bar ends with the quote's last line: its last paragraph and list item keep no margin below.
+    assert [child.get("style").replace(" ", "").endswith("margin-bottom:0") for child in blockquote] == [False, True]
+    assert blockquote.find("ul/li").get("style").replace(" ", "").endswith("margin-bottom:0")
 
 
 def test_one_line_fields_typed_over_several_lines_are_one_line(make_issue: MakeIssue) -> None:

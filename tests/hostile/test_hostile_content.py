@@ -115,6 +115,19 @@ def test_markdown_nested_as_deep_as_allowed_makes_a_whole_email(folder: Path) ->
     assert html.count("<li") == 8 and html.rstrip().endswith("</html>")
 
 
+def test_quotes_nested_as_deep_as_markdown_reads_them_make_a_whole_email(folder: Path) -> None:
+    # markdown-it reads blocks 20 deep (further '>' stay text): 19 quotes, each a table in the email,
+    # around a paragraph with bold, italic and a link.
+    body = '"' + "> " * 19 + '***quoted*** [words](https://example.com)"\n'
+    (folder / "issues" / "quotes.yaml").write_text(HEAD + body, encoding="utf-8")
+    result = compose(folder, "quotes")
+    assert result.returncode == 0, result.stderr
+    html = (folder / "out" / "quotes.html").read_text(encoding="utf-8")
+    assert (
+        html.count("<blockquote") == 19 and 'href="https://example.com"' in html and html.rstrip().endswith("</html>")
+    )
+
+
 # --- format patterns in publication.yaml ---------------------------------------------------------
 
 

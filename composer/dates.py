@@ -47,8 +47,7 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 # The date forms of CLDR, each language's own: "12/1/26", "Dec 1, 2026", "December 1, 2026", "Tuesday…".
 FORMS = ("short", "medium", "long", "full")
 AP_FORMAT = "{month_ap} {day}, {year}"  # "Nov. 9, 2017": the English default date line
-ENGLISH_TITLE = "{name}: {month} {day}, {year}"  # the English default title
-OTHER_TITLE = "{name}: {date}"  # elsewhere: the name and the language's long date
+ENGLISH_TITLE_DATE = "{month} {day}, {year}"  # the date in the English default title; elsewhere the long {date}
 # CLDR's date fields (era, year, quarter, month, week, day, weekday): a date line has no time.
 _DATE_FIELDS = set("GyYuUQqMLlwWdDFgEec")
 _LONGEST_FIELD = 6  # for the fields Babel leaves open ("yyyy…"): longer ones only pad with zeros
@@ -91,8 +90,12 @@ def default_date_format(lang: str) -> str:
     return AP_FORMAT if base_language(lang) == "en" else "long"
 
 
-def default_title_pattern(lang: str) -> str:
-    return ENGLISH_TITLE if base_language(lang) == "en" else OTHER_TITLE
+def default_title_pattern(lang: str, colon: str | None = None) -> str:
+    """The publication's name, then the date, joined by the language's ``colon`` (labels): "{name}:
+    {month} {day}, {year}" in English, "{name}\u00a0: {date}" in French (the language's long date)."""
+    day = ENGLISH_TITLE_DATE if base_language(lang) == "en" else "{date}"
+    # Replaced, not formatted: braces the label escapes ("{{") stay escaped for the title's own filling.
+    return (colon or "{before}: {after}").replace("{before}", "{name}").replace("{after}", day)
 
 
 @lru_cache(maxsize=64)

@@ -36,7 +36,8 @@ lang: @LANG@  # default language of issues (default en)
 
 # The title when an issue gives none, e.g. "Executive Summary for {month} {day_ordinal}" ->
 # "Executive Summary for November 9th" (default "{name}: {month} {day}, {year}" in English,
-# "{name}: {date}" in other languages). Other placeholders: {year} {month_number} {weekday} {iso}.
+# "{name}: {date}" in other languages, with their own colon). Other placeholders: {year}
+# {month_number} {weekday} {iso}.
 # title_pattern: <TODO write the title pattern, or delete this line>
 # The date line, e.g. "{month_ap} {day}, {year}" -> "Nov. 9, 2017" (AP style, the English default)
 # or "long" (the default in other languages).

@@ -308,6 +308,9 @@ class Labels(Strict):
     recommended_reads: Text | None = None
     unsubscribe: Text | None = None
     web_version: Text | None = None
+    # A label and what follows it, in the plain text ("Unsubscribe: https://…") and the default title:
+    # French puts a no-break space before the colon, Chinese and Japanese a full-width one.
+    colon: Annotated[Text, _label(before="Unsubscribe", after="https://example.com/")] | None = None
     # The web archive's own words (compose archive).
     previous_issue: Text | None = None
     next_issue: Text | None = None

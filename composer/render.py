@@ -129,6 +129,7 @@ def environment(template_dirs: tuple[Path, ...], kind: Literal["email", "web", "
         )
         env.filters["wrap"] = markdown.wrap
         env.filters["underline"] = underline
+        env.filters["colon"] = jinja2.pass_context(colon)
     env.globals["image_size"] = image_size
     env.bytecode_cache = _bytecode_cache(settings, env.filters)
     return env
@@ -142,6 +143,12 @@ def typography(context: jinja2.runtime.Context) -> str | None:
     if publication is None or not publication.typography:
         return None
     return str(context.get("lang") or publication.lang)
+
+
+def colon(context: jinja2.runtime.Context, before: str, after: str) -> str:
+    """A label and what follows it, joined as the issue's language does (labels' ``colon``):
+    "Unsubscribe: https://…", "Se désinscrire : https://…", "退订：https://…"."""
+    return str(context["publication"].labels.colon).format(before=before, after=after)
 
 
 def is_backup_file(name: str) -> bool:
@@ -266,7 +273,7 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         return chosen(texts) if texts else languages.Chosen(default, lang, lang)
 
     # Filled in the language the pattern is written in, so its month names match its words.
-    title_pattern = chosen_or(publication.title_pattern, dates.default_title_pattern(lang))
+    title_pattern = chosen_or(publication.title_pattern, dates.default_title_pattern(lang, publication.labels.colon))
     title = issue.title or dates.fill(title_pattern.text, issue.date, publication.name, title_pattern.lang, cldr=True)
     words = count_words(
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))

@@ -172,6 +172,9 @@ KEYS: dict[str, Key] = {
     "Labels.recommended_reads": Key('"Recommended Reads"', "Recommended Reads"),
     "Labels.unsubscribe": Key('"Unsubscribe"', "Unsubscribe"),
     "Labels.web_version": Key('"View this email in your browser"', "View this email in your browser"),
+    "Labels.colon": Key(
+        'a label and what follows it in the plain text and the default title, "{before}: {after}"', "{before}: {after}"
+    ),
     "Labels.previous_issue": Key("the web archive's link to the previous issue", "Previous issue"),
     "Labels.next_issue": Key("the web archive's link to the next issue", "Next issue"),
     "Labels.all_issues": Key("the web archive's link to its index", "All issues"),

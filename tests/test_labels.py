@@ -180,7 +180,36 @@ def test_a_french_publication_writes_no_english_word_of_composers_own(make_issue
         assert "Le Quotidien" not in text and not english_words & _words(text), english_words & _words(text)
         for line in ("Publié le 1 décembre 2026", "Lecture\u00a0: 1\u00a0min", "Lire la suite sur Agence"):
             assert line in text
-    assert composed.title == "Le Quotidien: 1 décembre 2026"
+    # French typography: a no-break space before a colon, in the title (and so the subject) and the text.
+    assert composed.title == "Le Quotidien\u00a0: 1 décembre 2026"
+    assert "Lire la suite sur Agence\u00a0: https://quotidien.example.fr/article" in composed.text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("en", "Le Quotidien: December 1, 2026"),
+        ("de", "Le Quotidien: 1. Dezember 2026"),
+        ("zh", "Le Quotidien：2026年12月1日"),
+        ("ja", "Le Quotidien：2026年12月1日"),
+    ],
+)
+def test_a_label_and_what_follows_it_are_joined_as_the_language_does(
+    make_issue: MakeIssue, lang: str, title: str
+) -> None:
+    issue = FRENCH_ISSUE.replace("date: 2026-12-01\n", f"date: 2026-12-01\nlang: {lang}\n")
+    composed = compose(make_issue(issue, FRENCH_PUBLICATION))
+    assert composed.title == title
+    words = labels.for_language(Labels(), lang)
+    read_more = str(words.read_more_at).format(source="Agence")
+    assert str(words.colon).format(before=read_more, after="https://quotidien.example.fr/article") in composed.text
+
+
+def test_a_publication_chooses_its_own_colon(make_issue: MakeIssue) -> None:
+    publication = FRENCH_PUBLICATION + "labels:\n  colon: '{before} — {after}'\n"
+    composed = compose(make_issue(FRENCH_ISSUE, publication))
+    assert composed.title == "Le Quotidien — 1 décembre 2026"
+    assert "Lire la suite sur Agence — https://quotidien.example.fr/article" in composed.text.splitlines()
 
 
 @pytest.mark.parametrize(

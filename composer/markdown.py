@@ -15,13 +15,14 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from .limits import MAX_MARKDOWN_NESTING
-from .models import check_url
+from .models import check_url, refuse_invisible
 
 WIDTH = 78  # the plain-text part wraps here (RFC 5322 advises lines of at most 78 characters)
 
@@ -126,10 +127,13 @@ def problems(source: str) -> list[tuple[str, str]]:
         if token.type == "link_open":
             href = str(token.attrs.get("href", ""))
             words = []
+            # As typed: markdown-it percent-encodes the path and punycodes the host, invisible characters too.
+            typed = normalizeLinkText(href)
             try:
                 check_url(href)
+                refuse_invisible(typed, "link")
             except ValueError as error:
-                found.append((str(error), href))
+                found.append((str(error), typed))
         elif token.type == "link_close" and words is not None:
             if not "".join(words).strip():
                 found.append((_NO_WORDS, "[](" if "[](" in source else href))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable
 from datetime import date as Date
 from typing import Annotated, Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -93,6 +94,8 @@ def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
     """Raise ValueError with an editor-friendly message unless ``url`` is a usable absolute link."""
     if any(character.isspace() for character in url):
         raise ValueError(f"a link cannot contain spaces: {url!r}")
+    # As typed, or percent-encoded by Markdown: either way the link leads nowhere.
+    refuse_invisible(unquote(url), "link")
     if any(character in url for character in '"<>'):  # never valid unencoded in a URL (RFC 3986)
         raise ValueError(f'a link cannot contain " < or >: {url!r}; copy the address again')
     parts = urlsplit(url)
@@ -109,6 +112,20 @@ def check_url(url: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str:
     return url
 
 
+def refuse_invisible(value: str, what: str) -> None:
+    """Refuse an invisible character (a zero-width space, a soft hyphen, a direction mark: Unicode's
+    format characters) in an address, where text copied from a web page, a CMS or Word brings them and
+    they break it unseen. In words they are fine: Thai and Khmer separate words with zero-width spaces."""
+    for index, character in enumerate(value):
+        if unicodedata.category(character) == "Cf":
+            name = unicodedata.name(character, "a format character")
+            raise ValueError(
+                f"the {what} {value!r} holds an invisible character, {name} (U+{ord(character):04X}), after "
+                f"{value[:index]!r}, as text copied from a web page or Word often does: delete it, or type the "
+                f"{what} again"
+            )
+
+
 def _link(value: str) -> str:
     return check_url(value)
 
@@ -118,6 +135,7 @@ def _web_address(value: str) -> str:
 
 
 def _email_address(value: str) -> str:
+    refuse_invisible(value, "e-mail address")
     if not re.fullmatch(r"[^@\s<>,;:()\[\]\"]+@[^@\s<>,;:()\[\]\"]+\.[^@\s<>,;:()\[\]\"]+", value):
         raise ValueError(f"{value!r} is not an e-mail address such as editors@example.com")
     return value

@@ -37,6 +37,16 @@ GENERATED: dict[str, bytes] = {
     "not_utf8": (_VALID_ISSUE_HEAD + "Un résumé.\nstories:\n  - headline: Café\n    body: Texte.\n").encode("latin-1"),
     # A picture saved under the issue's name.
     "binary": _PNG_HEADER,
+    # Addresses pasted from a web page or Word with invisible characters in them (a zero-width space,
+    # a soft hyphen, a word joiner); the zero-width spaces of Thai words are fine.
+    "invisible_in_addresses": (
+        "date: 2020-02-03\n"
+        "summary: Read the [report](https://example.com/re\u200bport) or <https://example.com/a\u00adb>.\n"
+        "stories:\n"
+        "  - headline: \u0e02\u0e48\u0e32\u0e27\u200b\u0e14\u0e48\u0e27\u0e19\n"
+        "    body: Write to [us](mailto:desk@exam\u2060ple.com).\n"
+        "    url: https://example.com/story\u200b\n"
+    ).encode(),
     # A valid issue, but over 1 MB: one summary of 250,000 words.
     "oversized": (_VALID_ISSUE_HEAD + "word " * 250_000 + "\nstories:\n  - headline: H\n    body: B\n").encode(),
 }
@@ -300,3 +310,19 @@ def test_every_markdown_field_has_its_links_checked(file: str, path: tuple[str, 
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"issues/{file}.yaml:") and f": {field}: links must start with http:" in line, line
     assert "template" not in line
+
+
+def test_an_e_mail_address_with_an_invisible_character_is_refused(in_tmp: Path) -> None:
+    issues = in_tmp / "issues"
+    issues.mkdir()
+    (issues / "issue.yaml").write_text(ISSUE, encoding="utf-8")
+    publication = PUBLICATION.read_text(encoding="utf-8").replace("desk@example.com", "desk@exam\u200bple.com")
+    (issues / "publication.yaml").write_text(publication, encoding="utf-8")
+    result = compose("issues/issue.yaml", "-o", "out")
+    assert result.exit_code == 1
+    line = publication.count("\n")  # the last
+    assert result.stderr.splitlines() == [
+        f"issues/publication.yaml:{line}:10: contact: the e-mail address 'desk@exam\\u200bple.com' holds an "
+        "invisible character, ZERO WIDTH SPACE (U+200B), after 'desk@exam', as text copied from a web page or Word "
+        "often does: delete it, or type the e-mail address again"
+    ]

@@ -138,6 +138,7 @@ def check(composed: Composed) -> list[Finding]:
         *_postal_address(composed, places),
         *_sender(composed, places),
         *_images(document, places),
+        *_at(path, _quote_style(document)),
         *_subject(composed, places),
         *_preheader(composed, document, places),
         *_contrast(composed, places),
@@ -537,6 +538,22 @@ def _images(document: Any, places: Places) -> Iterator[_Placed]:
                 ),
                 where,
             )
+
+
+def _quote_style(document: Any) -> Iterator[_Found]:
+    """Each quote sits in a table cell that draws its bar and indent (markdown.py): templates whose
+    styles predate it leave quotes flush with the text around them, in every client."""
+    cells = document.xpath('//td[contains(concat(" ", normalize-space(@class), " "), " quote ")]')
+    if any("border" not in str(cell.get("style") or "") for cell in cells):
+        yield (
+            WARNING,
+            "quote-style",
+            (
+                "the quotes have no bar and no indent: the templates' styles do not style .quote, the table "
+                "cell each quote sits in (so that Outlook keeps its indent); copy the .quote, .quote-gap and "
+                "blockquote rules of composer's own partials/styles.mjml.j2 into yours"
+            ),
+        )
 
 
 def _subject(composed: Composed, places: Places) -> Iterator[_Placed]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from composer import esp
+from composer import esp, render
 from composer.check import (
     MERGE_TAGS,
     Finding,
@@ -352,6 +352,24 @@ def test_an_http_image_is_a_warning(make_issue: MakeIssue) -> None:
         f"{composed.source}:8:12: warning: image-not-https: http://example.com/flood.jpg is not loaded over https://, "
         "so some mail clients will not show it: use its https:// address"
     ]
+
+
+def test_quotes_are_styled_by_composers_templates(make_issue: MakeIssue) -> None:
+    composed = compose(make_issue(issue_with(body="> A quote of the minister."), CLEAN_PUBLICATION))
+    assert 'class="quote"' in composed.html
+    assert check(composed) == []
+
+
+def test_templates_whose_styles_predate_the_quote_cell_leave_quotes_bare(
+    make_issue: MakeIssue, make_templates: MakeTemplates
+) -> None:
+    # A copy of composer's styles from before quotes sat in a cell: the blockquote styled, the cell not.
+    styles = (render.default_templates() / "partials" / "styles.mjml.j2").read_text(encoding="utf-8")
+    old = re.sub(r"(?m)^  \.quote.*\n", "", styles)
+    assert old != styles
+    make_templates({"partials/styles.mjml.j2": old})
+    composed = compose(make_issue(issue_with(body="> A quote of the minister."), CLEAN_PUBLICATION))
+    assert [(finding.path, finding.rule) for finding in check(composed)] == [(str(composed.source), "quote-style")]
 
 
 def test_images_without_alt_or_width_from_a_template(make_issue: MakeIssue, make_templates: MakeTemplates) -> None:

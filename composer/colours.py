@@ -24,6 +24,7 @@ DARK_TEXT = "#e8e8e8"
 DARK_DIVIDER = "#3a3a3a"  # seen but quiet on the card
 DARK_MUTED_LIGHTNESS = 0.77  # OKLCH lightness of a muted text: #b4b4b4 for a neutral grey
 DARK_MUTED_CHROMA = 0.03  # at most a tinted grey: a coloured muted text would pass for a link
+GREY_CHROMA = 0.03  # an accent with less chroma than this is a grey (or near-black, near-white)
 
 RGB = tuple[int, int, int]
 
@@ -156,7 +157,10 @@ class DarkPalette:
 
 def dark_palette(colours: Colours) -> DarkPalette:
     """Dark mode in the publication's colours: its accent and muted hues on neutral dark surfaces."""
-    accent = lightened(colours.accent, DARK_PAPER, TEXT_CONTRAST)
+    # A grey accent has no hue to tell its links from the muted texts: as in light mode, where a
+    # near-black accent looks like the text, its links are as light as the text.
+    is_grey = oklch(colours.accent).chroma < GREY_CHROMA
+    accent = lightened(colours.accent, DARK_PAPER, contrast_ratio(DARK_TEXT, DARK_PAPER) if is_grey else TEXT_CONTRAST)
     # The publication's muted grey (warm or cool) at a lightness between the body text's and the
     # card's: quieter than the text, still well above 4.5:1.
     muted = oklch(colours.muted)

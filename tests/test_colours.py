@@ -77,10 +77,14 @@ def test_a_light_accent_is_already_readable_and_stays_as_it_is(accent: str) -> N
     assert dark.button_text == DARK_BACKGROUND  # dark letters on a light button
 
 
-def test_a_near_black_accent_becomes_a_grey_not_a_colour() -> None:
-    dark = dark_palette(Colours(accent=NEAR_BLACK))
-    assert oklch(dark.accent).chroma < 0.01 and oklch(dark.bar).chroma < 0.01
-    assert contrast_ratio(dark.accent, DARK_PAPER) >= TEXT_CONTRAST
+@pytest.mark.parametrize("accent", [NEAR_BLACK, "#5f6368"])
+def test_a_grey_accent_gives_links_as_light_as_the_text_not_dimmer_than_muted_texts(accent: str) -> None:
+    # In light mode a near-black accent looks like the text, underlined: so it does in dark mode,
+    # rather than a mid grey that would be quieter than the sources and notes beside it.
+    dark = dark_palette(Colours(accent=accent))
+    assert oklch(dark.accent).chroma < 0.03 and oklch(dark.bar).chroma < 0.03  # still a grey
+    assert contrast_ratio(dark.accent, DARK_PAPER) >= contrast_ratio(DARK_TEXT, DARK_PAPER)
+    assert contrast_ratio(dark.accent, DARK_PAPER) > contrast_ratio(dark.muted, DARK_PAPER)
 
 
 @pytest.mark.parametrize("muted", ["#5f6368", "#666666", "#7a5c3e", "#2255aa", "#cccccc"])

@@ -707,6 +707,8 @@ BLUE = "#1a56db"
 
 # Computed colours of what carries the brand, and of the texts around it.
 BRAND_PARTS_JS = """() => {
+  // A source in another language comes wrapped in a span of its own: it stays muted too.
+  document.querySelector('.source').insertAdjacentHTML('beforeend', ' <span lang="fr">(Paris)</span>');
   const colour = (value) => (value.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
   const style = (selector) => getComputedStyle(document.querySelector(selector));
   const all = (selector, property) =>
@@ -719,7 +721,7 @@ BRAND_PARTS_JS = """() => {
     masthead: colour(style('.masthead > table > tbody > tr > td').borderBottomColor),
     quote: colour(style('td.quote').borderLeftColor),
     body: colour(style('.text.body p').color),
-    muted: all('.source, .note, .credit', 'color'),
+    muted: all('.source, .source span, .note, .credit', 'color'),
   };
 }"""
 
@@ -770,7 +772,7 @@ def test_dark_mode_keeps_the_brands_hue_and_passes_contrast(
         assert hue_difference(hue_of(bar), brand_hue) <= 10, f"the {what} {hex_of(bar)} strays from {brand[1]}"
         assert contrast(bar, card) >= 3, f"the {what} {hex_of(bar)} on the card {hex_of(card)}"
     body = parts["body"]
-    assert len(parts["muted"]) == 3
+    assert len(parts["muted"]) == 4
     for muted in parts["muted"]:
         # A read's source and note, a photo's credit: readable, and quieter than the text around them.
         assert contrast(muted, card) >= MINIMUM_CONTRAST, f"a muted text {hex_of(muted)} on {hex_of(card)}"

@@ -33,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from . import labels, languages, load, markdown, render
+from . import colours, labels, languages, load, markdown, render
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem
 from .languages import is_right_to_left
 from .models import Publication
@@ -123,6 +123,7 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     site_view = {
         "publication": publication,
         "colours": publication.colours,
+        "dark": colours.dark_palette(publication.colours),
         "lang": publication.lang,
         "dir": "rtl" if is_right_to_left(publication.lang) else "ltr",
         "root": "",

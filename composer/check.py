@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml); premailer installs it
 
 from . import esp, labels, modeline
+from .colours import contrast_ratio, hex_colour, luminance, rgb
 from .errors import ComposerError, Problem, TemplateProblem
 from .folders import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
@@ -642,45 +643,17 @@ def _preheader(composed: Composed, document: Any, places: Places) -> Iterator[_P
         )
 
 
-def _rgb(colour: str) -> tuple[int, int, int]:
-    digits = colour.lstrip("#")
-    if len(digits) == 3:
-        digits = "".join(digit * 2 for digit in digits)
-    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
-
-
-def _luminance(rgb: tuple[int, int, int]) -> float:
-    """Relative luminance of an sRGB colour, as WCAG 2.x defines it."""
-
-    def linear(channel: int) -> float:
-        value = channel / 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (linear(channel) for channel in rgb)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def contrast_ratio(foreground: str, background: str) -> float:
-    """WCAG 2.x contrast ratio of two #rrggbb (or #rgb) colours, from 1 to 21."""
-    lighter, darker = sorted((_luminance(_rgb(foreground)), _luminance(_rgb(background))), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _hex(rgb: tuple[int, int, int]) -> str:
-    return "#" + "".join(f"{channel:02x}" for channel in rgb)
-
-
 def _passing_colour(foreground: str, backgrounds: list[str]) -> tuple[str, str] | None:
     """The foreground made just dark (or light) enough to pass on every one of its backgrounds,
     and which way it went: one suggestion that fixes each finding about that colour."""
-    start = _rgb(foreground)
+    start = rgb(foreground)
     ways = [("darker", 0), ("lighter", 255)]
-    if _luminance(start) > _luminance(_rgb(backgrounds[0])):
+    if luminance(start) > luminance(rgb(backgrounds[0])):
         ways.reverse()  # a light colour on a dark one: lighter first
     for way, target in ways:
         for step in range(1, 101):
             mixed = tuple(round(channel + (target - channel) * step / 100) for channel in start)
-            candidate = _hex((mixed[0], mixed[1], mixed[2]))
+            candidate = hex_colour((mixed[0], mixed[1], mixed[2]))
             if all(contrast_ratio(candidate, background) >= WCAG_AA for background in backgrounds):
                 return candidate, way
     return None

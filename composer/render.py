@@ -22,7 +22,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from . import dates, esp, labels, languages, markdown
+from . import colours, dates, esp, labels, languages, markdown
 from .errors import CacheProblem, Problem, TemplateProblem
 from .folders import folders_above
 from .load import Loaded
@@ -302,6 +302,7 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "issue": issue,
         "publication": publication,
         "colours": publication.colours,
+        "dark": colours.dark_palette(publication.colours),
         "lang": lang,
         "dir": "rtl" if right_to_left else "ltr",
         "start": "right" if right_to_left else "left",

@@ -14,11 +14,12 @@ import pytest
 from playwright.sync_api import Browser, Route, sync_playwright
 
 from composer.archive import ArchiveResult, archive
+from composer.colours import oklch
 from composer.pipeline import compose
 from composer.web_address import issue_address
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, MINIMUM_CONTRAST, contrast, hex_of, hue_difference, hue_of, luminance
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -424,6 +425,51 @@ def test_the_site_fits_a_phone(browser: Browser, make_issue: MakeIssue, tmp_path
         assert not wider
     finally:
         context.close()
+
+
+ARCHIVE_COLOURS_JS = """() => {
+  const colour = (value) => (value.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const all = (selector, property) =>
+    Array.from(document.querySelectorAll(selector)).map((el) => colour(getComputedStyle(el)[property]));
+  return {
+    card: all('.paper', 'backgroundColor')[0],
+    body: all('.paper p', 'color')[0],
+    links: all('.paper p a:not(.button), .reads li > a', 'color'),
+    buttons: all('.button', 'backgroundColor'),
+    labels: all('.button', 'color'),
+    bars: all('blockquote', 'borderInlineStartColor'),
+    muted: all('.source, .note', 'color'),
+  };
+}"""
+
+
+@pytest.mark.browser
+def test_the_sites_dark_mode_takes_the_brands_hue(browser: Browser, make_issue: MakeIssue, tmp_path: Path) -> None:
+    blue = "#1a56db"
+    reads = "recommended_reads:\n  - {title: A read, url: https://example.com/r, source: The Example, note: A note.}\n"
+    issue = issue_yaml("2020-02-03", extra=reads).replace("      A paragraph about", "      > A quote.\n\n      About")
+    make_issue(issue + "\n", PUBLICATION + f'colours: {{accent: "{blue}"}}\n', name="2020-02-03.yaml")
+    assert archive([tmp_path / "issues"], tmp_path / "site").ok
+    context = browser.new_context(viewport={"width": 800, "height": 800}, color_scheme="dark")
+    context.route("**/*", lambda route: (route.continue_ if route.request.url.startswith("file:") else route.abort)())
+    try:
+        dark = context.new_page()
+        dark.goto((tmp_path / "site" / "2020/02/03/index.html").as_uri(), wait_until="load")
+        parts = dark.evaluate(ARCHIVE_COLOURS_JS)
+    finally:
+        context.close()
+    card, body = parts["card"], parts["body"]
+    assert luminance(card) < 0.05, f"the page's card is not dark: {hex_of(card)}"
+    assert parts["links"] and len(parts["buttons"]) == 2 and len(parts["bars"]) == 1 and len(parts["muted"]) == 2
+    for link in parts["links"]:
+        assert hue_difference(hue_of(link), oklch(blue).hue) <= 10, f"a link {hex_of(link)} strays from {blue}"
+        assert contrast(link, card) >= MINIMUM_CONTRAST, f"a link {hex_of(link)} on {hex_of(card)}"
+    for button, label in zip(parts["buttons"], parts["labels"], strict=True):
+        assert hue_difference(hue_of(button), oklch(blue).hue) <= 10, f"a button {hex_of(button)} strays from {blue}"
+        assert contrast(button, card) >= 3 and contrast(label, button) >= MINIMUM_CONTRAST
+    assert contrast(parts["bars"][0], card) >= 3, f"the quote bar {hex_of(parts['bars'][0])} on {hex_of(card)}"
+    for muted in parts["muted"]:
+        assert contrast(muted, card) >= MINIMUM_CONTRAST and contrast(body, card) - contrast(muted, card) >= 2
 
 
 def test_the_sites_own_words_can_be_translated(make_issue: MakeIssue, tmp_path: Path) -> None:

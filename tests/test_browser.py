@@ -20,6 +20,7 @@ import pytest
 from lxml import html as lxml_html
 from playwright.sync_api import Browser, FloatRect, Page, Request, Route, sync_playwright
 
+from composer.colours import oklch
 from composer.pipeline import compose
 
 from .conftest import SAMPLE, SEED, MakeIssue
@@ -678,3 +679,102 @@ def test_a_quote_keeps_its_bar_and_indent_where_outlook_drops_padding(
         assert quote["gap"] >= 12, f"the quote's text starts {quote['gap']:.0f} px from its bar: {quote}"
     # The outer quote's bar ends, and space follows it, before the next paragraph's text.
     assert found["after"] - quotes[0]["bottom"] >= 12, f"the next paragraph touches the quote: {found}"
+
+
+# --- 10. dark mode in the brand's colours -------------------------------------------------------
+
+BRAND_ISSUE = """\
+date: 2020-02-03
+summary: A summary with a [link](https://example.com/summary).
+stories:
+  - headline: A story that quotes
+    image: {src: "https://example.com/photo.png", alt: A photo, width: 600, height: 400,
+            caption: A caption., credit: AP}
+    body: |
+      Before the quote, a [link](https://example.com/story).
+
+      > A quoted paragraph.
+
+      After the quote.
+recommended_reads:
+  - title: A long read
+    url: https://example.com/read
+    source: The Example
+    note: Worth your time.
+"""
+SAMPLE_PUBLICATION = SAMPLE.parent / "publication.yaml"
+BLUE = "#1a56db"
+
+# Computed colours of what carries the brand, and of the texts around it.
+BRAND_PARTS_JS = """() => {
+  // A source in another language comes wrapped in a span of its own: it stays muted too.
+  document.querySelector('.source').insertAdjacentHTML('beforeend', ' <span lang="fr">(Paris)</span>');
+  const colour = (value) => (value.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const style = (selector) => getComputedStyle(document.querySelector(selector));
+  const all = (selector, property) =>
+    Array.from(document.querySelectorAll(selector)).map((el) => colour(getComputedStyle(el)[property]));
+  return {
+    card: colour(style('.paper > table').backgroundColor),
+    links: all('.text p a, .text li a', 'color'),
+    buttons: all('.button td[bgcolor]', 'backgroundColor'),
+    labels: all('.button a', 'color'),
+    masthead: colour(style('.masthead > table > tbody > tr > td').borderBottomColor),
+    quote: colour(style('td.quote').borderLeftColor),
+    body: colour(style('.text.body p').color),
+    muted: all('.source, .source span, .note, .credit', 'color'),
+  };
+}"""
+
+
+MARK_AS_OUTLOOK_DARK_JS = """() => {
+  document.body.setAttribute('data-ogsc', '');
+  document.body.setAttribute('data-ogsb', '');
+}"""
+
+
+def hue_of(rgb: list[float]) -> float:
+    return oklch(hex_of(rgb)).hue
+
+
+def hue_difference(one: float, other: float) -> float:
+    return abs((one - other + 180) % 360 - 180)
+
+
+@pytest.mark.parametrize("dark_by", ["prefers-color-scheme", "outlook.com"])
+@pytest.mark.parametrize("accent", [BLUE, None], ids=["blue brand", "the sample's red"])
+def test_dark_mode_keeps_the_brands_hue_and_passes_contrast(
+    browser: Browser, make_issue: MakeIssue, tmp_path: Path, accent: str | None, dark_by: str
+) -> None:
+    publication = SAMPLE_PUBLICATION.read_text(encoding="utf-8")
+    if accent:
+        publication = re.sub(r'accent: "#[0-9a-f]{6}"', f'accent: "{accent}"', publication)
+    brand = re.search(r'accent: "(#[0-9a-f]{6})"', publication)
+    assert brand and (accent is None or brand[1] == accent)
+    path = tmp_path / "brand.html"
+    path.write_text(compose(make_issue(BRAND_ISSUE, publication)).html, encoding="utf-8")
+    scheme: ColorScheme = "dark" if dark_by == "prefers-color-scheme" else "light"
+    with open_email(browser, path, NARROW, color_scheme=scheme) as opened:
+        if dark_by == "outlook.com":
+            # Outlook.com marks what its dark mode recolours: the email's own rules for it then apply.
+            opened.page.evaluate(MARK_AS_OUTLOOK_DARK_JS)
+        parts = opened.page.evaluate(BRAND_PARTS_JS)
+    card = parts["card"]
+    assert luminance(card) < 0.05, f"the card is not dark: {hex_of(card)}"
+    brand_hue = oklch(brand[1]).hue
+    assert len(parts["links"]) >= 4 and len(parts["buttons"]) == 2
+    for link in parts["links"]:
+        assert hue_difference(hue_of(link), brand_hue) <= 10, f"a link {hex_of(link)} strays from the brand {brand[1]}"
+        assert contrast(link, card) >= MINIMUM_CONTRAST, f"a link {hex_of(link)} on the card {hex_of(card)}"
+    for button, label in zip(parts["buttons"], parts["labels"], strict=True):
+        assert hue_difference(hue_of(button), brand_hue) <= 10, f"a button {hex_of(button)} strays from {brand[1]}"
+        assert contrast(button, card) >= 3 and contrast(label, button) >= MINIMUM_CONTRAST
+    for bar, what in ((parts["quote"], "quote bar"), (parts["masthead"], "masthead rule")):
+        assert hue_difference(hue_of(bar), brand_hue) <= 10, f"the {what} {hex_of(bar)} strays from {brand[1]}"
+        assert contrast(bar, card) >= 3, f"the {what} {hex_of(bar)} on the card {hex_of(card)}"
+    body = parts["body"]
+    assert len(parts["muted"]) == 4
+    for muted in parts["muted"]:
+        # A read's source and note, a photo's credit: readable, and quieter than the text around them.
+        assert contrast(muted, card) >= MINIMUM_CONTRAST, f"a muted text {hex_of(muted)} on {hex_of(card)}"
+        louder = contrast(body, card) - contrast(muted, card)
+        assert louder >= 2, f"a muted text {hex_of(muted)} as loud as the text {hex_of(body)}"

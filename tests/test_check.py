@@ -15,11 +15,11 @@ from composer.check import (
     Finding,
     check,
     check_files,
-    contrast_ratio,
     exit_status,
     findings_from_error,
 )
 from composer.cli import main
+from composer.colours import contrast_ratio
 from composer.errors import InvalidInput
 from composer.folders import shown_path
 from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose

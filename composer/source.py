@@ -275,6 +275,21 @@ _SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&
 _COMMENT = re.compile(r"\s*(?P<text>#)(?=[^\s#])")
 # A link holds no space, so what follows its ' #' is a comment for sure (`url: https://…  # placeholder`).
 _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*\Z")
+# A comment as YAML style writes one: two spaces or more, '#', a space.
+_DELIBERATE_COMMENT = re.compile(r"\s{2,}#\s")
+_EXAMPLE_LENGTH = 120  # a longer text is not repeated in full in the message
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML scalar in quotes: double quotes, or single ones when it holds '"' or '\\'."""
+    if '"' in text or "\\" in text:
+        return "'" + text.replace("'", "''") + "'"
+    return f'"{text}"'
+
+
+def _tail(text: str) -> str:
+    """A long text's end, enough to recognise it in a message."""
+    return text if len(text) <= 60 else "…" + text[-50:].lstrip()
 
 
 @dataclass(frozen=True)
@@ -433,28 +448,37 @@ class _Builder:
         if (
             isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _TEXT_TAG
         ):  # plain text: not quoted, no "|"
-            self.warn_of_comment(node, key)
+            self.refuse_cut_text(node, key)
         return node.value
 
     def rest_of_line(self, mark: yaml.Mark) -> str:
         lines = self.document.lines
         return lines[mark.line][mark.column :] if mark.line < len(lines) else ""
 
-    def warn_of_comment(self, node: yaml.ScalarNode, key: Key) -> None:
-        """`title: The Deep Brief #7 | Saturday` is read as "The Deep Brief" and a comment: legal, and
-        often meant, but the editor should know. Only after a plain value: in quotes or a '|' block the
+    def refuse_cut_text(self, node: yaml.ScalarNode, key: Key) -> None:
+        """`headline: Fee cuts for #1 carriers` is read as "Fee cuts for" and a comment: legal YAML, but
+        the email would say "…fee cuts for". A '#' glued to what follows it is how text writes numbers
+        and hashtags, so it is an error at the '#'. A comment written as one (`  # like this`, a space
+        after the '#', as the skeletons and the sample write them) is left alone, and so is anything
+        after an address, which holds no space. Only after a plain value: in quotes or a '|' block the
         '#' is text, and the parser says where the value ends."""
         rest = self.rest_of_line(node.end_mark)
         comment = _COMMENT.match(rest)
         if not comment or not rest[:1].isspace() or _ADDRESS.match(node.value):
             return
         column = node.end_mark.column + comment.start("text") + 1
-        text = rest[comment.start("text") :].strip()
+        cut = rest[comment.start("text") :].rstrip()
+        deliberate = _DELIBERATE_COMMENT.search(cut)  # `#1 carriers  # from Reuters`: that one stays a comment
+        whole = node.value + rest[: comment.start("text")] + (cut[: deliberate.start()] if deliberate else cut)
+        left_out = whole[len(node.value) :].strip()
         message = (
-            f"the rest of the line after ' #' was read as a comment, so the value is '{node.value}'; "
-            f"if '{text}' belongs to the text, put the whole text in quotes"
+            f"the text stops at '{_tail(node.value)}', leaving out '{_tail(left_out)}': in YAML ' #' starts a "
+            "comment. Put the whole text in quotes"
         )
-        self.document.warnings.append(
+        name = key[-1] if key and isinstance(key[-1], str) else None
+        if name is not None and node.start_mark.line == node.end_mark.line and len(whole) <= _EXAMPLE_LENGTH:
+            message += f": {name}: {_quoted(whole)}"
+        self.problems.append(
             Problem(self.document.path, node.end_mark.line + 1, column, field_name(key), message)
         )
 

@@ -275,6 +275,8 @@ _SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&
 _COMMENT = re.compile(r"\s*(?P<text>#)(?=[^\s#])")
 # A link holds no space, so what follows its ' #' is a comment for sure (`url: https://…  # placeholder`).
 _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*\Z")
+# The lists whose items are groups of keys, and what to call one of their items.
+_ITEM_NAMES = {"stories": "story", "recommended_reads": "read", "calls_to_action": "call to action"}
 # A comment as YAML style writes one: two spaces or more, '#', a space.
 _DELIBERATE_COMMENT = re.compile(r"\s{2,}#\s")
 _EXAMPLE_LENGTH = 120  # a longer text is not repeated in full in the message
@@ -410,6 +412,7 @@ class _Builder:
         self.document = document
         self.problems: list[Problem] = []
         self.count = 0
+        self.new_items: dict[Key, tuple[str, int]] = {}  # list items with a key given twice: the first such key
 
     def problem(self, node: yaml.Node, key: Key, message: str) -> None:
         mark = node.start_mark
@@ -478,9 +481,7 @@ class _Builder:
         name = key[-1] if key and isinstance(key[-1], str) else None
         if name is not None and node.start_mark.line == node.end_mark.line and len(whole) <= _EXAMPLE_LENGTH:
             message += f": {name}: {_quoted(whole)}"
-        self.problems.append(
-            Problem(self.document.path, node.end_mark.line + 1, column, field_name(key), message)
-        )
+        self.problems.append(Problem(self.document.path, node.end_mark.line + 1, column, field_name(key), message))
 
     def build_mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -494,13 +495,31 @@ class _Builder:
             name = key_node.value
             if name in result:
                 first = self.document.keys[(*key, name)]
+                line = key_node.start_mark.line + 1
                 self.problem(
-                    key_node, (*key, name), f"'{name}' is given twice (first on line {first[0]}); keep one of them"
+                    key_node, (*key, name), self.given_twice(key, name, first[0], line, name == next(iter(result)))
                 )
                 continue
             self.document.keys[(*key, name)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[name] = self.build(value_node, (*key, name))
         return result
+
+    def given_twice(self, key: Key, name: str, first_line: int, line: int, opens_item: bool) -> str:
+        """What to do about ``name`` given twice in the mapping at ``key``, again on ``line``. In a list
+        item (a story, a read), a missing '- ' is the likely cause: the next item's keys went into
+        this one, and "keep one of them" would delete that item."""
+        items = key[-2] if len(key) >= 2 and isinstance(key[-1], int) else None
+        if not isinstance(items, str):
+            return f"'{name}' is given twice (first on line {first_line}); keep one of them"
+        item = _ITEM_NAMES.get(items, "item")
+        twice = f"'{name}' is given twice in this {item} (first on line {first_line})"
+        if key in self.new_items:  # the new item starts at the first key given twice, if anywhere
+            start_name, start_line = self.new_items[key]
+            return f"{twice}: a '- ' before '{start_name}' on line {start_line} would start a new {item} holding it"
+        self.new_items[key] = (name, line)
+        advice = f"{twice}: if it starts a new {item}, put '- ' before it"
+        # The item's own first key again: a new item, most likely. Another key may be a slip of its own.
+        return advice if opens_item else f"{advice}; if not, keep one of them"
 
     def refuse_tag(self, node: yaml.Node, key: Key) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)  # as the editor typed it

@@ -1,0 +1,139 @@
+"""Slips of an editor's day that used to pass without a word (issue 16, item 7): each ends in an
+error or a warning at its line, or in the right file written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from composer.cli import main
+
+from .conftest import PUBLICATION, SAMPLE, MakeIssue
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current folder is tmp_path, so that paths show as an editor types them."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def story(headline: str, rest: str = "    body: A paragraph.\n") -> str:
+    return f"date: 2020-02-03\nsummary: A short summary.\nstories:\n  - headline: {headline}\n{rest}"
+
+
+# --- A '#' that cuts a text short --------------------------------------------------------------
+
+
+def test_a_hash_glued_to_a_number_in_a_headline_is_an_error_at_the_hash(in_tmp: Path, make_issue: MakeIssue) -> None:
+    make_issue(story("Suez Canal extends fee cuts for #1 carriers"))
+    code, stdout, stderr = run("issues/issue.yaml", "-o", "out")
+    assert (code, stdout) == (1, "")
+    assert stderr == (
+        "issues/issue.yaml:4:47: stories[1].headline: the text stops at 'Suez Canal extends fee cuts for', "
+        "leaving out '#1 carriers': in YAML ' #' starts a comment. Put the whole text in quotes: "
+        'headline: "Suez Canal extends fee cuts for #1 carriers"\n'
+    )
+    assert not (in_tmp / "out").exists()  # no email that says "…fee cuts for"
+
+
+def test_the_advice_keeps_a_comment_of_its_own_out_of_the_quotes(in_tmp: Path, make_issue: MakeIssue) -> None:
+    make_issue(story('The "Deep" Brief #7  # from the wires'))
+    code, _, stderr = run("issues/issue.yaml", "-o", "out")
+    assert code == 1
+    assert stderr.endswith("Put the whole text in quotes: headline: 'The \"Deep\" Brief #7'\n")
+
+
+def test_comments_written_as_comments_are_accepted(in_tmp: Path, make_issue: MakeIssue) -> None:
+    rest = (
+        "    body: A paragraph.  # plain text is fine\n"
+        "    url: https://example.com/story  # the full story\n"
+        "    source: Reuters # one space before a '# ' is a comment too\n"
+    )
+    make_issue(story("Markets rally", rest).replace("summary: A short summary.", "summary: Short.  #no-space"))
+    code, _, stderr = run("issues/issue.yaml", "-o", "out")
+    # Only the '#' glued to a word after two spaces is taken for cut text; the rest reads as typed.
+    assert code == 1
+    assert stderr == (
+        "issues/issue.yaml:2:18: summary: the text stops at 'Short.', leaving out '#no-space': in YAML ' #' starts a "
+        'comment. Put the whole text in quotes: summary: "Short.  #no-space"\n'
+    )
+
+
+def test_the_sample_still_composes(in_tmp: Path) -> None:
+    code, _, stderr = run(SAMPLE, "-o", "out")
+    assert (code, stderr) == (0, "")
+
+
+# --- A story missing its '- ' ------------------------------------------------------------------
+
+
+def test_a_story_missing_its_dash_is_explained_as_a_missing_list_item(in_tmp: Path, make_issue: MakeIssue) -> None:
+    rest = "    body: First.\n    headline: Second story\n    body: Second.\n  - headline: Third\n    body: Third.\n"
+    rest += "    body: Third again.\n"
+    make_issue(story("First story", rest))
+    code, _, stderr = run("issues/issue.yaml", "-o", "out")
+    assert code == 1
+    assert stderr.splitlines() == [
+        "issues/issue.yaml:6:5: stories[1].headline: 'headline' is given twice in this story (first on line 4): "
+        "if it starts a new story, put '- ' before it",
+        "issues/issue.yaml:7:5: stories[1].body: 'body' is given twice in this story (first on line 5): "
+        "a '- ' before 'headline' on line 6 would start a new story holding it",
+        # Another key than the story's first: maybe a slip of its own, where keeping one is right.
+        "issues/issue.yaml:10:5: stories[2].body: 'body' is given twice in this story (first on line 9): "
+        "if it starts a new story, put '- ' before it; if not, keep one of them",
+    ]
+
+
+def test_a_read_missing_its_dash_is_called_a_read(in_tmp: Path, make_issue: MakeIssue) -> None:
+    reads = (
+        "recommended_reads:\n  - title: One\n    url: https://example.com/1\n"
+        "    title: Two\n    url: https://example.com/2\n"
+    )
+    make_issue(story("A headline") + reads)
+    code, _, stderr = run("issues/issue.yaml", "-o", "out")
+    assert code == 1
+    assert stderr.splitlines()[0] == (
+        "issues/issue.yaml:9:5: recommended_reads[1].title: 'title' is given twice in this read (first on line 7): "
+        "if it starts a new read, put '- ' before it"
+    )
+
+
+def test_a_key_given_twice_outside_a_list_keeps_its_advice(in_tmp: Path, make_issue: MakeIssue) -> None:
+    make_issue(story("A headline") + "summary: Again.\n")
+    code, _, stderr = run("issues/issue.yaml", "-o", "out")
+    assert (code, stderr) == (
+        1,
+        "issues/issue.yaml:6:1: summary: 'summary' is given twice (first on line 2); keep one of them\n",
+    )
+
+
+# --- An image without alt text -----------------------------------------------------------------
+
+
+def test_a_missing_alt_says_what_alt_text_is_for(in_tmp: Path, make_issue: MakeIssue) -> None:
+    make_issue(story("A headline", "    body: Text.\n    image:\n      src: https://example.com/river.jpg\n"))
+    code, _, stderr = run("issues/issue.yaml", "-o", "out")
+    assert (code, stderr) == (
+        1,
+        "issues/issue.yaml:7:7: stories[1].image.alt: missing: describe what the picture shows, for readers who "
+        "cannot see it (screen readers, and mail apps that block images)\n",
+    )
+
+
+def test_an_empty_logo_alt_says_it_too(in_tmp: Path, make_issue: MakeIssue) -> None:
+    logo = 'logo:\n  src: https://example.com/logo.png\n  alt: ""\n'
+    make_issue(story("A headline"), PUBLICATION + logo)
+    code, _, stderr = run("issues/issue.yaml", "-o", "out")
+    assert (code, stderr) == (
+        1,
+        "issues/publication.yaml:15:8: logo.alt: must not be empty: describe what the picture shows, for readers "
+        "who cannot see it (screen readers, and mail apps that block images)\n",
+    )

@@ -310,13 +310,12 @@ def init(folder: Path, name: str | None, url: str | None, lang: str | None) -> N
 @click.argument("day", required=False, metavar="[DATE]")
 @click.option(
     "--folder",
-    default=Path("issues"),
-    show_default=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder to write the issue into.",
+    help="Folder to write the issue into (default: issues/, or this folder when it is the issues folder: "
+    "it holds issues, or it is the issues/ of a publication.yaml).",
 )
 @debug_option
-def new(day: str | None, folder: Path) -> None:
+def new(day: str | None, folder: Path | None) -> None:
     """Start the issue of DATE (YYYY-MM-DD, today or tomorrow; default: today) as FOLDER/DATE.yaml, every field shown.
 
     Every <TODO ...> in it must be replaced before it composes, so a placeholder can never be
@@ -325,9 +324,9 @@ def new(day: str | None, folder: Path) -> None:
     """
     from datetime import date
 
-    from .skeleton import new_issue, parse_day
+    from .skeleton import default_folder, new_issue, parse_day
 
-    new = new_issue(folder, parse_day(day) if day else date.today())
+    new = new_issue(folder or default_folder(Path(".")), parse_day(day) if day else date.today())
     if new.schema:
         click.echo(f"wrote {new.schema}, the schema the issue's first line names for your editor's completion")
     click.echo(f"{new.path}: write your text in place of every <TODO …>, then: compose {new.path}")

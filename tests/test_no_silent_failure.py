@@ -137,3 +137,38 @@ def test_an_empty_logo_alt_says_it_too(in_tmp: Path, make_issue: MakeIssue) -> N
         "issues/publication.yaml:15:8: logo.alt: must not be empty: describe what the picture shows, for readers "
         "who cannot see it (screen readers, and mail apps that block images)\n",
     )
+
+
+# --- compose new inside the issues folder ------------------------------------------------------
+
+
+def test_new_inside_the_issues_folder_of_compose_init_writes_there(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("init", "--name", "The Brief", "--url", "https://example.org/")[0] == 0
+    monkeypatch.chdir(in_tmp / "issues")  # still empty: its name and the publication.yaml above it say what it is
+    code, stdout, stderr = run("new", "2024-05-01")
+    assert (code, stderr) == (0, "")
+    assert stdout == "2024-05-01.yaml: write your text in place of every <TODO …>, then: compose 2024-05-01.yaml\n"
+    assert (in_tmp / "issues" / "2024-05-01.yaml").is_file()
+    assert not (in_tmp / "issues" / "issues").exists()
+
+
+def test_new_inside_a_folder_holding_issues_writes_beside_them(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    briefs = in_tmp / "briefs"  # the sample's layout under another name: publication.yaml among the issues
+    briefs.mkdir()
+    (briefs / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")
+    (briefs / "2024-04-30.yaml").write_text(story("Yesterday"), encoding="utf-8")
+    monkeypatch.chdir(briefs)
+    assert run("new", "2024-05-01")[0] == 0
+    assert sorted(path.name for path in briefs.iterdir() if path.suffix == ".yaml") == [
+        "2024-04-30.yaml",
+        "2024-05-01.yaml",
+        "publication.yaml",
+    ]
+
+
+def test_new_beside_publication_yaml_still_writes_into_issues(in_tmp: Path) -> None:
+    assert run("init", "--name", "The Brief", "--url", "https://example.org/")[0] == 0
+    code, stdout, _ = run("new", "2024-05-01")
+    assert code == 0 and stdout.startswith("issues/2024-05-01.yaml: ")

@@ -172,3 +172,58 @@ def test_new_beside_publication_yaml_still_writes_into_issues(in_tmp: Path) -> N
     assert run("init", "--name", "The Brief", "--url", "https://example.org/")[0] == 0
     code, stdout, _ = run("new", "2024-05-01")
     assert code == 0 and stdout.startswith("issues/2024-05-01.yaml: ")
+
+
+# --- The archive and tomorrow's issue ----------------------------------------------------------
+
+
+@pytest.fixture
+def three_days(in_tmp: Path, make_issue: MakeIssue) -> Path:
+    """issues/ of a past issue and two far in the future (this test's today is never past them)."""
+    for day in ("2020-02-03", "2999-01-01", "2999-01-02"):
+        issue = story(f"News of {day}").replace("2020-02-03", day).replace("A short summary.", f"Summary of {day}.")
+        make_issue(issue, name=f"{day}.yaml")
+    return in_tmp / "issues"
+
+
+def test_the_archive_holds_back_issues_dated_after_today_and_says_so(three_days: Path, in_tmp: Path) -> None:
+    code, stdout, stderr = run("archive", "issues", "-o", "site")
+    assert code == 0
+    assert stderr == (
+        "2 issues dated after today were left out: issues/2999-01-01.yaml, issues/2999-01-02.yaml; "
+        "--include-future publishes them\n"
+    )
+    assert stdout == "site/index.html: 1 issue; feed site/feed.xml\n"
+    assert sorted(str(path.relative_to(in_tmp / "site")) for path in (in_tmp / "site").glob("*/*/*/index.html")) == [
+        "2020/02/03/index.html"
+    ]
+    for page in ("index.html", "feed.xml"):
+        assert "Summary of 2999" not in (in_tmp / "site" / page).read_text(encoding="utf-8")
+    # The day they were written for, they are published: --include-future does it now.
+    code, stdout, stderr = run("archive", "issues", "-o", "site", "--include-future")
+    assert (code, stdout, stderr) == (0, "site/index.html: 3 issues; feed site/feed.xml\n", "")
+    assert "Summary of 2999-01-02" in (in_tmp / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "News of 2999-01-02" in (in_tmp / "site" / "2999" / "01" / "02" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_issue_of_today_is_published_and_one_of_tomorrow_is_not(three_days: Path, in_tmp: Path) -> None:
+    from datetime import date
+
+    from composer.archive import archive
+
+    result = archive([three_days], in_tmp / "site", today=date(2999, 1, 1))
+    assert [path.parent.name for path in result.pages] == ["01", "03"]  # 2999/01/01 and 2020/02/03
+    assert result.future == [three_days / "2999-01-02.yaml"]
+    assert result.ok
+
+
+def test_the_archive_and_the_email_go_beside_publication_yaml_wherever_compose_runs(
+    three_days: Path, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (in_tmp / "elsewhere").mkdir()
+    monkeypatch.chdir(in_tmp / "elsewhere")
+    assert run(three_days / "2020-02-03.yaml")[0] == 0
+    assert run("archive", three_days)[0] == 0
+    assert (three_days / "build" / "2020-02-03.html").is_file()
+    assert (three_days / "site" / "2020" / "02" / "03" / "index.html").is_file()
+    assert list((in_tmp / "elsewhere").iterdir()) == []

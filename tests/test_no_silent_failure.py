@@ -227,3 +227,42 @@ def test_the_archive_and_the_email_go_beside_publication_yaml_wherever_compose_r
     assert (three_days / "build" / "2020-02-03.html").is_file()
     assert (three_days / "site" / "2020" / "02" / "03" / "index.html").is_file()
     assert list((in_tmp / "elsewhere").iterdir()) == []
+
+
+# --- A bare web address in a text -------------------------------------------------------------
+
+
+def test_a_bare_www_address_in_a_story_is_a_warning_at_its_line_and_column(in_tmp: Path, make_issue: MakeIssue) -> None:
+    body = (
+        "    body: |\n"
+        "      The minutes are at www.example.org. The report,\n"
+        "      at example.org/report, [www.linked.org](https://www.linked.org) and `www.code.org`,\n"
+        "      mail desk@www.example.net.\n"
+    )
+    make_issue(story("A headline", body))
+    code, stdout, _ = run("check", "issues/issue.yaml")
+    bare = [line for line in stdout.splitlines() if "link-bare-address" in line]
+    assert bare == [
+        "issues/issue.yaml:6:26: warning: link-bare-address: stories[1].body: www.example.org is not a link (some "
+        "mail apps link it, others do not): write it as <https://www.example.org>, or link words to it: "
+        "[the full story](https://www.example.org)",
+        "issues/issue.yaml:7:10: warning: link-bare-address: stories[1].body: example.org/report is not a link "
+        "(some mail apps link it, others do not): write it as <https://example.org/report>, or link words to it: "
+        "[the full story](https://example.org/report)",
+    ]
+    assert code == 1  # the publication has no unsubscribe link: an error of its own
+
+
+def test_a_bare_address_in_the_publication_s_notice_is_found_there(in_tmp: Path, make_issue: MakeIssue) -> None:
+    make_issue(story("A headline"), PUBLICATION + "notice: Tell us at https://example.com/tips today.\n")
+    _, stdout, _ = run("check", "issues/issue.yaml")
+    assert [line.split(": ")[0] for line in stdout.splitlines() if "link-bare-address" in line] == [
+        "issues/publication.yaml:13:20"
+    ]
+
+
+def test_addresses_written_as_links_are_not_bare(in_tmp: Path, make_issue: MakeIssue) -> None:
+    body = "    body: See <https://www.example.org>, [the report](https://example.org/report) or Node.js/React.\n"
+    make_issue(story("A headline", body))
+    _, stdout, _ = run("check", "issues/issue.yaml")
+    assert "link-bare-address" not in stdout

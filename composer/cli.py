@@ -243,7 +243,7 @@ def _report_outcome(outcome: Outcome) -> None:
 
 
 def _warn_input(outcome: Outcome) -> None:
-    """What the issue's YAML may not say as meant (a ' #' read as a comment): built all the same."""
+    """What the issue may not say as meant (named after another day than its date): built all the same."""
     for warning in outcome.input_warnings:
         click.secho(warning.as_warning(), fg="yellow", err=True)
 

@@ -33,7 +33,7 @@ class Loaded:
     publication: Publication
     path: Path
     publication_path: Path
-    # Legal YAML that may not say what the editor meant (a ' #' comment cutting a title short).
+    # What may not be meant, though it validates (a file named after another day than its date).
     warnings: tuple[Problem, ...] = ()
 
 
@@ -135,7 +135,6 @@ def _validated(path: Path, model: type[Model], problems: list[Problem], warnings
     except InvalidInput as error:
         problems.extend(error.problems)
         return None
-    warnings.extend(document.warnings)
     result: Model | None = None
     try:
         result = model.model_validate(document.data)

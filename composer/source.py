@@ -51,7 +51,6 @@ class Document:
     ends: dict[Key, Location] = field(default_factory=dict)
     refused: set[Key] = field(default_factory=set)  # values dropped (a forbidden tag): already reported
     commented_out: set[Key] = field(default_factory=set)  # empty values whose text follows a '#' on their line
-    warnings: list[Problem] = field(default_factory=list)  # legal YAML that may not say what was meant
 
     def value_at(self, key: Key) -> Location:
         """Where the value of ``key`` starts, or the nearest enclosing value that exists."""

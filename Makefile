@@ -19,8 +19,9 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo command test install test-deps chromium fonts java lint format golden bench screenshots test-lowest upgrade clean
 
+# -o build: the top-level build/; without it, compose writes build/ beside publication.yaml, which is in issues/.
 demo: install
-	$(BIN)/compose issues/2017-11-09.yaml --mjml
+	$(BIN)/compose issues/2017-11-09.yaml --mjml -o build
 	@echo
 	@echo "Open build/2017-11-09.html in a browser; the plain-text part is build/2017-11-09.txt."
 

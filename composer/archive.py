@@ -46,6 +46,7 @@ FEED_TEMPLATE = "archive/feed.xml.j2"
 STYLE_TEMPLATE = "archive/style.css.j2"
 PAGE = "index.html"  # each issue's folder holds one page, linked by its file name
 ISSUE_ROOT = "../../../"  # from YYYY/MM/DD/index.html back to the site's top
+SITE_FOLDER = "site"  # beside publication.yaml, unless `compose archive -o` names another folder
 MANIFEST = ".composer-archive.json"  # what composer wrote in the site: all it may ever remove
 SITE_FILES = ("index.html", "feed.xml", "style.css")
 ISSUE_PAGE = re.compile(r"\d{4}/\d{2}/[A-Za-z0-9-]+/index\.html")  # the only other files composer writes
@@ -91,18 +92,28 @@ class ArchiveResult:
     problems: list[Problem] = field(default_factory=list)  # why, each as path:line:column: message
     removed: list[Path] = field(default_factory=list)  # pages of an earlier run whose issue is gone or bad
     warnings: list[str] = field(default_factory=list)  # what went wrong without changing the site (a cache)
+    future: list[Path] = field(default_factory=list)  # valid issues dated after today, held back (oldest first)
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
 
-def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) -> ArchiveResult:
+def archive(
+    paths: Iterable[Path],
+    site: Path,
+    templates: Path | None = None,
+    include_future: bool = False,
+    today: Date | None = None,
+) -> ArchiveResult:
     """Write the web archive of the issues in ``paths`` (files, or folders of *.yaml) into ``site``.
 
     An issue that does not validate is reported in the result (``failed``, ``problems``) and left
-    out; the others are built. A template that does not render raises TemplateProblem, and a file
-    that cannot be written OutputProblem: neither is one issue's fault.
+    out; the others are built. So are the issues dated after ``today`` (by default this computer's
+    date, in its local time zone: composer knows no publication's zone), unless ``include_future``:
+    an issue written ahead waits for its day, listed in ``future``. A template that does not render
+    raises TemplateProblem, and a file that cannot be written OutputProblem: neither is one issue's
+    fault.
     """
     sources = load.issues_named(paths)
     result = ArchiveResult(site)
@@ -110,6 +121,10 @@ def archive(paths: Iterable[Path], site: Path, templates: Path | None = None) ->
     env = render.environment(template_dirs, "web")
 
     entries, publication = _index_entries(sources, result)
+    if not include_future:
+        last_day = today or Date.today()
+        result.future = [entry.source for entry in reversed(entries) if entry.date > last_day]
+        entries = [entry for entry in entries if entry.date <= last_day]
     if publication is None:  # no issue valid: the site is left as it is, rather than emptied
         result.warnings.extend(render.take_cache_warnings())
         return result

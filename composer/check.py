@@ -147,16 +147,17 @@ def check(composed: Composed) -> list[Finding]:
     ]
     findings = [Finding(where, level, rule, message) for level, rule, message, where in _unique(found)]
     findings += _merge_tags_typed(composed, places)  # each at its own line: not through _unique
+    findings += _bare_addresses(composed, places)
     findings += [_yaml_warning(warning) for warning in composed.loaded.warnings]
     findings += _stale_schemas(composed, places)
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
 def _yaml_warning(warning: Problem) -> Finding:
-    """A file that reads, but may not say what was meant, at its place: a ' #' read as a comment, or
-    (on the date) a file named after another day than its date."""
+    """A file that validates but may not say what was meant, at its place: a file named after another
+    day than its date. (A ' #' cutting a text short, once a warning here, is an error: source.py.)"""
     message = f"{warning.field}: {warning.message}" if warning.field else warning.message
-    rule = "date-unlike-file-name" if warning.field == "date" else "yaml-comment"
+    rule = "date-unlike-file-name"
     return Finding(f"{warning.path}:{warning.line}:{warning.column}", WARNING, rule, message)
 
 
@@ -308,6 +309,43 @@ def _merge_tags_typed(composed: Composed, places: Places) -> list[Finding]:
                 message = f"{field_name(key)}: {_typed_tag_message(tag, family, composed.links.service)}"
                 findings.append((order, place or (0, 0), Finding(where, WARNING, "merge-tag-typed", message)))
     return [finding for *_, finding in sorted(findings, key=lambda item: item[:2])]
+
+
+def _bare_addresses(composed: Composed, places: Places) -> list[Finding]:
+    """A web address typed bare in a Markdown text (www.example.org) reaches readers unlinked: at its place."""
+    from .bare_links import bare_addresses, link_for
+    from .models import EVERY_ITEM, Issue, Publication, markdown_fields
+
+    loaded = composed.loaded
+    files = (
+        (str(composed.source), places.issue, loaded.issue.model_dump(), markdown_fields(Issue)),
+        (
+            shown_path(loaded.publication_path),
+            places.publication,
+            loaded.publication.model_dump(),
+            markdown_fields(Publication),
+        ),
+    )
+    findings = []
+    for shown, document, data, fields in files:
+        for key, text in strings(data):
+            if not any(
+                len(path) == len(key) and all(step in (part, EVERY_ITEM) for step, part in zip(path, key, strict=True))
+                for path in fields
+            ):
+                continue
+            seen: dict[str, int] = {}
+            for address in bare_addresses(text):
+                seen[address] = seen.get(address, 0) + 1
+                place = _place_of(document, key, address, seen[address])
+                where = f"{shown}:{place[0]}:{place[1]}" if place else shown
+                link = link_for(address)
+                message = (
+                    f"{field_name(key)}: {address} is not a link (some mail apps link it, others do not): write it "
+                    f"as <{link}>, or link words to it: [the full story]({link})"
+                )
+                findings.append(Finding(where, WARNING, "link-bare-address", message))
+    return findings
 
 
 def _place_of(document: Document | None, key: Key, tag: str, occurrence: int) -> tuple[int, int] | None:

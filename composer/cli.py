@@ -99,7 +99,7 @@ def main() -> None:
     """Compile briefing issues written in YAML into a responsive HTML email and its plain text.
 
     \b
-      compose issues/2017-11-09.yaml      writes build/2017-11-09.html and .txt
+      compose issues/2017-11-09.yaml      writes build/2017-11-09.html and .txt beside publication.yaml
       compose issues/*.yaml -o public     several issues, another folder
     """
 
@@ -109,10 +109,8 @@ def main() -> None:
 @click.option(
     "-o",
     "--output",
-    default=Path("build"),
-    show_default=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder to write the email files into.",
+    help="Folder to write the email files into (default: build/ beside the issue's publication.yaml).",
 )
 @click.option("--mjml", "with_mjml", is_flag=True, help="Also write the intermediate .mjml, for template work.")
 @click.option(
@@ -131,7 +129,7 @@ def main() -> None:
 @debug_option
 def build(
     files: tuple[Path, ...],
-    output: Path,
+    output: Path | None,
     with_mjml: bool,
     with_eml: bool,
     templates: Path | None,
@@ -142,6 +140,8 @@ def build(
 ) -> None:
     """Compile each issue FILE into OUTPUT/<name>.html and OUTPUT/<name>.txt.
 
+    OUTPUT is build/ beside the issue's publication.yaml unless -o names another folder.
+
     publication.yaml files are skipped, so `compose issues/*.yaml` works. A folder stands for
     the issues in it. Issues are built in parallel; those whose issue file, publication.yaml and
     templates have not changed since their last build are skipped (--force rebuilds them). On a
@@ -149,12 +149,16 @@ def build(
     path:line:column: field: message, the other issues are built, and the exit status is 1.
     """
     from .batch import Job, build_one, refuse_clashes, summary
+    from .folders import BUILD_FOLDER, publication_folder
     from .load import issues_named
 
     paths = issues_named(files)
     if to_clipboard and len(paths) != 1:
         raise click.UsageError(f"--copy takes one issue, not {len(paths)}")
-    jobs = [Job(path, output, templates, service, with_mjml, with_eml) for path in paths]
+    jobs = [
+        Job(path, output or publication_folder(path, BUILD_FOLDER), templates, service, with_mjml, with_eml)
+        for path in paths
+    ]
     refuse_clashes(jobs)
     if click.get_current_context().meta.get(DEBUG):
         # One by one in this process, every unchanged issue too, each failure with its traceback.
@@ -170,7 +174,7 @@ def build(
     if to_clipboard and outcomes[0].status in ("built", "skipped"):
         from .clipboard import copy
 
-        html_path = output / f"{paths[0].stem}.html"
+        html_path = jobs[0].output / f"{paths[0].stem}.html"
         tool = copy(html_path.read_text(encoding="utf-8"), html_path)
         click.echo(f"copied the HTML to the clipboard ({tool})")
     if any(outcome.status == "crashed" for outcome in outcomes):
@@ -239,7 +243,7 @@ def _report_outcome(outcome: Outcome) -> None:
 
 
 def _warn_input(outcome: Outcome) -> None:
-    """What the issue's YAML may not say as meant (a ' #' read as a comment): built all the same."""
+    """What the issue may not say as meant (named after another day than its date): built all the same."""
     for warning in outcome.input_warnings:
         click.secho(warning.as_warning(), fg="yellow", err=True)
 
@@ -249,27 +253,43 @@ def _warn_input(outcome: Outcome) -> None:
 @click.option(
     "-o",
     "--output",
-    default=Path("site"),
-    show_default=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder to write the web archive into.",
+    help="Folder to write the web archive into (default: site/ beside the issues' publication.yaml).",
+)
+@click.option(
+    "--include-future",
+    is_flag=True,
+    help="Also publish the issues dated after today (by default they wait for their day).",
 )
 @templates_option
 @debug_option
-def archive_command(files: tuple[Path, ...], output: Path, templates: Path | None) -> None:
+def archive_command(files: tuple[Path, ...], output: Path | None, include_future: bool, templates: Path | None) -> None:
     """Write a static web archive of the issues.
 
     OUTPUT/index.html lists every issue newest first, by year; each issue gets a page
     (OUTPUT/YYYY/MM/DD/index.html) with previous/next links; OUTPUT/feed.xml is an Atom feed.
     It needs no script and works opened from disk. Bad issues are listed and left out; the exit
-    status is then 1.
+    status is then 1. Issues dated after today (this computer's date) are left out until their
+    day, unless --include-future.
     """
-    from .archive import archive
+    from .archive import SITE_FOLDER, archive
+    from .folders import publication_folder
+    from .load import issues_named
 
-    result = archive(list(files), output, templates)
+    sources = issues_named(files)
+    site = output or publication_folder(sources[0], SITE_FOLDER)
+    result = archive(sources, site, templates, include_future=include_future)
     for problem in result.problems:
         click.secho(str(problem), fg="red", err=True)
     _warn(result.warnings)
+    if result.future:
+        count = len(result.future)
+        were = "issue dated after today was" if count == 1 else "issues dated after today were"
+        click.echo(
+            f"{count} {were} left out: {', '.join(map(str, result.future))}; --include-future publishes "
+            f"{'it' if count == 1 else 'them'}",
+            err=True,
+        )
     for removed in result.removed:
         click.echo(f"{removed}: removed, as its issue is no longer in the archive")
     if result.index:
@@ -310,13 +330,12 @@ def init(folder: Path, name: str | None, url: str | None, lang: str | None) -> N
 @click.argument("day", required=False, metavar="[DATE]")
 @click.option(
     "--folder",
-    default=Path("issues"),
-    show_default=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder to write the issue into.",
+    help="Folder to write the issue into (default: issues/, or this folder when it is the issues folder: "
+    "it holds issues, or it is the issues/ of a publication.yaml).",
 )
 @debug_option
-def new(day: str | None, folder: Path) -> None:
+def new(day: str | None, folder: Path | None) -> None:
     """Start the issue of DATE (YYYY-MM-DD, today or tomorrow; default: today) as FOLDER/DATE.yaml, every field shown.
 
     Every <TODO ...> in it must be replaced before it composes, so a placeholder can never be
@@ -325,9 +344,9 @@ def new(day: str | None, folder: Path) -> None:
     """
     from datetime import date
 
-    from .skeleton import new_issue, parse_day
+    from .skeleton import default_folder, new_issue, parse_day
 
-    new = new_issue(folder, parse_day(day) if day else date.today())
+    new = new_issue(folder or default_folder(Path(".")), parse_day(day) if day else date.today())
     if new.schema:
         click.echo(f"wrote {new.schema}, the schema the issue's first line names for your editor's completion")
     click.echo(f"{new.path}: write your text in place of every <TODO …>, then: compose {new.path}")

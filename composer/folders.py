@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 PUBLICATION_FILE = "publication.yaml"
+BUILD_FOLDER = "build"  # compose's output, beside publication.yaml unless -o names another
 
 
 def find_publication(issue_path: Path) -> Path | None:
@@ -15,6 +16,16 @@ def find_publication(issue_path: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def publication_folder(issue_path: Path, name: str) -> Path:
+    """The folder ``name`` beside the issue's publication.yaml (as mkdocs puts site/ beside mkdocs.yml),
+    shown relative to the current folder when inside it: where output goes without -o, whatever
+    folder the command runs in. Beside the issue when it has no publication.yaml (it will not
+    compose, and nothing is written)."""
+    publication = find_publication(issue_path)
+    folder = publication.parent if publication else issue_path.parent
+    return Path(shown_path(folder / name))
 
 
 def folders_above(issue_path: Path) -> list[Path]:

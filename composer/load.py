@@ -19,7 +19,7 @@ from . import markdown
 from .errors import InvalidInput, Problem
 from .folders import PUBLICATION_FILE, find_publication, shown_path
 from .limits import MAX_MARKDOWN_CHARACTERS, MAX_MARKDOWN_ELEMENTS
-from .models import EVERY_ITEM, PER_LANGUAGE_TAGS, Issue, Publication, markdown_fields
+from .models import EVERY_ITEM, PER_LANGUAGE_TAGS, WHAT_FOR, Issue, Publication, markdown_fields
 from .source import Document, Key, field_name, read_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -33,7 +33,7 @@ class Loaded:
     publication: Publication
     path: Path
     publication_path: Path
-    # Legal YAML that may not say what the editor meant (a ' #' comment cutting a title short).
+    # What may not be meant, though it validates (a file named after another day than its date).
     warnings: tuple[Problem, ...] = ()
 
 
@@ -135,7 +135,6 @@ def _validated(path: Path, model: type[Model], problems: list[Problem], warnings
     except InvalidInput as error:
         problems.extend(error.problems)
         return None
-    warnings.extend(document.warnings)
     result: Model | None = None
     try:
         result = model.model_validate(document.data)
@@ -260,11 +259,16 @@ def _problem(document: Document, model: type[BaseModel], detail: Any) -> Problem
         elif known:
             message += f"; the keys here are {', '.join(known)}"
         return Problem(document.path, line, column, field_name(key), message)
+    what_for = WHAT_FOR.get(str(key[-1])) if key else None
     if kind == "missing":
         line, column = document.value_at(key[:-1])
-        return Problem(document.path, line, column, field_name(key), "Field required")
+        return Problem(
+            document.path, line, column, field_name(key), f"missing: {what_for}" if what_for else "Field required"
+        )
     line, column = document.value_at(key)
     message = _message(kind, value, detail, model, key)
+    if what_for and message == "must not be empty":
+        message += f": {what_for}"
     if key in document.commented_out and value in (None, ""):
         name = key[-1] if isinstance(key[-1], str) else "headline"
         message += f'; {_COMMENTED_OUT}, as in {name}: "#MeToo, eight years on"'

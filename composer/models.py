@@ -220,6 +220,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# What a required field is for, said when it is missing or empty (load.py): "Field required" alone
+# does not tell an editor why to write it, nor what.
+WHAT_FOR = {
+    "alt": "describe what the picture shows, for readers who cannot see it "
+    "(screen readers, and mail apps that block images)",
+}
+
+
 class Logo(Strict):
     """A picture: where it is, what it shows, and its own size in pixels when known."""
 

@@ -10,6 +10,7 @@ schema an editor completes keys from (modeline.py).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -106,6 +107,22 @@ def copy_schema(folder: Path, kind: Kind) -> Path | None:
     path = folder / file_name(kind)
     shipped = schema.path(kind).read_bytes().decode("utf-8")  # not read_text(): the same bytes, line ends too
     return path if create(path, shipped) else None
+
+
+ISSUES_FOLDER = "issues"  # as `compose init` makes it
+_ISSUE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d).*\.yaml")
+
+
+def default_folder(here: Path) -> Path:
+    """Where `compose new` writes without --folder: ``here`` when it is the issues folder itself (it holds
+    issues, or it is the issues/ folder of a publication.yaml in it or just above it), else issues/ below
+    it. Run inside issues/, it once wrote issues/issues/DATE.yaml, a second copy of the day."""
+    holds_issues = any(_ISSUE_NAME.fullmatch(path.name) and path.is_file() for path in here.glob("*.yaml"))
+    folder = here.resolve()
+    publication_beside = (folder / PUBLICATION_FILE).is_file() or (folder.parent / PUBLICATION_FILE).is_file()
+    if holds_issues or (folder.name == ISSUES_FOLDER and publication_beside):
+        return here
+    return here / ISSUES_FOLDER
 
 
 RELATIVE_DAYS = {"today": 0, "tomorrow": 1}  # the days an editor starts an issue for, by name

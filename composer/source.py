@@ -51,7 +51,6 @@ class Document:
     ends: dict[Key, Location] = field(default_factory=dict)
     refused: set[Key] = field(default_factory=set)  # values dropped (a forbidden tag): already reported
     commented_out: set[Key] = field(default_factory=set)  # empty values whose text follows a '#' on their line
-    warnings: list[Problem] = field(default_factory=list)  # legal YAML that may not say what was meant
 
     def value_at(self, key: Key) -> Location:
         """Where the value of ``key`` starts, or the nearest enclosing value that exists."""
@@ -275,6 +274,23 @@ _SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&
 _COMMENT = re.compile(r"\s*(?P<text>#)(?=[^\s#])")
 # A link holds no space, so what follows its ' #' is a comment for sure (`url: https://…  # placeholder`).
 _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*\Z")
+# The lists whose items are groups of keys, and what to call one of their items.
+_ITEM_NAMES = {"stories": "story", "recommended_reads": "read", "calls_to_action": "call to action"}
+# A comment as YAML style writes one: two spaces or more, '#', a space.
+_DELIBERATE_COMMENT = re.compile(r"\s{2,}#\s")
+_EXAMPLE_LENGTH = 120  # a longer text is not repeated in full in the message
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML scalar in quotes: double quotes, or single ones when it holds '"' or '\\'."""
+    if '"' in text or "\\" in text:
+        return "'" + text.replace("'", "''") + "'"
+    return f'"{text}"'
+
+
+def _tail(text: str) -> str:
+    """A long text's end, enough to recognise it in a message."""
+    return text if len(text) <= 60 else "…" + text[-50:].lstrip()
 
 
 @dataclass(frozen=True)
@@ -395,6 +411,7 @@ class _Builder:
         self.document = document
         self.problems: list[Problem] = []
         self.count = 0
+        self.new_items: dict[Key, tuple[str, int]] = {}  # list items with a key given twice: the first such key
 
     def problem(self, node: yaml.Node, key: Key, message: str) -> None:
         mark = node.start_mark
@@ -433,30 +450,37 @@ class _Builder:
         if (
             isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _TEXT_TAG
         ):  # plain text: not quoted, no "|"
-            self.warn_of_comment(node, key)
+            self.refuse_cut_text(node, key)
         return node.value
 
     def rest_of_line(self, mark: yaml.Mark) -> str:
         lines = self.document.lines
         return lines[mark.line][mark.column :] if mark.line < len(lines) else ""
 
-    def warn_of_comment(self, node: yaml.ScalarNode, key: Key) -> None:
-        """`title: The Deep Brief #7 | Saturday` is read as "The Deep Brief" and a comment: legal, and
-        often meant, but the editor should know. Only after a plain value: in quotes or a '|' block the
+    def refuse_cut_text(self, node: yaml.ScalarNode, key: Key) -> None:
+        """`headline: Fee cuts for #1 carriers` is read as "Fee cuts for" and a comment: legal YAML, but
+        the email would say "…fee cuts for". A '#' glued to what follows it is how text writes numbers
+        and hashtags, so it is an error at the '#'. A comment written as one (`  # like this`, a space
+        after the '#', as the skeletons and the sample write them) is left alone, and so is anything
+        after an address, which holds no space. Only after a plain value: in quotes or a '|' block the
         '#' is text, and the parser says where the value ends."""
         rest = self.rest_of_line(node.end_mark)
         comment = _COMMENT.match(rest)
         if not comment or not rest[:1].isspace() or _ADDRESS.match(node.value):
             return
         column = node.end_mark.column + comment.start("text") + 1
-        text = rest[comment.start("text") :].strip()
+        cut = rest[comment.start("text") :].rstrip()
+        deliberate = _DELIBERATE_COMMENT.search(cut)  # `#1 carriers  # from Reuters`: that one stays a comment
+        whole = node.value + rest[: comment.start("text")] + (cut[: deliberate.start()] if deliberate else cut)
+        left_out = whole[len(node.value) :].strip()
         message = (
-            f"the rest of the line after ' #' was read as a comment, so the value is '{node.value}'; "
-            f"if '{text}' belongs to the text, put the whole text in quotes"
+            f"the text stops at '{_tail(node.value)}', leaving out '{_tail(left_out)}': in YAML ' #' starts a "
+            "comment. Put the whole text in quotes"
         )
-        self.document.warnings.append(
-            Problem(self.document.path, node.end_mark.line + 1, column, field_name(key), message)
-        )
+        name = key[-1] if key and isinstance(key[-1], str) else None
+        if name is not None and node.start_mark.line == node.end_mark.line and len(whole) <= _EXAMPLE_LENGTH:
+            message += f": {name}: {_quoted(whole)}"
+        self.problems.append(Problem(self.document.path, node.end_mark.line + 1, column, field_name(key), message))
 
     def build_mapping(self, node: yaml.MappingNode, key: Key) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -470,13 +494,31 @@ class _Builder:
             name = key_node.value
             if name in result:
                 first = self.document.keys[(*key, name)]
+                line = key_node.start_mark.line + 1
                 self.problem(
-                    key_node, (*key, name), f"'{name}' is given twice (first on line {first[0]}); keep one of them"
+                    key_node, (*key, name), self.given_twice(key, name, first[0], line, name == next(iter(result)))
                 )
                 continue
             self.document.keys[(*key, name)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[name] = self.build(value_node, (*key, name))
         return result
+
+    def given_twice(self, key: Key, name: str, first_line: int, line: int, opens_item: bool) -> str:
+        """What to do about ``name`` given twice in the mapping at ``key``, again on ``line``. In a list
+        item (a story, a read), a missing '- ' is the likely cause: the next item's keys went into
+        this one, and "keep one of them" would delete that item."""
+        items = key[-2] if len(key) >= 2 and isinstance(key[-1], int) else None
+        if not isinstance(items, str):
+            return f"'{name}' is given twice (first on line {first_line}); keep one of them"
+        item = _ITEM_NAMES.get(items, "item")
+        twice = f"'{name}' is given twice in this {item} (first on line {first_line})"
+        if key in self.new_items:  # the new item starts at the first key given twice, if anywhere
+            start_name, start_line = self.new_items[key]
+            return f"{twice}: a '- ' before '{start_name}' on line {start_line} would start a new {item} holding it"
+        self.new_items[key] = (name, line)
+        advice = f"{twice}: if it starts a new {item}, put '- ' before it"
+        # The item's own first key again: a new item, most likely. Another key may be a slip of its own.
+        return advice if opens_item else f"{advice}; if not, keep one of them"
 
     def refuse_tag(self, node: yaml.Node, key: Key) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)  # as the editor typed it

@@ -803,7 +803,7 @@ def test_link_findings_are_at_the_line_and_column_of_the_link(make_issue: MakeIs
     ]
 
 
-def test_a_comment_cutting_a_plain_title_short_is_a_warning_at_its_line(make_issue: MakeIssue) -> None:
+def test_a_comment_cutting_a_plain_title_short_is_an_error_at_its_line(make_issue: MakeIssue) -> None:
     issue = (
         CLEAN_ISSUE.replace("stories:", "stories:  # one or more")
         + "title: The Deep Brief #7 | Saturday\n"
@@ -811,8 +811,9 @@ def test_a_comment_cutting_a_plain_title_short_is_a_warning_at_its_line(make_iss
         + "preheader: 'Quoted #1 is text, and so is' # this comment after a quote\n"
     )
     path = make_issue(issue, CLEAN_PUBLICATION)
-    assert [str(finding) for finding in check(compose(path)) if finding.rule == "yaml-comment"] == [
-        f"{path}:7:23: warning: yaml-comment: title: the rest of the line after ' #' "
-        "was read as a comment, so the value is 'The Deep Brief'; if '#7 | Saturday' belongs to the text, put the "
-        "whole text in quotes"
+    with pytest.raises(InvalidInput) as caught:
+        compose(path)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{shown_path(path)}:7:23: title: the text stops at 'The Deep Brief', leaving out '#7 | Saturday': in YAML "
+        "' #' starts a comment. Put the whole text in quotes: title: \"The Deep Brief #7 | Saturday\""
     ]

@@ -32,11 +32,19 @@ def test_compose_writes_html_and_text_named_after_the_issue(tmp_path: Path) -> N
     assert err == ""
 
 
-def test_default_output_folder_is_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, _, err = run(SAMPLE)
+def test_default_output_folder_is_build_beside_publication_yaml(
+    make_issue: MakeIssue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_issue(name="2020-02-03.yaml")  # tmp_path/issues/, with its publication.yaml
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, out, err = run(path)
     assert code == 0, err
-    assert (tmp_path / "build" / "2017-11-09.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert out.startswith(f"{tmp_path / 'issues' / 'build' / '2020-02-03.html'} (")
+    assert (tmp_path / "issues" / "build" / "2020-02-03.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert list((tmp_path / "elsewhere").iterdir()) == []  # nothing where the command ran
+    monkeypatch.chdir(tmp_path)  # inside the publication's folder, the path shows as typed
+    assert run("issues/2020-02-03.yaml", "--force")[1].startswith("issues/build/2020-02-03.html (")
 
 
 def test_mjml_flag_writes_the_intermediate_file(tmp_path: Path) -> None:
@@ -474,13 +482,13 @@ def test_debug_adds_the_traceback_on_every_command(command: list[str], error: st
     assert debugged.endswith(plain)  # the same lines for the editor, after the traceback
 
 
-def test_a_comment_cutting_a_title_short_is_a_warning_on_stderr_and_the_issue_is_built(make_issue: MakeIssue) -> None:
+def test_a_comment_cutting_a_title_short_is_an_error_and_nothing_is_built(make_issue: MakeIssue) -> None:
     path = make_issue(ISSUE + "title: The Deep Brief #7 | Saturday\n", PUBLICATION)
     code, _, err = run(path, "-o", path.parent / "out")
-    assert code == 0
-    assert (path.parent / "out" / f"{path.stem}.html").is_file()
+    assert code == 1
+    assert not (path.parent / "out").exists()
     assert err == (
-        f"{path}:{len(ISSUE.splitlines()) + 1}:23: title: warning: the rest of the line after ' #' was read as a "
-        "comment, so the value is 'The Deep Brief'; if '#7 | Saturday' belongs to the text, put the whole text in "
-        "quotes\n"
+        f"{path}:{len(ISSUE.splitlines()) + 1}:23: title: the text stops at 'The Deep Brief', leaving out "
+        "'#7 | Saturday': in YAML ' #' starts a comment. Put the whole text in quotes: "
+        'title: "The Deep Brief #7 | Saturday"\n'
     )

@@ -290,7 +290,9 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     title = (
         languages.isolate_within(issue.title, name, lang)
         if issue.title
-        else dates.fill(title_pattern.text, issue.date, languages.isolate(name, title_pattern.lang), title_pattern.lang, cldr=True)
+        else dates.fill(
+            title_pattern.text, issue.date, languages.isolate(name, title_pattern.lang), title_pattern.lang, cldr=True
+        )
     )
     words = count_words(
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))

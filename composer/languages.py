@@ -8,6 +8,7 @@ templates then mark its element with its lang and dir so it reads in its own dir
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -176,9 +177,12 @@ def isolate(text: str, lang: str) -> str:
 
 
 def isolate_within(text: str, run: str, lang: str) -> str:
-    """``text`` (in ``lang``) with each occurrence of ``run`` isolated (isolate())."""
+    """``text`` (in ``lang``) with each occurrence of ``run`` as words of their own isolated (isolate()):
+    "Brief" in "The Brief: …", never inside "Briefing", which an isolate would cut in two."""
     isolated = isolate(run, lang)
-    return text.replace(run, isolated) if run and isolated != run else text
+    if not run or isolated == run:
+        return text
+    return re.sub(rf"(?<!\w){re.escape(run)}(?!\w)", lambda _: isolated, text)
 
 
 def standalone(text: str, lang: str) -> str:

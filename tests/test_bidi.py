@@ -312,3 +312,10 @@ def test_check_counts_the_subject_and_preheader_as_readers_see_them(make_issue: 
     assert len(composed.subject) == 79 and len(composed.preheader) == 141  # RLI … PDI, and RLM
     rules = [finding.rule for finding in check.check(composed)]
     assert "subject-length" not in rules and "preheader-length" not in rules, rules
+
+
+def test_a_name_inside_a_longer_word_is_left_whole() -> None:
+    assert (
+        languages.isolate_within("Briefing: Brief 5 ديسمبر", "Brief", "ar")
+        == f"Briefing: {LRI}Brief{PDI}{RLM} 5 ديسمبر"
+    )

@@ -239,13 +239,15 @@ def test_an_english_read_in_an_arabic_issue_keeps_its_full_stop_at_its_end(
                                           return range.getBoundingClientRect(); };
                  const first = at(0), stop = at(text.length - 1), box = li.getBoundingClientRect();
                  return {lang: li.getAttribute('lang'), direction: getComputedStyle(li).direction,
-                         stopAfterFirst: stop.left > first.right, startGap: first.left - box.left};
+                         stopAfterFirst: stop.left > first.right, leftGap: first.left - box.left,
+                         rightGap: box.right - stop.right};
                })"""
         )
     english, tagged, arabic = reads
     for read in (english, tagged):
         assert read["direction"] == "ltr" and read["stopAfterFirst"], read
-        assert read["startGap"] < 1, f"an English read is not set from the left: {read}"
+        # Set from the left, its bullet beside its first word (inside the item, not hanging to its left).
+        assert read["leftGap"] < 30 < read["rightGap"], f"an English read is not set from the left: {read}"
     assert english["lang"] is None and tagged["lang"] == "en-GB"
     assert arabic == {**arabic, "lang": None, "direction": "rtl", "stopAfterFirst": False}
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml); premailer installs it
 
-from . import esp, labels, modeline
+from . import esp, labels, languages, modeline
 from .colours import contrast_ratio, hex_colour, luminance, rgb
 from .errors import ComposerError, Problem, TemplateProblem
 from .folders import shown_path
@@ -596,7 +596,7 @@ def _quote_style(document: Any) -> Iterator[_Found]:
 
 
 def _subject(composed: Composed, places: Places) -> Iterator[_Placed]:
-    subject = composed.subject
+    subject = languages.without_controls(composed.subject)  # as long as readers see it: no direction controls
     shortest, longest = SUBJECT_LENGTH
     where = "subject: in the issue" if composed.loaded.issue.subject else "subject: in the issue (the title stands in)"
     # The words that made the subject: the issue's subject, else its title, else the title pattern.
@@ -629,7 +629,7 @@ def _subject(composed: Composed, places: Places) -> Iterator[_Placed]:
 
 
 def _preheader(composed: Composed, document: Any, places: Places) -> Iterator[_Placed]:
-    preheader = composed.preheader.strip()
+    preheader = languages.without_controls(composed.preheader).strip()
     shortest, longest = PREHEADER_LENGTH
     place = places.at(places.issue, "preheader") or places.to_add(places.issue, "preheader")
     if not preheader:

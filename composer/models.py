@@ -262,6 +262,7 @@ class Read(Strict):
     url: Link
     source: Text | None = None
     note: Text | None = None
+    lang: Language | None = None  # a read in another language than the issue's: it reads its own way
 
 
 class Issue(Strict):
@@ -280,6 +281,7 @@ class CallToAction(Strict):
     text: PerLanguage[Text] | None = None
     label: PerLanguage[Line]
     url: Link
+    lang: Language | None = None  # the language of texts given once; default the publication's
 
 
 class Colours(Strict):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+import markupsafe
 from markupsafe import Markup
 
 from . import colours, dates, esp, labels, languages, markdown
@@ -84,6 +85,8 @@ def render(loaded: Loaded, template_dirs: tuple[Path, ...], service: str | None 
             environment(template_dirs, "text"), TEXT_TEMPLATE, {**view, "references": markdown.References()}
         )
     )
+    # Last, once wrapped: direction marks are zero-width, and go where a line starts against the issue.
+    text = languages.mark_lines(text, view["lang"])
     return Rendered(mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"], view["links"])
 
 
@@ -131,6 +134,12 @@ def environment(template_dirs: tuple[Path, ...], kind: Literal["email", "web", "
         env.filters["underline"] = underline
         env.filters["colon"] = jinja2.pass_context(colon)
     env.globals["image_size"] = image_size
+    # Bidirectional text (languages.py): isolate(name, lang) a run read the other way, standalone(text,
+    # lang) a title for a window or a feed reader; in HTML, `isolates` turns isolates into <span dir>.
+    env.globals["isolate"] = languages.isolate
+    env.globals["standalone"] = languages.standalone
+    if escape:
+        env.filters["isolates"] = lambda text: Markup(languages.isolates_to_html(str(markupsafe.escape(text))))
     env.bytecode_cache = _bytecode_cache(settings, env.filters)
     return env
 
@@ -264,9 +273,10 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         publication.address,
     )
 
-    def chosen(texts: str | dict[str, str]) -> languages.Chosen:
-        # The publication's text in the issue's language, or in its own, marked so (languages.py).
-        return languages.chosen(texts, lang, publication.lang)
+    def chosen(texts: str | dict[str, str], own: str | None = None) -> languages.Chosen:
+        # The publication's text in the issue's language, or in its own (``own``: a call to action's
+        # lang:, else the publication's), marked so (languages.py).
+        return languages.chosen(texts, lang, own or publication.lang)
 
     def chosen_or(texts: str | dict[str, str] | None, default: str) -> languages.Chosen:
         # A pattern the publication gives, else the language's own (dates.default_*).
@@ -274,7 +284,16 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
 
     # Filled in the language the pattern is written in, so its month names match its words.
     title_pattern = chosen_or(publication.title_pattern, dates.default_title_pattern(lang, publication.labels.colon))
-    title = issue.title or dates.fill(title_pattern.text, issue.date, publication.name, title_pattern.lang, cldr=True)
+    # The publication's name isolated where it reads the other way (a Latin name in an Arabic title), so
+    # that the day after it stays with its month: languages.isolate. The HTML turns isolates into spans.
+    name = publication.name
+    title = (
+        languages.isolate_within(issue.title, name, lang)
+        if issue.title
+        else dates.fill(
+            title_pattern.text, issue.date, languages.isolate(name, title_pattern.lang), title_pattern.lang, cldr=True
+        )
+    )
     words = count_words(
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
     )
@@ -290,9 +309,9 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     date_line = dates.fill(date_format.text, issue.date, lang=date_format.lang, cldr=True)
     actions: list[dict[str, Any]] = [
         {
-            "heading": chosen(action.heading),
-            "text": chosen(action.text) if action.text else None,
-            "label": chosen(action.label),
+            "heading": chosen(action.heading, action.lang),
+            "text": chosen(action.text, action.lang) if action.text else None,
+            "label": chosen(action.label, action.lang),
             "url": action.url,
         }
         for action in publication.calls_to_action
@@ -316,8 +335,14 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         # The publication's texts given only once (its address) are in its own language.
         "publication_lang": languages.Chosen("", publication.lang, lang),
         "actions": actions,
-        "subject": issue.subject or title,
-        "preheader": issue.preheader or preview_text(issue.summary),
+        # Each recommended read's language and direction, in the order of issue.recommended_reads.
+        "reads_in": [languages.written_in(read.title, read.lang, lang) for read in issue.recommended_reads],
+        # Inbox lines and window titles have no direction of their own: see languages.standalone.
+        "subject": languages.standalone(
+            languages.isolate_within(issue.subject, name, lang) if issue.subject else title,
+            lang if issue.subject or issue.title else title_pattern.lang,
+        ),
+        "preheader": languages.mark_line(issue.preheader or preview_text(issue.summary), lang),
         "date_line": date_line,
         "published_line": str(own_words.published).format(date=date_line),
         "read_time_line": labels.read_time_line(own_words, lang, minutes),

@@ -79,6 +79,9 @@ KEYS: dict[str, Key] = {
     "Read.url": Key("required", "https://www.example.com/read", LINK),
     "Read.source": Key("optional", "The Example"),
     "Read.note": Key("optional one-line blurb", "Worth your time."),
+    "Read.lang": Key(
+        "optional language tag, for a read in another language than the issue's: it reads its own way", "en", LANGUAGE
+    ),
     "Publication.name": Key("the publication's name (required)", "Syria Deeply"),
     "Publication.url": Key("the publication's web address (required)", "https://www.newsdeeply.com/syria", WEB_ADDRESS),
     "Publication.lang": Key("default language of issues (default `en`)", "en", LANGUAGE),
@@ -141,6 +144,9 @@ KEYS: dict[str, Key] = {
     "CallToAction.text": Key("optional words under the heading" + _PER_LANGUAGE, "Have a story idea?"),
     "CallToAction.label": Key("the button's words" + _PER_LANGUAGE, "Send"),
     "CallToAction.url": Key("where the button leads", "mailto:syria@example.com", LINK),
+    "CallToAction.lang": Key(
+        "optional language tag of the texts given once; default the publication's `lang`", "en", LANGUAGE
+    ),
     **{
         f"Colours.{key}": Key(f"as #rrggbb (default {default})", default, COLOUR)
         for key, default in [

@@ -58,6 +58,7 @@ stories:                                # one or more: copy the "- headline:" bl
 #     url: <TODO paste its address, https://…>
 #     source: <TODO name who published it, or delete this line>  # optional
 #     note: <TODO write one line on why to read it, or delete this line>  # optional
+#     lang: <TODO write its language tag, or delete this line>  # optional, for a read in another language
 """
 
 

@@ -526,6 +526,6 @@ def test_an_arabic_issue_in_an_english_archive_reads_right_to_left(make_issue: M
     assert feed.get(xml_lang) == "en"
     assert [(atom(entry, f"{ATOM}title").text, entry.get(xml_lang)) for entry in feed.iter(f"{ATOM}entry")] == [
         ("Briefing for January 3rd", None),
-        ("موجز", "ar"),
+        ("\u2067موجز\u2069", "ar"),  # isolated: a feed reader may lay it out left to right
         ("Briefing for January 1st", None),
     ]

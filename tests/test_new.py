@@ -171,7 +171,7 @@ def test_every_optional_placeholder_put_to_use_fails_too_each_at_its_own_place(f
         for number, line in enumerate(lines, 1)
         if "<TODO" in line and not line.lstrip().startswith("#")  # the opening comment names the marker
     ]
-    assert len(placeholders) == 19  # the four to write, and fifteen optional ones (source, image, reads, …)
+    assert len(placeholders) == 20  # the four to write, and sixteen optional ones (source, image, reads, …)
     found = problems(path)
     places = [tuple(int(part) for part in line.split(":")[1:3]) for line in found]
     assert places == placeholders
@@ -311,7 +311,7 @@ def test_every_optional_placeholder_says_its_line_can_be_deleted_and_no_other_do
     deletable = [keys[at] for at, line in lines.items() if "<TODO" in line and "or delete this line>" in line]
     to_write = [keys[at] for at, line in lines.items() if "<TODO" in line and "or delete this line>" not in line]
     story = ["url", "source", "width", "height", "caption", "credit"]
-    assert deletable == ["title", "subject", "preheader", "lang", *story, "source", "note"]
+    assert deletable == ["title", "subject", "preheader", "lang", *story, "source", "note", "lang"]
     assert to_write == ["summary", "headline", "body", "src", "alt", "title", "url"]
 
 

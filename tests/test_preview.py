@@ -582,7 +582,11 @@ def test_the_inbox_line_of_an_arabic_issue_reads_right_to_left(
     opened, _ = open_loaded(open_preview, server)
     # The page around the frames stays English; the issue's own words read their own way.
     assert opened.page.get_attribute("html", "dir") is None
-    assert opened.page.evaluate(INBOX_LINE_JS) == [["موجز اليوم", "ar", "rtl"], ["أهم الأخبار", "ar", "rtl"]]
+    # The subject is isolated right to left (languages.standalone), for inboxes laid out left to right.
+    assert opened.page.evaluate(INBOX_LINE_JS) == [
+        ["\u2067موجز اليوم\u2069", "ar", "rtl"],
+        ["أهم الأخبار", "ar", "rtl"],
+    ]
 
 
 # --- 7. copy buttons --------------------------------------------------------------------------

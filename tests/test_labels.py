@@ -16,7 +16,7 @@ from composer.pipeline import compose
 
 from .conftest import MakeIssue
 
-LANGUAGES = ["ar", "de", "en", "es", "fr", "it", "ja", "pt", "ru", "zh", "zh-Hant"]
+LANGUAGES = ["ar", "de", "en", "es", "fr", "he", "it", "ja", "pt", "ru", "zh", "zh-Hant"]
 MINUTES = [0, 1, 2, 3, 5, 11, 21, 101]
 # Every key a label file gives; read_time_one is only for publication.yaml files written before
 # read_time had its plural forms.
@@ -29,7 +29,7 @@ def file_of(language: str) -> dict[str, object]:
     return loaded
 
 
-def test_ten_languages_have_their_own_words_and_chinese_both_its_scripts() -> None:
+def test_eleven_languages_have_their_own_words_and_chinese_both_its_scripts() -> None:
     assert labels.languages() == LANGUAGES
 
 
@@ -82,7 +82,7 @@ def test_read_time_follows_the_plural_rules(language: str) -> None:
 @pytest.mark.parametrize(
     ("language", "lines"),
     [
-        ("en", ["Read time Approx. 1 minute", "Read time Approx. 2 minutes", "Read time Approx. 21 minutes"]),
+        ("en", ["Read time: about 1 minute", "Read time: about 2 minutes", "Read time: about 21 minutes"]),
         (
             "ar",
             [
@@ -109,7 +109,7 @@ def test_known_words_for_known_numbers(language: str, lines: list[str]) -> None:
 
 def test_a_language_without_a_file_gets_english_words_and_its_own_plural_rules() -> None:
     words = labels.for_language(Labels(), "nl")
-    assert (words.read_more, labels.read_time_line(words, "nl", 1)) == ("Read more", "Read time Approx. 1 minute")
+    assert (words.read_more, labels.read_time_line(words, "nl", 1)) == ("Read more", "Read time: about 1 minute")
 
 
 def test_a_publication_overrides_key_by_key_and_category_by_category() -> None:

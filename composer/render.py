@@ -273,7 +273,9 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         return chosen(texts) if texts else languages.Chosen(default, lang, lang)
 
     # Filled in the language the pattern is written in, so its month names match its words.
-    title_pattern = chosen_or(publication.title_pattern, dates.default_title_pattern(lang, publication.labels.colon))
+    title_pattern = chosen_or(
+        publication.title_pattern, dates.default_title_pattern(lang, str(publication.labels.colon))
+    )
     title = issue.title or dates.fill(title_pattern.text, issue.date, publication.name, title_pattern.lang, cldr=True)
     words = count_words(
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))

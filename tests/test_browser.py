@@ -363,6 +363,8 @@ def seed_passages() -> list[str]:
     for paragraph in SEED.read_text(encoding="utf-8").replace("\xa0", " ").split("\n\n"):
         if normalise(paragraph) == "Recommended Reads:":  # the archive lost them: the sample has none
             continue
+        # The seed's "Read time Approx. 3 minutes" has a stray capital, which composer's words leave out.
+        paragraph = paragraph.replace("Read time Approx.", "Read time: about")
         passages += [normalise(part) for part in paragraph.split(ARCHIVE_HID) if normalise(part) not in ("", ".")]
     return passages
 

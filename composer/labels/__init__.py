@@ -4,8 +4,9 @@ Each language composer knows has a file here, ``<language>.yaml``, with every ke
 and ``read_time`` per CLDR plural category; a language written in two scripts has a file for the
 other one too, ``<language>-<Script>.yaml`` (zh-Hant: the traditional characters of zh-TW and
 zh-HK, which CLDR infers from the region). An issue's words come, key by key (and read_time
-category by category), from publication.yaml's ``labels:``, else the file of the language in its
-script, else the language's file, else English.
+category by category), from publication.yaml's ``labels:`` (a text for every language, or the one
+given for the issue's language), else the file of the language in its script, else the language's
+file, else English (publication.yaml's English words first).
 """
 
 from __future__ import annotations

@@ -318,8 +318,12 @@ def test_a_hebrew_archive_shows_no_english_word_of_composers_own(make_issue: Mak
     assert result.ok, result.problems
     middle = tmp_path / "site" / "2020" / "12" / "02" / "index.html"
     for page in (tmp_path / "site" / "index.html", middle):
-        text = re.sub(r"https://\S+|yomon\.example\.co\.il", "", visible_text(page.read_text(encoding="utf-8")))
+        html = page.read_text(encoding="utf-8")
+        text = re.sub(r"https://\S+|yomon\.example\.co\.il", "", visible_text(html))
         assert not english_built_in_words() & _words(text), (page, english_built_in_words() & _words(text))
+        # Nor words a screen reader reads out: the navigation's label was English in every language.
+        spoken = lxml.html.document_fromstring(html).xpath("//@aria-label | //@title | //@alt")
+        assert not [words for words in spoken if _words(str(words)) - {"RSS"}], spoken
     # Back is to the right in a right-to-left page: the arrows point the way it reads, as in Arabic.
     middle_text = visible_text(middle.read_text(encoding="utf-8"))
     assert "→ הגיליון הקודם" in middle_text and "הגיליון הבא ←" in middle_text

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml); premailer installs it
 
-from . import esp, labels, languages, modeline
+from . import dates, esp, labels, languages, modeline
 from .colours import contrast_ratio, hex_colour, luminance, rgb
 from .errors import ComposerError, Problem, TemplateProblem
 from .folders import shown_path
@@ -150,6 +150,7 @@ def check(composed: Composed) -> list[Finding]:
     findings += _bare_addresses(composed, places)
     findings += [_yaml_warning(warning) for warning in composed.loaded.warnings]
     findings += _stale_schemas(composed, places)
+    findings += _labels_missing(composed, places)
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
@@ -170,6 +171,28 @@ def _stale_schemas(composed: Composed, places: Places) -> list[Finding]:
     )
     stale = [modeline.stale_schema(path, document, kind) for path, document, kind in files if document]
     return [Finding(found.where, WARNING, found.rule, found.message) for found in stale if found]
+
+
+def _labels_missing(composed: Composed, places: Places) -> list[Finding]:
+    """An issue in a language composer has no words for (no composer/labels/<lang>.yaml) shows English
+    ones ("Read more", "Unsubscribe") among its own, unless publication.yaml's labels give them for it."""
+    publication = composed.loaded.publication
+    lang = composed.loaded.issue.lang or publication.lang
+    keys = labels.missing(publication.labels, lang)
+    if not keys:
+        return []
+    tag = dates.base_language(lang)
+    name = dates.locale(lang).english_name if dates.locale(lang).language == tag else None
+    language = f"{name} ({tag})" if name else tag
+    document = places.publication
+    given = document.keys.get(("labels",)) if document else None
+    where = f"{document.path}:{given[0]}:{given[1]}" if document and given else places.to_add(document, "labels")
+    message = (
+        f'composer has no words of its own in {language}, so this issue shows English ones ("Read more", '
+        f'"Unsubscribe") among yours: give them in labels: in publication.yaml, for {tag} (e.g. `unsubscribe: '
+        f"{{{tag}: ...}}`) or as one text for every language: {', '.join(keys)}"
+    )
+    return [Finding(where, WARNING, "labels-missing", message)]
 
 
 def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:

@@ -42,7 +42,7 @@ lang: @LANG@  # default language of issues (default en)
 # The date line, e.g. "{month_ap} {day}, {year}" -> "Nov. 9, 2017" (AP style, the English default)
 # or "long" (the default in other languages).
 # date_format: <TODO write the date format, or delete this line>
-# words_per_minute: 238  # reading speed for "Read time Approx. N minutes" (default 238)
+# words_per_minute: 238  # reading speed for "Read time: about N minutes" (default 238)
 # contents: true  # an "In this issue" list of the headlines after the summary (default false)
 # typography: true  # curly quotes and dashes in the issue's language's style (default false)
 

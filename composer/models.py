@@ -163,7 +163,7 @@ def _one_language_at_least(value: Any) -> Any:
 
 
 def _one_or_per_language(value: Any) -> str:
-    return "per_language" if isinstance(value, dict) else "one"
+    return "per_language" if isinstance(value, dict) else "every_language"
 
 
 def _colour(value: str) -> str:
@@ -187,12 +187,13 @@ IsoDate = Annotated[Date, BeforeValidator(_iso_date)]
 Pixels = Annotated[int, BeforeValidator(_not_placeholder), Field(ge=1, le=2000)]
 
 _T = TypeVar("_T")
-# The union's two tags, which pydantic puts into an error's location; load.py leaves them out.
-PER_LANGUAGE_TAGS = ("one", "per_language")
+# The union's two tags, which pydantic puts into an error's location; load.py leaves them out. Not
+# "one": labels' read_time has a key of that name (a plural category), which must stay in the location.
+PER_LANGUAGE_TAGS = ("every_language", "per_language")
 # A publication text given once (in the publication's lang) or per language:
 # `notice: {en: "...", ar: "..."}`. languages.pick() chooses the one an issue shows.
 PerLanguage = Annotated[
-    Annotated[_T, Tag("one")] | Annotated[dict[KnownLanguage, _T], Tag("per_language")],
+    Annotated[_T, Tag("every_language")] | Annotated[dict[KnownLanguage, _T], Tag("per_language")],
     Discriminator(_one_or_per_language),
     BeforeValidator(_one_language_at_least),
 ]
@@ -302,7 +303,7 @@ MinutesLabel = Annotated[Text, _label(minutes=3)]
 
 
 class ReadTime(Strict):
-    """ "Read time Approx. {minutes} minutes" for each CLDR plural category the language uses (English:
+    """ "Read time: about {minutes} minutes" for each CLDR plural category the language uses (English:
     one, other; Russian: one, few, many, other); a category not given takes ``other``."""
 
     zero: MinutesLabel | None = None
@@ -313,6 +314,9 @@ class ReadTime(Strict):
     other: MinutesLabel | None = None
 
 
+PLURAL_CATEGORIES = frozenset(ReadTime.model_fields)
+
+
 def _one_text_for_every_number(value: Any) -> Any:
     # read_time as one text, as publication.yaml had it before plural forms: the "other" category.
     if isinstance(value, str):
@@ -321,29 +325,46 @@ def _one_text_for_every_number(value: Any) -> Any:
     return value
 
 
+def _categories_or_per_language(value: Any) -> str:
+    # read_time is a mapping itself, by plural category ({one: …, other: …}); one by language names none.
+    if isinstance(value, dict) and not PLURAL_CATEGORIES & set(value):
+        return "per_language"
+    return "every_language"
+
+
+ReadTimes = Annotated[ReadTime, BeforeValidator(_one_text_for_every_number)]
+# read_time for every language, or per language: `read_time: {en: {one: …, other: …}, he: {…}}`.
+PerLanguageReadTime = Annotated[
+    Annotated[ReadTimes, Tag("every_language")] | Annotated[dict[KnownLanguage, ReadTimes], Tag("per_language")],
+    Discriminator(_categories_or_per_language),
+    BeforeValidator(_one_language_at_least),
+]
+
+
 class Labels(Strict):
     """The email's own words around the editor's. A key not given comes from the language's file
-    (composer/labels/), else from English: see labels.for_language."""
+    (composer/labels/), else from English: see labels.for_language. In publication.yaml each key
+    takes one text for every language, or one per language (`unsubscribe: {en: …, he: …}`)."""
 
-    published: Annotated[Text, _label(date="Nov. 9, 2017")] | None = None
-    read_time: Annotated[ReadTime, BeforeValidator(_one_text_for_every_number)] | None = None
+    published: PerLanguage[Annotated[Text, _label(date="Nov. 9, 2017")]] | None = None
+    read_time: PerLanguageReadTime | None = None
     read_time_one: Text | None = None  # before plural forms: the words for exactly one minute
-    read_more: Text | None = None
-    read_more_at: Annotated[Text, _label(source="AP")] | None = None
-    photo_credit: Annotated[Text, _label(credit="AP")] | None = None
-    image: Annotated[Text, _label(alt="A street")] | None = None  # a picture in the plain text: [Image: {alt}]
-    in_this_issue: Text | None = None
-    recommended_reads: Text | None = None
-    unsubscribe: Text | None = None
-    web_version: Text | None = None
+    read_more: PerLanguage[Text] | None = None
+    read_more_at: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None
+    photo_credit: PerLanguage[Annotated[Text, _label(credit="AP")]] | None = None
+    image: PerLanguage[Annotated[Text, _label(alt="A street")]] | None = None  # the plain text's [Image: {alt}]
+    in_this_issue: PerLanguage[Text] | None = None
+    recommended_reads: PerLanguage[Text] | None = None
+    unsubscribe: PerLanguage[Text] | None = None
+    web_version: PerLanguage[Text] | None = None
     # A label and what follows it, in the plain text ("Unsubscribe: https://…") and the default title:
     # French puts a no-break space before the colon, Chinese and Japanese a full-width one.
-    colon: Annotated[Text, _label(before="Unsubscribe", after="https://example.com/")] | None = None
+    colon: PerLanguage[Annotated[Text, _label(before="Unsubscribe", after="https://example.com/")]] | None = None
     # The web archive's own words (compose archive).
-    previous_issue: Text | None = None
-    next_issue: Text | None = None
-    all_issues: Text | None = None
-    feed: Text | None = None
+    previous_issue: PerLanguage[Text] | None = None
+    next_issue: PerLanguage[Text] | None = None
+    all_issues: PerLanguage[Text] | None = None
+    feed: PerLanguage[Text] | None = None
 
 
 class Sender(Strict):

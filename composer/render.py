@@ -283,7 +283,9 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         return chosen(texts) if texts else languages.Chosen(default, lang, lang)
 
     # Filled in the language the pattern is written in, so its month names match its words.
-    title_pattern = chosen_or(publication.title_pattern, dates.default_title_pattern(lang, publication.labels.colon))
+    title_pattern = chosen_or(
+        publication.title_pattern, dates.default_title_pattern(lang, str(publication.labels.colon))
+    )
     # The publication's name isolated where it reads the other way (a Latin name in an Arabic title), so
     # that the day after it stays with its month: languages.isolate. The HTML turns isolates into spans.
     name = publication.name

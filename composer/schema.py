@@ -95,7 +95,7 @@ KEYS: dict[str, Key] = {
         "or `long` (the default in other languages)" + _PER_LANGUAGE,
         "{month_ap} {day}, {year}",
     ),
-    "Publication.words_per_minute": Key('reading speed for "Read time Approx. N minutes" (default 238)', 238),
+    "Publication.words_per_minute": Key('reading speed for "Read time: about N minutes" (default 238)', 238),
     "Publication.notice": Key(
         'Markdown shown above the title ("Dear Deeply Readers, …")' + _PER_LANGUAGE, "Dear Deeply Readers, ..."
     ),
@@ -118,7 +118,9 @@ KEYS: dict[str, Key] = {
     "Publication.sender": Key(
         "`name` and `email` the issue is sent from", {"name": "Syria Deeply", "email": "newsletter@example.com"}
     ),
-    "Publication.labels": Key("your own words in place of composer's, key by key", {"read_more": "Continue reading"}),
+    "Publication.labels": Key(
+        "your own words in place of composer's, key by key" + _PER_LANGUAGE, {"read_more": "Continue reading"}
+    ),
     "Publication.esp": Key(
         "the mailing service the issues are for", "mailchimp", {"type": "string", "enum": list(SERVICES)}
     ),
@@ -167,9 +169,9 @@ KEYS: dict[str, Key] = {
     "Smtp.starttls": Key("`true` to encrypt with STARTTLS", True),
     "Labels.published": Key('"Published on {date}"', "Published on {date}"),
     "Labels.read_time": Key(
-        '"Read time Approx. {minutes} minutes", or one per plural category', "Read time Approx. {minutes} minutes"
+        '"Read time: about {minutes} minutes", or one per plural category', "Read time: about {minutes} minutes"
     ),
-    "Labels.read_time_one": Key("the words for exactly one minute", "Read time Approx. 1 minute"),
+    "Labels.read_time_one": Key("the words for exactly one minute", "Read time: about 1 minute"),
     "Labels.read_more": Key('"Read more"', "Read more"),
     "Labels.read_more_at": Key('"Read more at {source}"', "Read more at {source}"),
     "Labels.photo_credit": Key('"Photo: {credit}"', "Photo: {credit}"),
@@ -186,7 +188,7 @@ KEYS: dict[str, Key] = {
     "Labels.all_issues": Key("the web archive's link to its index", "All issues"),
     "Labels.feed": Key("the web archive's link to its feed", "Feed"),
     **{
-        f"ReadTime.{category}": Key(f"for the CLDR plural category {category}", "Read time Approx. {minutes} minutes")
+        f"ReadTime.{category}": Key(f"for the CLDR plural category {category}", "Read time: about {minutes} minutes")
         for category in ("zero", "one", "two", "few", "many", "other")
     },
 }
@@ -202,9 +204,14 @@ def generate(kind: Kind) -> dict[str, Any]:
         for key, value in definition["properties"].items():
             _describe(value, KEYS[f"{name}.{key}"])
     if kind == "publication":
-        # read_time as one text (every number of minutes alike) is still read.
+        # read_time as one text (every number of minutes alike) is still read, for every language or per language.
         read_time = schema["$defs"]["Labels"]["properties"]["read_time"]
-        read_time["anyOf"].insert(1, {"type": TEXT_TYPES, "minLength": 1})
+        one_text = {"type": TEXT_TYPES, "minLength": 1}
+        read_time["anyOf"].insert(1, one_text)
+        choices = read_time["anyOf"][0]
+        choices["anyOf"] = choices.pop("oneOf")  # {one: "…"} is plural categories and, to a schema, languages
+        per_language = choices["anyOf"][1]
+        per_language["additionalProperties"] = {"anyOf": [per_language["additionalProperties"], one_text]}
     title = "A composer issue" if kind == "issue" else "A composer publication.yaml"
     return {"$schema": DRAFT, **schema, "title": title}
 

@@ -87,9 +87,9 @@ def test_the_index_lists_every_issue_newest_first_grouped_by_year(make_issue: Ma
     ]
     last_of_2019 = years[1].cssselect("li")[0]
     assert "Dec. 31, 2019" in text_of(last_of_2019)  # the publication's date format
-    assert "Read time Approx. 1 minute" in text_of(last_of_2019)
+    assert "Read time: about 1 minute" in text_of(last_of_2019)
     assert last_of_2019.cssselect(".summary em")[0].text == "last"  # the summary's Markdown, as HTML
-    assert "Read time Approx. 3 minutes" in text_of(years[0].cssselect("li")[1])  # 600 words at 238 a minute
+    assert "Read time: about 3 minutes" in text_of(years[0].cssselect("li")[1])  # 600 words at 238 a minute
 
 
 def test_an_issue_page_holds_the_emails_content_for_a_browser(tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_an_issue_page_holds_the_emails_content_for_a_browser(tmp_path: Path) ->
     paragraphs = [text_of(p) for p in email.cssselect(".story p, .notice p, .summary p") if text_of(p)]
     assert len(paragraphs) > 20
     assert all(paragraph in page_text for paragraph in paragraphs)
-    assert "Published on Nov. 9, 2017" in page_text and "Read time Approx. 3 minutes" in page_text
+    assert "Published on Nov. 9, 2017" in page_text and "Read time: about 3 minutes" in page_text
     assert [link.get("href") for link in issue.cssselect("a.button")] == [
         "mailto:syria@example.com",
         "https://example.com/share-your-story",

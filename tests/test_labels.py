@@ -11,12 +11,15 @@ import yaml
 from babel import Locale
 
 from composer import labels
+from composer.archive import archive
+from composer.check import check
+from composer.errors import InvalidInput
 from composer.models import Labels, Publication
 from composer.pipeline import compose
 
 from .conftest import MakeIssue
 
-LANGUAGES = ["ar", "de", "en", "es", "fr", "it", "ja", "pt", "ru", "zh", "zh-Hant"]
+LANGUAGES = ["ar", "de", "en", "es", "fr", "he", "it", "ja", "pt", "ru", "zh", "zh-Hant"]
 MINUTES = [0, 1, 2, 3, 5, 11, 21, 101]
 # Every key a label file gives; read_time_one is only for publication.yaml files written before
 # read_time had its plural forms.
@@ -29,7 +32,7 @@ def file_of(language: str) -> dict[str, object]:
     return loaded
 
 
-def test_ten_languages_have_their_own_words_and_chinese_both_its_scripts() -> None:
+def test_eleven_languages_have_their_own_words_and_chinese_both_its_scripts() -> None:
     assert labels.languages() == LANGUAGES
 
 
@@ -82,7 +85,7 @@ def test_read_time_follows_the_plural_rules(language: str) -> None:
 @pytest.mark.parametrize(
     ("language", "lines"),
     [
-        ("en", ["Read time Approx. 1 minute", "Read time Approx. 2 minutes", "Read time Approx. 21 minutes"]),
+        ("en", ["Read time: about 1 minute", "Read time: about 2 minutes", "Read time: about 21 minutes"]),
         (
             "ar",
             [
@@ -109,7 +112,7 @@ def test_known_words_for_known_numbers(language: str, lines: list[str]) -> None:
 
 def test_a_language_without_a_file_gets_english_words_and_its_own_plural_rules() -> None:
     words = labels.for_language(Labels(), "nl")
-    assert (words.read_more, labels.read_time_line(words, "nl", 1)) == ("Read more", "Read time Approx. 1 minute")
+    assert (words.read_more, labels.read_time_line(words, "nl", 1)) == ("Read more", "Read time: about 1 minute")
 
 
 def test_a_publication_overrides_key_by_key_and_category_by_category() -> None:
@@ -234,3 +237,252 @@ def _texts(value: object) -> list[str]:
 
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[A-Za-z]+", text))
+
+
+# Hebrew ----------------------------------------------------------------------------------------
+
+HEBREW_PUBLICATION = """\
+name: היומון
+url: https://yomon.example.co.il
+lang: he
+contents: true
+unsubscribe_url: https://yomon.example.co.il/unsubscribe
+web_version_url: https://yomon.example.co.il/{iso}
+"""
+HEBREW_ISSUE = """\
+date: 2020-12-01
+summary: סיכום היום, עם [קישור](https://yomon.example.co.il/summary).
+stories:
+  - headline: כותרת ראשונה
+    body: פסקה ראשונה של הכתבה.
+    url: https://yomon.example.co.il/a
+    source: Reuters
+    image:
+      src: https://yomon.example.co.il/photo.jpg
+      alt: כיכר בתל אביב
+      caption: הכיכר בבוקר.
+      credit: AP
+  - headline: כותרת שנייה
+    body: פסקה שנייה.
+    url: https://yomon.example.co.il/b
+recommended_reads:
+  - title: כתבה ארוכה
+    url: https://yomon.example.co.il/read
+"""
+
+
+def english_built_in_words() -> set[str]:
+    """Every word of composer's English file: none of them may show in an issue of another language."""
+    return _words(" ".join(_texts(file_of("en"))))
+
+
+def test_a_hebrew_issue_shows_no_english_word_of_composers_own(make_issue: MakeIssue) -> None:
+    composed = compose(make_issue(HEBREW_ISSUE, HEBREW_PUBLICATION, "2020-12-01.yaml"))
+    assert english_built_in_words() > {"Read", "more", "Unsubscribe", "browser", "Published", "minute", "issue"}
+    for text in (visible_text(composed.html), composed.text):
+        text = re.sub(r"https://\S+", "", text)
+        assert not english_built_in_words() & _words(text), english_built_in_words() & _words(text)
+        for line in (
+            "פורסם ב־1 בדצמבר 2020",
+            "זמן קריאה: כדקה",
+            "קראו עוד ב־Reuters",
+            "קראו עוד",
+            "צילום: AP",
+            "בגיליון זה",
+            "מומלץ לקריאה",
+            "הסרה מרשימת התפוצה",
+            "לצפייה בדפדפן",
+        ):
+            assert line in text
+    assert "[תמונה: כיכר בתל אביב] הכיכר בבוקר." in composed.text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "line"),
+    [
+        (1, "זמן קריאה: כדקה"),
+        (2, "זמן קריאה: כשתי דקות"),
+        (3, "זמן קריאה: כ־3 דקות"),
+        (11, "זמן קריאה: כ־11 דקות"),
+        (20, "זמן קריאה: כ־20 דקות"),
+    ],
+)
+def test_hebrew_read_time_takes_the_dual_for_two_minutes(minutes: int, line: str) -> None:
+    assert labels.read_time_line(labels.for_language(Labels(), "he"), "he-IL", minutes) == line
+
+
+def test_a_hebrew_archive_shows_no_english_word_of_composers_own(make_issue: MakeIssue, tmp_path: Path) -> None:
+    for day in ("2020-12-01", "2020-12-02", "2020-12-03"):
+        make_issue(HEBREW_ISSUE.replace("2020-12-01", day), HEBREW_PUBLICATION, f"{day}.yaml")
+    result = archive([tmp_path / "issues"], tmp_path / "site")
+    assert result.ok, result.problems
+    middle = tmp_path / "site" / "2020" / "12" / "02" / "index.html"
+    for page in (tmp_path / "site" / "index.html", middle):
+        html = page.read_text(encoding="utf-8")
+        text = re.sub(r"https://\S+|yomon\.example\.co\.il", "", visible_text(html))
+        assert not english_built_in_words() & _words(text), (page, english_built_in_words() & _words(text))
+        # Nor words a screen reader reads out: the navigation's label was English in every language.
+        spoken = lxml.html.document_fromstring(html).xpath("//@aria-label | //@title | //@alt")
+        assert not [words for words in spoken if _words(str(words)) - {"RSS"}], spoken
+    # Back is to the right in a right-to-left page: the arrows point the way it reads, as in Arabic.
+    middle_text = visible_text(middle.read_text(encoding="utf-8"))
+    assert "→ הגיליון הקודם" in middle_text and "הגיליון הבא ←" in middle_text
+    assert "כל הגיליונות" in middle_text and "פיד RSS" in middle_text
+
+
+# Labels per language in publication.yaml --------------------------------------------------------
+
+MANY_LANGUAGES = Publication.model_validate(
+    {
+        "name": "The Daily",
+        "url": "https://example.com",
+        "labels": {
+            "unsubscribe": {"en": "Opt out", "he": "להסרה"},
+            "read_more": "Continue",  # one text: every language
+            "read_time": {
+                "en": "About {minutes} min",
+                "he": {"one": "דקה", "two": "שתי דקות", "other": "{minutes} דק׳"},
+            },
+        },
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "unsubscribe", "one_minute", "two_minutes"),
+    [
+        ("en", "Opt out", "Read time: about 1 minute", "About 2 min"),  # "one" from composer's English file
+        ("he", "להסרה", "דקה", "שתי דקות"),
+        ("he-IL", "להסרה", "דקה", "שתי דקות"),  # he's words: the language's, whatever its region
+        ("fr", "Se désinscrire", "Lecture\u00a0: 1\u00a0min", "Lecture\u00a0: 2\u00a0min"),  # French's own file
+        ("sv", "Opt out", "Read time: about 1 minute", "About 2 min"),  # no file: the publication's English
+    ],
+)
+def test_a_label_given_per_language_is_picked_by_the_issues_language(
+    lang: str, unsubscribe: str, one_minute: str, two_minutes: str
+) -> None:
+    words = labels.for_language(MANY_LANGUAGES.labels, lang)
+    assert (words.unsubscribe, words.read_more) == (unsubscribe, "Continue")
+    assert [labels.read_time_line(words, lang, minutes) for minutes in (1, 2)] == [one_minute, two_minutes]
+
+
+def test_an_issue_shows_the_labels_of_its_language(make_issue: MakeIssue) -> None:
+    publication = HEBREW_PUBLICATION.replace("lang: he", "lang: en") + (
+        "labels:\n  unsubscribe:\n    en: Opt out\n    he: להסרה\n  in_this_issue: {he: בגיליון של היום}\n"
+    )
+    hebrew = compose(make_issue(HEBREW_ISSUE.replace("date: 2020-12-01", "date: 2020-12-01\nlang: he"), publication))
+    english = compose(make_issue(HEBREW_ISSUE, publication))
+    for text in (visible_text(hebrew.html), hebrew.text):
+        assert "להסרה" in text and "בגיליון של היום" in text and "Opt out" not in text
+    for text in (visible_text(english.html), english.text):
+        assert "Opt out" in text and "In this issue" in text and "להסרה" not in text
+
+
+def test_read_time_in_a_language_without_a_file_is_never_half_english() -> None:
+    # One text for Swedish is every number's: not English's "Read time: about 1 minute" for one.
+    given = Labels.model_validate({"read_time": {"sv": "Lästid: {minutes} min"}})
+    words = labels.for_language(given, "sv")
+    assert [labels.read_time_line(words, "sv", minutes) for minutes in (1, 3)] == ["Lästid: 1 min", "Lästid: 3 min"]
+
+
+@pytest.mark.parametrize(
+    ("labels_yaml", "line", "field", "message"),
+    [
+        (
+            "  published:\n    en: Published on {date}\n    he: פורסם {day}\n",
+            3,
+            "labels.published.he",
+            "unknown placeholder {day}; use {date}",
+        ),
+        (
+            "  read_time:\n    he:\n      one: דקה\n      two: '{x} דקות'\n",
+            4,
+            "labels.read_time.he.two",
+            "unknown placeholder {x}; use {minutes}",
+        ),
+        ("  read_time:\n    one: '{x}'\n", 2, "labels.read_time.one", "unknown placeholder {x}; use {minutes}"),
+    ],
+)
+def test_each_language_of_a_label_is_checked_at_its_line(
+    make_issue: MakeIssue, labels_yaml: str, line: int, field: str, message: str
+) -> None:
+    publication = FRENCH_PUBLICATION + "labels:\n" + labels_yaml
+    with pytest.raises(InvalidInput) as caught:
+        compose(make_issue(FRENCH_ISSUE, publication))
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field, problem.message) == (FRENCH_PUBLICATION.count("\n") + 1 + line, field, message)
+
+
+# compose check: a language without words of its own ---------------------------------------------
+
+EVERY_KEY = (
+    "published, read_time (one, other), read_more, read_more_at, photo_credit, image, in_this_issue, "
+    "recommended_reads, unsubscribe, web_version, previous_issue, next_issue, all_issues, feed"
+)
+SWEDISH_WORDS = {
+    "published": "Publicerad {date}",
+    "read_time": {"one": "Lästid: {minutes} minut", "other": "Lästid: {minutes} minuter"},
+    "read_more": "Läs mer",
+    "read_more_at": "Läs mer: {source}",
+    "photo_credit": "Foto: {credit}",
+    "image": "Bild: {alt}",
+    "in_this_issue": "I detta nummer",
+    "recommended_reads": "Läsvärt",
+    "unsubscribe": "Avregistrera",
+    "web_version": "Visa i webbläsaren",
+    "previous_issue": "← Föregående nummer",
+    "next_issue": "Nästa nummer →",
+    "all_issues": "Alla nummer",
+    "feed": "RSS-flöde",
+}
+
+
+def labels_missing(make_issue: MakeIssue, lang: str, publication: str) -> list[tuple[str, str]]:
+    issue = FRENCH_ISSUE.replace("date: 2026-12-01\n", f"date: 2026-12-01\nlang: {lang}\n")
+    composed = compose(make_issue(issue, publication))
+    return [(finding.path, finding.message) for finding in check(composed) if finding.rule == "labels-missing"]
+
+
+def test_check_warns_of_a_language_without_words_naming_the_keys_to_give(make_issue: MakeIssue) -> None:
+    assert "sv" not in labels.languages()
+    [(where, message)] = labels_missing(make_issue, "sv", FRENCH_PUBLICATION)
+    assert where == f"{make_issue(FRENCH_ISSUE, FRENCH_PUBLICATION).parent / 'publication.yaml'}:1:1"
+    assert message == (
+        'composer has no words of its own in Swedish (sv), so this issue shows English ones ("Read more", '
+        '"Unsubscribe") among yours: give them in labels: in publication.yaml, for sv (e.g. `unsubscribe: '
+        f"{{sv: ...}}`) or as one text for every language: {EVERY_KEY}"
+    )
+
+
+def test_check_names_only_the_keys_left_to_give_at_the_labels_line(make_issue: MakeIssue) -> None:
+    publication = FRENCH_PUBLICATION + "labels:\n  read_more: {sv: Läs mer}\n  unsubscribe: Avregistrera\n"
+    [(where, message)] = labels_missing(make_issue, "sv-FI", publication)
+    assert where.endswith(f"publication.yaml:{FRENCH_PUBLICATION.count(chr(10)) + 1}:1")
+    assert message.endswith(EVERY_KEY.replace("read_more, ", "").replace("unsubscribe, ", ""))
+
+
+def test_check_is_silent_when_publication_yaml_gives_every_word(make_issue: MakeIssue) -> None:
+    per_language = {
+        key: {"fr": "x", "sv": value} if key != "read_time" else {"sv": value} for key, value in SWEDISH_WORDS.items()
+    }
+    publication = FRENCH_PUBLICATION + yaml.safe_dump({"labels": per_language}, allow_unicode=True)
+    assert labels_missing(make_issue, "sv", publication) == []
+    assert labels_missing(make_issue, "nl", publication) != []  # the Swedish words are no Dutch
+
+
+@pytest.mark.parametrize("lang", ["he", "ar", "fr", "de", "ja", "zh-TW", "en-GB"])
+def test_check_is_silent_for_a_language_composer_has_words_for(make_issue: MakeIssue, lang: str) -> None:
+    assert labels_missing(make_issue, lang, FRENCH_PUBLICATION) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "read_more_at"),
+    [("de", "Weiterlesen\u00a0– Der Spiegel"), ("ru", "Читать далее\u00a0— Der Spiegel")],
+)
+def test_read_more_at_takes_any_name_and_one_colon(make_issue: MakeIssue, lang: str, read_more_at: str) -> None:
+    # German "bei", Russian "на" would need the name's case ("beim Spiegel"); a colon would meet the
+    # plain text's own before the link.
+    issue = FRENCH_ISSUE.replace("date: 2026-12-01\n", f"date: 2026-12-01\nlang: {lang}\n")
+    composed = compose(make_issue(issue.replace("source: Agence", "source: Der Spiegel"), FRENCH_PUBLICATION))
+    assert read_more_at in visible_text(composed.html)
+    assert f"{read_more_at}: https://quotidien.example.fr/article" in composed.text.splitlines()

@@ -60,7 +60,7 @@ def test_sample_title_date_and_read_time_come_from_the_publication() -> None:
     composed = compose(SAMPLE)
     assert "<title>Executive Summary for November 9th</title>" in composed.html
     assert "Published on Nov. 9, 2017" in composed.html
-    assert "Read time Approx. 3 minutes" in composed.html
+    assert "Read time: about 3 minutes" in composed.html
     assert composed.read_minutes == 3
 
 
@@ -68,7 +68,7 @@ def test_read_time_grows_with_the_words(make_issue: MakeIssue) -> None:
     words = " ".join(["word"] * 238 * 5)  # five minutes at 238 words a minute, plus the rest
     issue = make_issue(ISSUE.replace("First paragraph.", words))
     assert compose(issue).read_minutes == 6
-    assert "Read time Approx. 1 minute<" in compose(make_issue()).html  # singular for one
+    assert "Read time: about 1 minute<" in compose(make_issue()).html  # singular for one
 
 
 def test_issue_title_subject_and_preheader_win_over_defaults(make_issue: MakeIssue) -> None:

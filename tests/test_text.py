@@ -200,7 +200,7 @@ def test_title_and_headlines_are_underlined(rich_text: str) -> None:
 
 def test_date_and_read_time_line(rich_text: str) -> None:
     lines = rich_text.split("\n")
-    assert "Published on Feb. 3, 2020 · Read time Approx. 1 minute" in lines  # one line, after the summary
+    assert "Published on Feb. 3, 2020 · Read time: about 1 minute" in lines  # one line, after the summary
 
 
 def test_image_caption_then_credit_on_a_line_of_its_own(rich_text: str) -> None:
@@ -352,7 +352,7 @@ def test_sample_text_has_every_sentence_of_the_seed_in_order(sample_text: str) -
 
 def test_sample_text_has_the_seeds_date_and_read_time(sample_text: str) -> None:
     lines = sample_text.split("\n")
-    assert "Published on Nov. 9, 2017 · Read time Approx. 3 minutes" in lines
+    assert "Published on Nov. 9, 2017 · Read time: about 3 minutes" in lines
 
 
 def test_sample_text_has_the_calls_to_action_and_footer(sample_text: str) -> None:

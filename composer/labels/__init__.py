@@ -4,8 +4,9 @@ Each language composer knows has a file here, ``<language>.yaml``, with every ke
 and ``read_time`` per CLDR plural category; a language written in two scripts has a file for the
 other one too, ``<language>-<Script>.yaml`` (zh-Hant: the traditional characters of zh-TW and
 zh-HK, which CLDR infers from the region). An issue's words come, key by key (and read_time
-category by category), from publication.yaml's ``labels:``, else the file of the language in its
-script, else the language's file, else English.
+category by category), from publication.yaml's ``labels:`` (a text for every language, or the one
+given for the issue's language), else the file of the language in its script, else the language's
+file, else English (publication.yaml's English words first).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 from .. import dates
+from ..languages import pick, primary
 from ..models import Labels, ReadTime
 
 FOLDER = Path(__file__).parent
@@ -37,26 +39,76 @@ def built_in(language: str) -> Labels | None:
 
 
 def for_language(given: Labels, lang: str) -> Labels:
-    """``given`` (publication.yaml's labels) completed from the language's file, then English's."""
+    """``given`` (publication.yaml's labels) completed from the language's file, then English's.
+
+    A key given per language counts for the languages it names (``languages.pick``'s matching: he-IL
+    takes he's); for another language it leaves the key to that language's file, else to English,
+    where the publication's own English words (`en: …`) come first. read_time is taken whole from
+    the words of the issue's language when they give its ``other``: a Swedish read_time given as
+    one text is not mixed with English's words for one minute.
+    """
     base = dates.base_language(lang)
     in_its_script = built_in(f"{base}-{script}") if base != "en" and (script := dates.locale(lang).script) else None
-    layers = [layer for layer in (built_in("en"), built_in(base), in_its_script, given) if layer]
-    words: dict[str, Any] = {}
-    read_time: dict[str, str] = {}
-    for layer in layers:
-        words.update({key: getattr(layer, key) for key in layer.model_fields_set if key != "read_time"})
-        if layer.read_time is not None:
-            read_time.update({key: getattr(layer.read_time, key) for key in layer.read_time.model_fields_set})
+    english = [_words(built_in("en"), "en"), _words(given, "en")] if base != "en" else []
+    own = [_words(built_in(base), base), _words(in_its_script, lang), _words(given, lang)]
+    words = {key: text for layer_words, _ in english + own for key, text in layer_words.items()}
+    read_time_words = {category: text for _, read_time in english + own for category, text in read_time.items()}
+    in_the_language = {category: text for _, read_time in own for category, text in read_time.items()}
+    if "other" in in_the_language:
+        read_time_words = in_the_language
     # Built from values already validated (publication.yaml's, the files'): no need to validate again.
-    return Labels.model_construct(None, **words, read_time=ReadTime.model_construct(None, **read_time))
+    return Labels.model_construct(None, **words, read_time=ReadTime.model_construct(None, **read_time_words))
+
+
+def _words(layer: Labels | None, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The words ``layer`` gives ``lang`` (each key given once, or per language naming it), and its
+    read_time by plural category."""
+    if layer is None:
+        return {}, {}
+    words: dict[str, Any] = {}
+    read_time: ReadTime | None = None
+    for key in layer.model_fields_set:
+        value = getattr(layer, key)
+        if isinstance(value, dict):
+            value, tag = pick(value, lang, lang)
+            if primary(tag) != primary(lang):
+                continue  # given for other languages only
+        if key == "read_time":
+            read_time = value
+        elif value is not None:
+            words[key] = value
+    categories = {key: getattr(read_time, key) for key in read_time.model_fields_set} if read_time else {}
+    return words, categories
+
+
+def missing(given: Labels, lang: str) -> list[str]:
+    """The words a ``lang`` issue would show in English: those neither a file of its own (composer/labels/)
+    nor publication.yaml's labels give it. read_time is named with the plural categories it takes
+    ("read_time (one, other)"). Empty for English and every language with a file; ``colon``, punctuation
+    alone, is never asked for."""
+    if dates.base_language(lang) == "en" or built_in(dates.base_language(lang)) is not None:
+        return []
+    words, read_time = _words(given, lang)
+    if read_time:
+        words["read_time"] = read_time
+    keys = [key for key in Labels.model_fields if key not in ("colon", "read_time_one", *words)]
+    if "read_time" in keys:
+        categories = [category for category in ReadTime.model_fields if category in plural_categories(lang)]
+        keys[keys.index("read_time")] = f"read_time ({', '.join(categories)})"
+    return keys
+
+
+def plural_categories(lang: str) -> set[str]:
+    """The CLDR plural categories ``lang`` uses, ``other`` always among them."""
+    return {*dates.locale(lang).plural_form.tags, "other"}
 
 
 def read_time_line(labels: Labels, lang: str, minutes: int) -> str:
-    """ "Read time Approx. 3 minutes" in ``labels`` (from for_language), by ``lang``'s plural rules."""
+    """ "Read time: about 3 minutes" in ``labels`` (from for_language), by ``lang``'s plural rules."""
     if minutes == 1 and labels.read_time_one:  # an older publication.yaml's own words for one minute
         return labels.read_time_one
     texts = labels.read_time
-    assert texts is not None and texts.other is not None  # English gives every category it uses
+    assert isinstance(texts, ReadTime) and texts.other is not None  # for_language's; English gives every category
     pattern: str = getattr(texts, plural_category(lang, minutes)) or texts.other
     return pattern.format(minutes=minutes)
 

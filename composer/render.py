@@ -22,7 +22,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from . import dates, esp, labels, languages, markdown
+from . import dates, esp, labels, languages, markdown, scripts
 from .errors import CacheProblem, Problem, TemplateProblem
 from .folders import folders_above
 from .load import Loaded
@@ -275,11 +275,14 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     # Filled in the language the pattern is written in, so its month names match its words.
     title_pattern = chosen_or(publication.title_pattern, dates.default_title_pattern(lang, publication.labels.colon))
     title = issue.title or dates.fill(title_pattern.text, issue.date, publication.name, title_pattern.lang, cldr=True)
-    words = count_words(
-        title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
+    # Words, and the characters of languages written without spaces, at their own rates (scripts.py).
+    minutes = scripts.read_minutes(
+        [title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))],
+        lang,
+        publication.words_per_minute,
+        publication.characters_per_minute,
     )
     right_to_left = languages.is_right_to_left(lang)
-    minutes = max(1, math.ceil(words / publication.words_per_minute))
     date_format = chosen_or(publication.date_format, dates.default_date_format(lang))
     if date_format.foreign and not dates.has_words(date_format.text):
         # A format of placeholders or CLDR fields alone ("{month_ap} {day}, {year}") holds no word of its
@@ -306,6 +309,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "dir": "rtl" if right_to_left else "ltr",
         "start": "right" if right_to_left else "left",
         "end": "left" if right_to_left else "right",
+        # The faces, line breaking and quote style of the language's script (scripts.py).
+        "script": scripts.script(lang),
         "title": title,
         # The language the title is in: the issue's own, or that of the title_pattern it came from.
         "title_in": languages.Chosen(title, lang, lang) if issue.title else title_pattern,
@@ -348,10 +353,6 @@ def action_rows(actions: list[tuple[str, str | None]]) -> list[dict[str, int]]:
 # column, counted low, as if every letter were wide.
 _HEADING_CHARACTERS = 22
 _TEXT_CHARACTERS = 26
-
-
-def count_words(*texts: str) -> int:
-    return sum(len(re.findall(r"\w+(?:[’'.-]\w+)*", text)) for text in texts)
 
 
 def preview_text(summary: str) -> str:

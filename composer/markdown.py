@@ -201,13 +201,20 @@ _QUOTE_TABLE_ELEMENTS = (_QUOTE_GAP + _QUOTE_CLOSE).count("</")  # the table, it
 # Chinese or Japanese characters, which have no spaces: "決めた。\n賃上げ" must not read "決めた。 賃上げ".
 # The rule is CSS Text 3's segment break transformation: the break goes when the characters on both
 # sides are East Asian Wide, Fullwidth or Halfwidth and neither is Hangul (Korean puts spaces between
-# words), or when either side is a zero-width space. Browsers other than Firefox do not apply it
-# themselves, so it is applied here, to the HTML, the plain text and the inbox preview alike.
+# words); or when one is such a character and the other a punctuation mark or symbol of ambiguous
+# width, as Chinese “quotes” are (CSS asks this of Chinese and Japanese text only; composer does not
+# know a text's language here, and only they put such marks against such characters); or when either
+# side is a zero-width space. Browsers other than Firefox do not apply it themselves, so it is applied
+# here, to the HTML, the plain text and the inbox preview alike.
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff\uffa0-\uffdc]")
 
 
 def _wide(character: str) -> bool:
     return unicodedata.east_asian_width(character) in ("F", "W", "H") and not _HANGUL.match(character)
+
+
+def _ambiguous_mark(character: str) -> bool:
+    return unicodedata.east_asian_width(character) == "A" and unicodedata.category(character)[0] in "PS"
 
 
 def _neighbour(tokens: Iterable[Token], last: bool) -> str:
@@ -226,8 +233,10 @@ def _soft_break(children: Sequence[Token], index: int) -> str:
     two CJK characters."""
     before = _neighbour(reversed(children[:index]), last=True)
     after = _neighbour(children[index + 1 :], last=False)
-    if "\u200b" in (before, after) or (before and after and _wide(before) and _wide(after)):
+    if "\u200b" in (before, after):
         return ""
+    if before and after and (_wide(before) or _ambiguous_mark(before)) and (_wide(after) or _ambiguous_mark(after)):
+        return "" if _wide(before) or _wide(after) else " "
     return " "
 
 
@@ -413,6 +422,12 @@ def _pieces(word: str) -> list[tuple[str, int]]:
         previous = cluster
     pieces.append(("".join(clusters), total))
     return pieces
+
+
+def may_break_between(before: str, after: str) -> bool:
+    """Whether text may be cut between the characters ``before`` and ``after`` though no space is
+    there: between CJK characters, kinsoku allowing."""
+    return not _is_narrow(before + after) and _may_break(before, display_width(after), after)
 
 
 def _may_break(before: str, columns: int, after: str) -> bool:

@@ -360,8 +360,11 @@ def preview_text(summary: str) -> str:
     text = markdown.to_inline_text(summary)
     if len(text) <= PREHEADER_LENGTH:
         return text
-    cut = text[: PREHEADER_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+    end = PREHEADER_LENGTH - 1
+    # Between two CJK characters near the end, as Chinese and Japanese have no spaces; else at a space.
+    within = [place for place in range(end, end - 8, -1) if markdown.may_break_between(text[place - 1], text[place])]
+    cut = text[: within[0]] if within else text[:end].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:、，；：") + "…"
 
 
 def image_size(image: Image | Logo, widest: int = CONTENT_WIDTH) -> dict[str, int | None]:

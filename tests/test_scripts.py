@@ -81,6 +81,7 @@ def test_words_per_minute_still_counts_words_in_a_latin_text() -> None:
         ("*決めた。*\n賃上げ", "決めた。賃上げ"),  # across the emphasis mark
         ("市政府发布了\n新的规划", "市政府发布了新的规划"),
         ("ｶﾀｶﾅ\n日本", "ｶﾀｶﾅ日本"),  # halfwidth forms join too
+        ("他说：“这是第一步。”\n市长", "他说：“这是第一步。”市长"),  # a Chinese quotation mark, of ambiguous width
     ],
 )
 def test_a_soft_break_between_cjk_characters_is_dropped(source: str, joined: str) -> None:
@@ -115,6 +116,13 @@ def test_the_preheader_and_plain_text_of_a_japanese_issue_have_no_space_between_
     assert preview.startswith("政府は三日、新しい経済対策を決めた。賃上げを後押しする。")
     assert "決めた。賃上げ" in composed.text and "しました。東京都" in composed.text.replace("\n", "")
     assert "。 " not in composed.text
+
+
+def test_a_long_japanese_preheader_is_cut_between_characters_not_at_its_one_space(make_issue: MakeIssue) -> None:
+    summary = "日本銀行は五日、Bank of Japanの総裁が会見し、" + "金融政策の現状維持を決めたと発表した。" * 10
+    issue = f"date: 2020-02-03\nlang: ja\nsummary: {summary}\nstories:\n  - headline: 見出し\n    body: 本文。\n"
+    preheader = compose(make_issue(issue, "name: 東京ブリーフ\nurl: https://news.example.com\n")).preheader
+    assert len(preheader) == 140 and summary.startswith(preheader.removesuffix("…"))
 
 
 # --- Kinsoku in the plain text -----------------------------------------------------------------

@@ -233,11 +233,13 @@ def _soft_break(children: Sequence[Token], index: int) -> str:
     two CJK characters."""
     before = _neighbour(reversed(children[:index]), last=True)
     after = _neighbour(children[index + 1 :], last=False)
+    if not (before and after):
+        return " "
     if "\u200b" in (before, after):
         return ""
-    if before and after and (_wide(before) or _ambiguous_mark(before)) and (_wide(after) or _ambiguous_mark(after)):
-        return "" if _wide(before) or _wide(after) else " "
-    return " "
+    wide_before, wide_after = _wide(before), _wide(after)
+    joined = (wide_before and (wide_after or _ambiguous_mark(after))) or (wide_after and _ambiguous_mark(before))
+    return "" if joined else " "
 
 
 class _Renderer(RendererHTML):

@@ -16,8 +16,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from babel.core import get_global
-from babel.localedata import locale_identifiers
 from markupsafe import Markup
 
 # Scripts with true italic faces. In the others (Arabic, Hebrew, Chinese, Japanese, Korean, the
@@ -96,6 +94,10 @@ def script_code(lang: str) -> str:
     for subtag in subtags[1:]:
         if _SCRIPT_SUBTAG.fullmatch(subtag):
             return subtag.title()
+    if subtags[0].lower() == "en":
+        return "Latn"  # known without CLDR's data: an English issue never loads Babel
+    from babel.core import get_global
+
     regions = [subtag.upper() for subtag in subtags[1:] if _REGION_SUBTAG.fullmatch(subtag)]
     likely: Mapping[str, str] = get_global("likely_subtags")
     for key in [f"{subtags[0].lower()}_{region}" for region in regions] + [subtags[0].lower()]:
@@ -157,6 +159,9 @@ def _language_tags() -> tuple[list[str], list[str]]:
     """Every language CLDR has data for, and each of its regions and script subtags that CLDR says
     is written in another script than the language (zh-TW, zh-Hant: traditional characters), as
     BCP 47 tags."""
+    from babel.core import get_global
+    from babel.localedata import locale_identifiers
+
     languages = sorted({identifier.split("_")[0] for identifier in locale_identifiers()} - {"root"})
     likely: Mapping[str, str] = get_global("likely_subtags")
     variants = sorted(

@@ -207,3 +207,17 @@ def test_the_archive_stylesheet_keys_each_script_on_its_languages() -> None:
     assert order.index("zh") < order.index("zh-TW") and order.index("zh") < order.index("zh-Hant")
     assert {"ar", "he", "ja", "zh", "ko", "th"} <= set(upright.languages)
     assert not {"en", "fr", "ru", "el"} & set(upright.languages)
+
+
+def test_korean_breaks_between_words_and_japanese_strictly_in_the_email(make_issue: MakeIssue) -> None:
+    publication = "name: Brief\nurl: https://news.example.com\n"
+
+    def styles_of_text(lang: str, summary: str) -> str:
+        issue = f"date: 2020-02-03\nlang: {lang}\nsummary: {summary}\nstories:\n  - headline: 1\n    body: 2\n"
+        page = lxml.html.document_fromstring(compose(make_issue(issue, publication)).html)
+        return str(page.xpath("//td[contains(@class, 'summary')]/div")[0].get("style")).replace(" ", "")
+
+    assert "word-break:keep-all" in styles_of_text("ko", "오늘의 뉴스입니다.")
+    assert "line-break:strict" in styles_of_text("ja", "今日のニュース。")
+    english = styles_of_text("en", "Today's news.")
+    assert "line-break" not in english and "font-family:Georgia,'TimesNewRoman',serif" in english

@@ -33,7 +33,7 @@ from typing import Any
 
 import jinja2
 
-from . import colours, labels, languages, load, markdown, render
+from . import colours, labels, languages, load, markdown, render, scripts
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem
 from .languages import is_right_to_left
 from .models import Publication
@@ -142,6 +142,7 @@ def archive(
         "lang": publication.lang,
         "dir": "rtl" if is_right_to_left(publication.lang) else "ltr",
         "root": "",
+        "scripts": scripts.stylesheet_rules(),  # each script's faces and breaks, keyed on :lang()
         # The front page is in the publication's language: its notice in that language too.
         "notice": languages.pick(publication.notice, publication.lang, publication.lang)[0]
         if publication.notice

@@ -43,6 +43,7 @@ lang: @LANG@  # default language of issues (default en)
 # or "long" (the default in other languages).
 # date_format: <TODO write the date format, or delete this line>
 # words_per_minute: 238  # reading speed for "Read time: about N minutes" (default 238)
+# characters_per_minute: 500  # the same in characters, for Chinese, Japanese, Thai… (default 500 ja, 330 zh)
 # contents: true  # an "In this issue" list of the headlines after the summary (default false)
 # typography: true  # curly quotes and dashes in the issue's language's style (default false)
 

@@ -429,6 +429,8 @@ class Publication(Strict):
     title_pattern: PerLanguage[Annotated[Text, AfterValidator(_date_format)]] | None = None
     date_format: PerLanguage[Annotated[Text, AfterValidator(_date_format)]] | None = None
     words_per_minute: Annotated[int, Field(ge=50, le=1000)] = 238
+    # Chinese and Japanese characters (Thai, Lao, Khmer, Burmese letters) a minute; default by language (scripts.py).
+    characters_per_minute: Annotated[int, Field(ge=50, le=3000)] | None = None
     notice: PerLanguage[Markdown] | None = None
     contact: EmailAddress | None = None
     calls_to_action: list[CallToAction] = []

@@ -23,7 +23,7 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from . import colours, dates, esp, labels, languages, markdown
+from . import colours, dates, esp, labels, languages, markdown, scripts
 from .errors import CacheProblem, Problem, TemplateProblem
 from .folders import folders_above
 from .load import Loaded
@@ -296,11 +296,14 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
             title_pattern.text, issue.date, languages.isolate(name, title_pattern.lang), title_pattern.lang, cldr=True
         )
     )
-    words = count_words(
-        title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
+    # Words, and the characters of languages written without spaces, at their own rates (scripts.py).
+    minutes = scripts.read_minutes(
+        [title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))],
+        lang,
+        publication.words_per_minute,
+        publication.characters_per_minute,
     )
     right_to_left = languages.is_right_to_left(lang)
-    minutes = max(1, math.ceil(words / publication.words_per_minute))
     date_format = chosen_or(publication.date_format, dates.default_date_format(lang))
     if date_format.foreign and not dates.has_words(date_format.text):
         # A format of placeholders or CLDR fields alone ("{month_ap} {day}, {year}") holds no word of its
@@ -328,6 +331,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "dir": "rtl" if right_to_left else "ltr",
         "start": "right" if right_to_left else "left",
         "end": "left" if right_to_left else "right",
+        # The faces, line breaking and quote style of the language's script (scripts.py).
+        "script": scripts.script(lang),
         "title": title,
         # The language the title is in: the issue's own, or that of the title_pattern it came from.
         "title_in": languages.Chosen(title, lang, lang) if issue.title else title_pattern,
@@ -378,17 +383,16 @@ _HEADING_CHARACTERS = 22
 _TEXT_CHARACTERS = 26
 
 
-def count_words(*texts: str) -> int:
-    return sum(len(re.findall(r"\w+(?:[’'.-]\w+)*", text)) for text in texts)
-
-
 def preview_text(summary: str) -> str:
     """The inbox preview: the summary's opening, cut at a word before PREHEADER_LENGTH."""
     text = markdown.to_inline_text(summary)
     if len(text) <= PREHEADER_LENGTH:
         return text
-    cut = text[: PREHEADER_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+    end = PREHEADER_LENGTH - 1
+    # Between two CJK characters near the end, as Chinese and Japanese have no spaces; else at a space.
+    within = [place for place in range(end, end - 8, -1) if markdown.may_break_between(text[place - 1], text[place])]
+    cut = text[: within[0]] if within else text[:end].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:、，；：") + "…"
 
 
 def image_size(image: Image | Logo, widest: int = CONTENT_WIDTH) -> dict[str, int | None]:

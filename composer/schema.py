@@ -96,6 +96,11 @@ KEYS: dict[str, Key] = {
         "{month_ap} {day}, {year}",
     ),
     "Publication.words_per_minute": Key('reading speed for "Read time: about N minutes" (default 238)', 238),
+    "Publication.characters_per_minute": Key(
+        "reading speed in characters for languages written without spaces (Chinese, Japanese, Thai…); "
+        "default 500 in Japanese, 330 in Chinese",
+        500,
+    ),
     "Publication.notice": Key(
         'Markdown shown above the title ("Dear Deeply Readers, …")' + _PER_LANGUAGE, "Dear Deeply Readers, ..."
     ),

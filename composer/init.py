@@ -44,7 +44,7 @@ lang: @LANG@  # default language of issues (default en)
 # date_format: <TODO write the date format, or delete this line>
 # words_per_minute: 238  # reading speed for "Read time Approx. N minutes" (default 238)
 # contents: true  # an "In this issue" list of the headlines after the summary (default false)
-# typography: true  # curly quotes and dashes in the issue's language's style (default false)
+# typography: true  # curly quotes, dashes and … in the issue's language's style, in every text (default false)
 
 # notice: <TODO write the Markdown shown above the title, or delete this line>
 # contact: <TODO write the publication's e-mail address, shown in the footer, or delete this line>

@@ -8,6 +8,7 @@ thousands of inboxes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -22,7 +23,7 @@ from typing import Any, Literal
 import jinja2
 from markupsafe import Markup
 
-from . import dates, esp, labels, languages, markdown
+from . import dates, esp, labels, languages, markdown, typeset
 from .errors import CacheProblem, Problem, TemplateProblem
 from .folders import folders_above
 from .load import Loaded
@@ -253,6 +254,11 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     issue, lang = loaded.issue, loaded.issue.lang or loaded.publication.lang
     # The templates read publication.labels: every word there, in the issue's language.
     publication = loaded.publication.model_copy(update={"labels": labels.for_language(loaded.publication.labels, lang)})
+    # typography: true sets the plain texts as well as the Markdown ones, in the issue's language
+    # (typeset.py): headlines, titles, reads, captions, the subject, and the publication's name.
+    typography = lang if publication.typography else None
+    issue = typeset.issue(issue, typography)
+    publication = publication.model_copy(update={"name": markdown.typeset(publication.name, typography)})
     web_version = publication.web_version_url
     links = esp.links(
         service or publication.esp,
@@ -268,6 +274,10 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         # The publication's text in the issue's language, or in its own, marked so (languages.py).
         return languages.chosen(texts, lang, publication.lang)
 
+    def typeset_chosen(text: languages.Chosen) -> languages.Chosen:
+        # A plain text of the publication's (a call to action's), set in the quotes of its own language.
+        return dataclasses.replace(text, text=markdown.typeset(text.text, typography and text.lang))
+
     def chosen_or(texts: str | dict[str, str] | None, default: str) -> languages.Chosen:
         # A pattern the publication gives, else the language's own (dates.default_*).
         return chosen(texts) if texts else languages.Chosen(default, lang, lang)
@@ -275,6 +285,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     # Filled in the language the pattern is written in, so its month names match its words.
     title_pattern = chosen_or(publication.title_pattern, dates.default_title_pattern(lang, publication.labels.colon))
     title = issue.title or dates.fill(title_pattern.text, issue.date, publication.name, title_pattern.lang, cldr=True)
+    if not issue.title:  # the title_pattern's own words, set in its own language's quotes
+        title = markdown.typeset(title, typography and title_pattern.lang)
     words = count_words(
         title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))
     )
@@ -290,9 +302,9 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     date_line = dates.fill(date_format.text, issue.date, lang=date_format.lang, cldr=True)
     actions: list[dict[str, Any]] = [
         {
-            "heading": chosen(action.heading),
-            "text": chosen(action.text) if action.text else None,
-            "label": chosen(action.label),
+            "heading": typeset_chosen(chosen(action.heading)),
+            "text": typeset_chosen(chosen(action.text)) if action.text else None,
+            "label": typeset_chosen(chosen(action.label)),
             "url": action.url,
         }
         for action in publication.calls_to_action
@@ -316,8 +328,11 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "publication_lang": languages.Chosen("", publication.lang, lang),
         "actions": actions,
         "subject": issue.subject or title,
-        "preheader": issue.preheader or preview_text(issue.summary),
+        "preheader": issue.preheader or markdown.typeset(preview_text(issue.summary), typography),
         "date_line": date_line,
+        # A title that says the day already ("… for November 9th"): the masthead leaves its date line out,
+        # so the top of the email says the date twice (title, "Published on"), not three times.
+        "date_in_title": dates.mentions(title, issue.date, lang if issue.title else title_pattern.lang),
         "published_line": str(own_words.published).format(date=date_line),
         "read_time_line": labels.read_time_line(own_words, lang, minutes),
         "read_minutes": minutes,

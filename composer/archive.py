@@ -130,6 +130,9 @@ def archive(
         return result
     # The site's own words (index, feed) in the publication's language; each issue's page has its own.
     publication = publication.model_copy(update={"labels": labels.for_language(publication.labels, publication.lang)})
+    # The name as each issue's page shows it, with typography: true (render.build_view).
+    typography = publication.lang if publication.typography else None
+    publication = publication.model_copy(update={"name": markdown.typeset(publication.name, typography)})
     earlier = _read_manifest(site, result)
     planned = {*SITE_FILES, *(entry.page for entry in entries)}
     # Before writing: a run stopped half-way leaves no file of composer's that the manifest forgets.
@@ -274,7 +277,8 @@ def _entry(loaded: load.Loaded) -> Entry:
         date=issue.date,
         address=issue_address(issue.date, loaded.path),
         title=view["title"],
-        summary_html=markdown.to_html(issue.summary),
+        # Set as the issue's own page sets it, with typography: true (render.typography).
+        summary_html=markdown.to_html(issue.summary, view["lang"] if loaded.publication.typography else None),
         date_line=view["date_line"],
         read_time_line=view["read_time_line"],
         read_minutes=view["read_minutes"],

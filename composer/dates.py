@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 import string
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
@@ -201,10 +202,72 @@ def fill(pattern: str, day: date, name: str = "", lang: str = "en", *, cldr: boo
     """``pattern`` (checked by check_pattern, with the same ``cldr``) for ``day`` in ``lang``, with the
     publication's ``name``."""
     if cldr and is_cldr(pattern):
-        from babel.dates import format_date
+        return _format_cldr(day, pattern, lang)
+    return hold_day_and_month(pattern).format(**_date_values(day, name, lang))
 
-        return format_date(day, format=pattern, locale=locale(lang))
-    return pattern.format(**_date_values(day, name, lang))
+
+# A no-break space: what typographers put between a day and its month ("5 décembre", "3. Dezember",
+# "Nov. 9"), so that no line, of a title on a phone or of the plain text, ends between the two.
+NO_BREAK = "\u00a0"
+# The placeholders of a day and of a month; between one of each, the spaces of a short text (". ",
+# " de ": _ONE_DATE) become no-break spaces. The month may still break from the year: a long title needs a place to.
+_DAY_PLACEHOLDERS = frozenset({"day", "day_ordinal"})
+_MONTH_PLACEHOLDERS = frozenset({"month", "month_ap", "month_number"})
+_DAY_FIELDS, _MONTH_FIELDS = frozenset("d"), frozenset("ML")
+# What may stand between a day and its month in one date: spaces, a full stop ("3. Dezember") and a
+# short word ("1 de diciembre", Hebrew's "5 בדצמבר"); not a comma, not a phrase.
+_ONE_DATE = re.compile(r"\.?[ ]+(?:[^\W\d_]{1,3}[ ]*)?|\.?[ ]*[^\W\d_]{1,3}[ ]+")
+
+
+def _ties(before: str | None, after: str | None, days: frozenset[str], months: frozenset[str]) -> bool:
+    """Whether a day and a month are on either side: they hold together, in either order."""
+    return (before in days and after in months) or (before in months and after in days)
+
+
+def _no_break(text: str) -> str:
+    return text.replace(" ", NO_BREAK) if _ONE_DATE.fullmatch(text) else text
+
+
+def hold_day_and_month(pattern: str) -> str:
+    """``pattern`` of {placeholders} with no-break spaces between a day and a month:
+    "{month_ap} {day}, {year}" -> "{month_ap}\u00a0{day}, {year}"."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return pattern  # check_pattern says what is wrong with it
+    held, previous = [], None
+    for literal, name, spec, conversion in parts:
+        # The literal text before this field: escaped back, as str.format reads it.
+        text = _no_break(literal) if _ties(previous, name, _DAY_PLACEHOLDERS, _MONTH_PLACEHOLDERS) else literal
+        held.append(text.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            held.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+        previous = name
+    return "".join(held)
+
+
+def _format_cldr(day: date, pattern: str, lang: str) -> str:
+    """A CLDR form or pattern for ``day`` in ``lang``, its day and month held together."""
+    from babel.dates import format_date, tokenize_pattern
+
+    where = locale(lang)
+    text = str(where.date_formats[pattern].pattern) if pattern in FORMS else pattern
+    tokens = tokenize_pattern(text)
+    held: list[str] = []
+    previous: str | None = None  # the last field's letter
+    between: list[str] = []  # the literal text since it
+    for kind, value in [*tokens, ("field", ("", 0))]:  # a last empty field closes the last literal
+        if kind == "chars":
+            between.append(str(value))
+            continue
+        field, count = value if isinstance(value, tuple) else (str(value), 1)
+        literal = "".join(between)
+        if literal:
+            literal = _no_break(literal) if _ties(previous, field, _DAY_FIELDS, _MONTH_FIELDS) else literal
+            held.append("'" + literal.replace("'", "''") + "'")  # quoted: no letter of it is a field
+        held.append(field * count)
+        previous, between = field, []
+    return format_date(day, format="".join(held), locale=where)
 
 
 def _date_values(day: date, name: str, lang: str = "en") -> dict[str, object]:
@@ -218,18 +281,51 @@ def _date_values(day: date, name: str, lang: str = "en") -> dict[str, object]:
         "day_ordinal": ordinal(day.day, lang),
         "weekday": WEEKDAYS[day.weekday()],
         "iso": day.isoformat(),
-        "date": f"{MONTHS[day.month - 1]} {day.day}, {day.year}",  # CLDR's long English date
+        "date": f"{MONTHS[day.month - 1]}{NO_BREAK}{day.day}, {day.year}",  # CLDR's long English date
     }
     if base_language(lang) != "en":
-        from babel.dates import format_date
-
         where = locale(lang)
         # The forms used beside a day number ("1 декабря", not the stand-alone "декабрь").
         values["month"] = where.months["format"]["wide"][day.month]
         values["month_ap"] = where.months["format"]["abbreviated"][day.month]
         values["weekday"] = where.days["format"]["wide"][day.weekday()]
-        values["date"] = format_date(day, format="long", locale=where)
+        values["date"] = _format_cldr(day, "long", lang)
     return values
+
+
+def mentions(text: str, day: date, lang: str = "en") -> bool:
+    """Whether ``text`` (a title) says which day ``day`` is: its day number and its month, by name or
+    abbreviation in ``lang`` ("November 9th", "5\u00a0décembre", "12月5日"), or its ISO date."""
+    if day.isoformat() in text:
+        return True
+    if not re.search(rf"(?<!\d)0?{day.day}(?!\d)", text):
+        return False
+    return any(re.search(_month_expression(name, lang), text, re.IGNORECASE) for name in _month_names(day.month, lang))
+
+
+def _month_names(month: int, lang: str) -> set[str]:
+    """The month's names and abbreviations in ``lang``, as dates are written and as titles say them."""
+    if base_language(lang) == "en":  # without Babel, as the English dates
+        return {MONTHS[month - 1], AP_MONTHS[month - 1], MONTHS[month - 1][:3]}
+    names = locale(lang).months
+    return {
+        str(names[context][width][month]) for context in ("format", "stand-alone") for width in ("wide", "abbreviated")
+    }
+
+
+def _month_expression(name: str, lang: str) -> str:
+    """A month's name as a word of its own: "Mar" is not in "Summary", "1月" not in "11月"; a
+    Chinese or Japanese name stands among other characters; Hebrew joins "in" to it ("בדצמבר")."""
+    name = name.rstrip(".")
+    before = r"(?<!\d)" if name[:1].isdigit() else (r"(?<!\w)" if name[:1].isalpha() and not _wide(name[0]) else "")
+    after = r"(?!\w)" if name[-1:].isalpha() and not _wide(name[-1]) else ""
+    prefix = "ב?" if base_language(lang) == "he" else ""
+    return before + prefix + re.escape(name) + after
+
+
+def _wide(character: str) -> bool:
+    # Chinese and Japanese characters: words run on without spaces.
+    return unicodedata.east_asian_width(character) in ("W", "F")
 
 
 def parse_iso(text: str) -> date:

@@ -45,7 +45,7 @@ lang: @LANG@  # default language of issues (default en)
 # words_per_minute: 238  # reading speed for "Read time: about N minutes" (default 238)
 # characters_per_minute: 500  # the same in characters, for Chinese, Japanese, Thai… (default 500 ja, 330 zh)
 # contents: true  # an "In this issue" list of the headlines after the summary (default false)
-# typography: true  # curly quotes and dashes in the issue's language's style (default false)
+# typography: true  # curly quotes, dashes and … in the issue's language's style, in every text (default false)
 
 # notice: <TODO write the Markdown shown above the title, or delete this line>
 # contact: <TODO write the publication's e-mail address, shown in the footer, or delete this line>

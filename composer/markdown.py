@@ -17,6 +17,9 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import replacements
+from markdown_it.rules_core.smartquotes import smartquotes
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -87,6 +90,23 @@ _QUOTES: dict[str, str | tuple[str, str, str, str]] = {
 def _typographer(lang: str) -> _Parser:
     """The typographer for ``lang`` (a tag such as fr-CA: its language decides), built once."""
     return _make_parser(_QUOTES.get(lang.split("-")[0].lower(), "\"\"''"))
+
+
+def typeset(text: str, typography: str | None) -> str:
+    """Plain text (a headline, a title, a note) set as ``typography`` sets Markdown: the quotation
+    marks of that language, -- and --- as – and —, ... as …; unchanged when ``typography`` is None.
+    Only those: (c) stays (c) and +- stays +-, as an editor typed them."""
+    if not typography or not text:
+        return text
+    # markdown-it's own expressions, in its own order, so a headline reads as the body under it does.
+    text = replacements.ELLIPSIS_RE.sub("…", text)
+    text = replacements.ELLIPSIS_QUESTION_EXCLAMATION_RE.sub("\\1..", text)
+    text = replacements.EM_DASH_RE.sub("\\1\u2014", text)
+    text = replacements.EN_DASH_RE.sub("\\1\u2013", text)
+    text = replacements.EN_DASH_INDENT_RE.sub("\\1\u2013", text)
+    line = Token("inline", "", 0, content=text, children=[Token("text", "", 0, content=text)])
+    smartquotes(StateCore(text, _typographer(typography), {}, [line]))
+    return str(line.children[0].content) if line.children else text
 
 
 @lru_cache(maxsize=512)

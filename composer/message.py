@@ -11,6 +11,7 @@ must hold exactly the headers and the two parts composer wrote, or it is refused
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from email import errors as email_errors
@@ -150,7 +151,7 @@ def read_back(data: bytes, headers: dict[str, str], composed: Composed) -> None:
     for name, value in meant.items():
         read = parsed.get_content_type() if name == "Content-Type" else str(parsed[name])
         # Folding may leave two spaces where there was one (Python 3.11.7): that changes no header.
-        if " ".join(read.split()) != value:
+        if _one_line(read) != value:
             _refuse(composed, f"its {name} would read {read!r} instead of {value!r}")
     parts = list(parsed.iter_parts())
     types = [part.get_content_type() for part in parts]
@@ -179,7 +180,11 @@ def _refuse(
 
 def _one_line(text: str) -> str:
     # A header cannot hold a line break; a subject typed over two YAML lines is one line to readers.
-    return " ".join(text.split())
+    # ASCII spaces only: the no-break space of a date ("5\u00a0décembre") stays in the subject.
+    return " ".join(_ASCII_SPACES.split(text.strip(" \t\r\n\f\v")))
+
+
+_ASCII_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def address(value: str, what: str) -> Address:

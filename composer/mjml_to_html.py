@@ -60,7 +60,22 @@ def repair(html: str) -> str:
     """Mend what MRML writes that is not HTML, without changing how any client shows the email."""
     html = _TD.sub(_style_vertical_align, html)
     html = _IMG.sub(_height_auto, html)
+    html = _EMAIL_LABEL.sub(lambda found: found[1] + _RUST_ESCAPE.sub(_unescape, found[2]) + found[3], html, count=1)
     return _PREHEADER.sub(r'\1 aria-hidden="true"\2', html, count=1)
+
+
+# MRML names the email after its <mj-title> in an aria-label, written as Rust debugs a string: a
+# no-break space (a date's, "November 9th") or a direction mark becomes "\u{a0}", which screen
+# readers would spell out. Its escapes are undone, in that attribute only.
+_EMAIL_LABEL = re.compile(r'(<div aria-label=")([^"]*)(" aria-roledescription="email")')
+_RUST_ESCAPE = re.compile(r"\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))")
+_RUST_CHARACTERS = {"t": "\t", "n": "\n", "r": "\r", "0": "\0"}
+
+
+def _unescape(found: re.Match[str]) -> str:
+    if found[1]:
+        return chr(int(found[1], 16))
+    return _RUST_CHARACTERS.get(found[2], found[2])  # \\ \' \" stand for themselves
 
 
 _FIXED_HEIGHT = re.compile(r"height:\s*\d+px")

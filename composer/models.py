@@ -435,7 +435,7 @@ class Publication(Strict):
     contact: EmailAddress | None = None
     calls_to_action: list[CallToAction] = []
     contents: bool = False  # an "In this issue" list of the headlines, after the summary
-    typography: bool = False  # curly quotes and dashes in the issue's language's style, in Markdown fields
+    typography: bool = False  # curly quotes, dashes and … in the issue's language's style, in every text (typeset.py)
     colours: Colours = Colours()
     logo: Logo | None = None
     footer: PerLanguage[Markdown] | None = None

@@ -8,6 +8,7 @@ thousands of inboxes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -23,7 +24,7 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from . import colours, dates, esp, labels, languages, markdown, scripts
+from . import colours, dates, esp, labels, languages, markdown, scripts, typeset
 from .errors import CacheProblem, Problem, TemplateProblem
 from .folders import folders_above
 from .load import Loaded
@@ -262,6 +263,11 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     issue, lang = loaded.issue, loaded.issue.lang or loaded.publication.lang
     # The templates read publication.labels: every word there, in the issue's language.
     publication = loaded.publication.model_copy(update={"labels": labels.for_language(loaded.publication.labels, lang)})
+    # typography: true sets the plain texts as well as the Markdown ones, in the issue's language
+    # (typeset.py): headlines, titles, reads, captions, the subject, and the publication's name.
+    typography = lang if publication.typography else None
+    issue = typeset.issue(issue, typography)
+    publication = publication.model_copy(update={"name": markdown.typeset(publication.name, typography)})
     web_version = publication.web_version_url
     links = esp.links(
         service or publication.esp,
@@ -277,6 +283,10 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         # The publication's text in the issue's language, or in its own (``own``: a call to action's
         # lang:, else the publication's), marked so (languages.py).
         return languages.chosen(texts, lang, own or publication.lang)
+
+    def typeset_chosen(text: languages.Chosen) -> languages.Chosen:
+        # A plain text of the publication's (a call to action's), set in the quotes of its own language.
+        return dataclasses.replace(text, text=markdown.typeset(text.text, typography and text.lang))
 
     def chosen_or(texts: str | dict[str, str] | None, default: str) -> languages.Chosen:
         # A pattern the publication gives, else the language's own (dates.default_*).
@@ -296,6 +306,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
             title_pattern.text, issue.date, languages.isolate(name, title_pattern.lang), title_pattern.lang, cldr=True
         )
     )
+    if not issue.title:  # the title_pattern's own words, set in its own language's quotes
+        title = markdown.typeset(title, typography and title_pattern.lang)
     # Words, and the characters of languages written without spaces, at their own rates (scripts.py).
     minutes = scripts.read_minutes(
         [title, issue.summary, *(part for story in issue.stories for part in (story.headline, story.body))],
@@ -314,9 +326,9 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     date_line = dates.fill(date_format.text, issue.date, lang=date_format.lang, cldr=True)
     actions: list[dict[str, Any]] = [
         {
-            "heading": chosen(action.heading, action.lang),
-            "text": chosen(action.text, action.lang) if action.text else None,
-            "label": chosen(action.label, action.lang),
+            "heading": typeset_chosen(chosen(action.heading, action.lang)),
+            "text": typeset_chosen(chosen(action.text, action.lang)) if action.text else None,
+            "label": typeset_chosen(chosen(action.label, action.lang)),
             "url": action.url,
         }
         for action in publication.calls_to_action
@@ -349,8 +361,13 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
             languages.isolate_within(issue.subject, name, lang) if issue.subject else title,
             lang if issue.subject or issue.title else title_pattern.lang,
         ),
-        "preheader": languages.mark_line(issue.preheader or preview_text(issue.summary), lang),
+        "preheader": languages.mark_line(
+            issue.preheader or markdown.typeset(preview_text(issue.summary), typography), lang
+        ),
         "date_line": date_line,
+        # A title that says the day already ("… for November 9th"): the masthead leaves its date line out,
+        # so the top of the email says the date twice (title, "Published on"), not three times.
+        "date_in_title": dates.mentions(title, issue.date, lang if issue.title else title_pattern.lang),
         "published_line": str(own_words.published).format(date=date_line),
         "read_time_line": labels.read_time_line(own_words, lang, minutes),
         "read_minutes": minutes,

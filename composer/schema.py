@@ -111,7 +111,9 @@ KEYS: dict[str, Key] = {
     ),
     "Publication.contents": Key('`true` for an "In this issue" list of the headlines after the summary', True),
     "Publication.typography": Key(
-        "`true` for curly quotes and dashes in the issue's language's style, in Markdown fields", True
+        "`true` for curly quotes, dashes and ellipses in the issue's language's style, in every text: Markdown, "
+        "titles, the subject, headlines, captions, reads",
+        True,
     ),
     "Publication.colours": Key(
         "`text`, `background`, `paper`, `accent`, `muted`, `button_text`, as `#rrggbb`", {"accent": "#a3262a"}

@@ -525,7 +525,7 @@ def test_an_arabic_issue_in_an_english_archive_reads_right_to_left(make_issue: M
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     assert feed.get(xml_lang) == "en"
     assert [(atom(entry, f"{ATOM}title").text, entry.get(xml_lang)) for entry in feed.iter(f"{ATOM}entry")] == [
-        ("Briefing for January 3rd", None),
+        ("Briefing for January\u00a03rd", None),  # the feed's titles as the email's, day and month held together
         ("\u2067موجز\u2069", "ar"),  # isolated: a feed reader may lay it out left to right
-        ("Briefing for January 1st", None),
+        ("Briefing for January\u00a01st", None),
     ]

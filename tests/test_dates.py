@@ -17,35 +17,75 @@ from .conftest import MakeIssue
 DAY = date(2026, 12, 1)  # a Tuesday
 
 
+# Each day holds to its month with a no-break space (U+00A0): no line, of a title on a phone or of
+# the plain text, ends between "1" and "décembre". The month may still break from the year.
 @pytest.mark.parametrize(
     ("lang", "pattern", "line"),
     [
         ("fr", "short", "01/12/2026"),
-        ("fr", "medium", "1 déc. 2026"),
-        ("fr", "long", "1 décembre 2026"),
-        ("fr", "full", "mardi 1 décembre 2026"),
-        ("fr", "EEEE d MMMM y", "mardi 1 décembre 2026"),
-        ("fr", "{weekday} {day_ordinal} {month} {year}", "mardi 1er décembre 2026"),
+        ("fr", "medium", "1\u00a0déc. 2026"),
+        ("fr", "long", "1\u00a0décembre 2026"),
+        ("fr", "full", "mardi 1\u00a0décembre 2026"),
+        ("fr", "EEEE d MMMM y", "mardi 1\u00a0décembre 2026"),
+        ("fr", "{weekday} {day_ordinal} {month} {year}", "mardi 1er\u00a0décembre 2026"),
         ("de", "short", "01.12.26"),
         ("de", "medium", "01.12.2026"),
-        ("de", "long", "1. Dezember 2026"),
-        ("de", "full", "Dienstag, 1. Dezember 2026"),
-        ("de", "EEEE, d. MMMM y", "Dienstag, 1. Dezember 2026"),
-        ("de", "{weekday}, {day_ordinal} {month} {year}", "Dienstag, 1. Dezember 2026"),
+        ("de", "long", "1.\u00a0Dezember 2026"),
+        ("de", "full", "Dienstag, 1.\u00a0Dezember 2026"),
+        ("de", "EEEE, d. MMMM y", "Dienstag, 1.\u00a0Dezember 2026"),
+        ("de", "{weekday}, {day_ordinal} {month} {year}", "Dienstag, 1.\u00a0Dezember 2026"),
         ("ja", "long", "2026年12月1日"),
         ("ja", "full", "2026年12月1日火曜日"),
-        ("ru", "{day} {month} {year}", "1 декабря 2026"),  # the form beside a day number
-        ("es", "d 'de' MMMM", "1 de diciembre"),  # literal words in quotes
-        ("en", "{month_ap} {day}, {year}", "Dec. 1, 2026"),
-        ("en", "long", "December 1, 2026"),
-        ("en-GB", "long", "1 December 2026"),  # the tag's own country
-        ("fr-CA", "{date}", "1 décembre 2026"),
-        ("xx", "{date}", "December 1, 2026"),  # a language CLDR does not know: English
+        ("ru", "{day} {month} {year}", "1\u00a0декабря 2026"),  # the form beside a day number
+        ("es", "d 'de' MMMM", "1\u00a0de\u00a0diciembre"),  # literal words in quotes
+        ("en", "{month_ap} {day}, {year}", "Dec.\u00a01, 2026"),
+        ("en", "long", "December\u00a01, 2026"),
+        ("en-GB", "long", "1\u00a0December 2026"),  # the tag's own country
+        ("fr-CA", "{date}", "1\u00a0décembre 2026"),
+        ("xx", "{date}", "December\u00a01, 2026"),  # a language CLDR does not know: English
     ],
 )
 def test_a_date_in_each_form_and_language(lang: str, pattern: str, line: str) -> None:
     assert dates.check_pattern(pattern, cldr=True) == pattern
     assert dates.fill(pattern, DAY, "The Daily", lang, cldr=True) == line
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line"),
+    [
+        ("{weekday} {day} {month} {year}", "Tuesday 1\u00a0December 2026"),  # only day and month
+        ("{month} {day_ordinal}", "December\u00a01st"),
+        ("{day}. {month_ap}", "1.\u00a0Dec."),
+        ("{day}/{month_number}/{year}", "1/12/2026"),
+        ("{day} and then, much later, {month}", "1 and then, much later, December"),  # not one date
+        ("{{day}} {month}", "{day} December"),  # a literal brace is no day
+        ("{month}, {day}", "December, 1"),  # a comma: not one date
+        ("{day:>3} {month}", "  1\u00a0December"),
+        ("{name} {day}", "The Daily 1"),
+    ],
+)
+def test_the_no_break_space_holds_a_day_to_its_month_only(pattern: str, line: str) -> None:
+    assert dates.fill(pattern, DAY, "The Daily") == line
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "mentioned"),
+    [
+        ("Executive Summary for December 1st", "en", True),
+        ("Briefing for Dec. 1", "en", True),
+        ("The Daily: 2026-12-01", "en", True),
+        ("Executive Summary for December 11th", "en", False),  # another day
+        ("1 Summary of the week", "en", False),  # no month ("Summary" holds no "Mar")
+        ("Le Point du jour\u00a0: 1\u00a0décembre 2026", "fr", True),
+        ("Der Tag: 1.\u00a0Dezember 2026", "de", True),
+        ("Сводка: 1\u00a0декабря 2026", "ru", True),
+        ("ブリーフ：2026年12月1日", "ja", True),
+        ("תקציר: 1\u00a0בדצמבר 2026", "he", True),
+        ("Der Tag: 1.\u00a0Januar 2026", "de", False),
+    ],
+)
+def test_a_title_that_says_the_day(title: str, lang: str, mentioned: bool) -> None:
+    assert dates.mentions(title, DAY, lang) is mentioned
 
 
 @pytest.mark.parametrize(

@@ -179,20 +179,20 @@ def test_a_french_publication_writes_no_english_word_of_composers_own(make_issue
     assert english_words > {"Read", "more", "Unsubscribe", "browser", "Published", "minutes", "issue"}
     for text in (visible_text(composed.html), composed.text):
         text = text.replace("Le Quotidien", "").replace("https://quotidien.example.fr", "")
-        assert "1 décembre 2026" in text
+        assert "1\u00a0décembre 2026" in text
         assert "Le Quotidien" not in text and not english_words & _words(text), english_words & _words(text)
-        for line in ("Publié le 1 décembre 2026", "Lecture\u00a0: 1\u00a0min", "Lire la suite sur Agence"):
+        for line in ("Publié le 1\u00a0décembre 2026", "Lecture\u00a0: 1\u00a0min", "Lire la suite sur Agence"):
             assert line in text
     # French typography: a no-break space before a colon, in the title (and so the subject) and the text.
-    assert composed.title == "Le Quotidien\u00a0: 1 décembre 2026"
+    assert composed.title == "Le Quotidien\u00a0: 1\u00a0décembre 2026"
     assert "Lire la suite sur Agence\u00a0: https://quotidien.example.fr/article" in composed.text.splitlines()
 
 
 @pytest.mark.parametrize(
     ("lang", "title"),
     [
-        ("en", "Le Quotidien: December 1, 2026"),
-        ("de", "Le Quotidien: 1. Dezember 2026"),
+        ("en", "Le Quotidien: December\u00a01, 2026"),
+        ("de", "Le Quotidien: 1.\u00a0Dezember 2026"),
         ("zh", "Le Quotidien：2026年12月1日"),
         ("ja", "Le Quotidien：2026年12月1日"),
     ],
@@ -211,14 +211,14 @@ def test_a_label_and_what_follows_it_are_joined_as_the_language_does(
 def test_a_publication_chooses_its_own_colon(make_issue: MakeIssue) -> None:
     publication = FRENCH_PUBLICATION + "labels:\n  colon: '{before} — {after}'\n"
     composed = compose(make_issue(FRENCH_ISSUE, publication))
-    assert composed.title == "Le Quotidien — 1 décembre 2026"
+    assert composed.title == "Le Quotidien — 1\u00a0décembre 2026"
     assert "Lire la suite sur Agence — https://quotidien.example.fr/article" in composed.text.splitlines()
 
 
 @pytest.mark.parametrize(
     ("lang", "date_line", "published"),
     [
-        ("de", "1. Dezember 2026", "Veröffentlicht am 1. Dezember 2026"),
+        ("de", "1.\u00a0Dezember 2026", "Veröffentlicht am 1.\u00a0Dezember 2026"),
         ("ja", "2026年12月1日", "発行日：2026年12月1日"),
     ],
 )

@@ -128,7 +128,7 @@ def test_a_title_pattern_per_language(make_issue: MakeIssue) -> None:
     )
     arabic = ARABIC_ISSUE.replace("title: ملخص تنفيذي\n", "")
     assert compose(make_issue(arabic, publication, name="ar.yaml")).title == "موجز 10"
-    assert compose(make_issue(ENGLISH_ISSUE, publication, name="en.yaml")).title == "Briefing for November 9th"
+    assert compose(make_issue(ENGLISH_ISSUE, publication, name="en.yaml")).title == "Briefing for November\u00a09th"
 
 
 # --- mistakes -----------------------------------------------------------------------------------
@@ -203,8 +203,8 @@ def test_an_arabic_issue_in_the_english_sample_publication_has_an_arabic_date_li
     # writes its own date. Its title_pattern has English words, and stays English (marked so).
     sample_publication = (ROOT / "issues" / "publication.yaml").read_text(encoding="utf-8")
     composed = compose(make_issue(ARABIC_ISSUE, sample_publication))
-    assert "نُشر في 10 نوفمبر 2017" in composed.text
-    assert "\n10 نوفمبر 2017\n" in composed.text  # the masthead's date
+    assert "نُشر في 10\u00a0نوفمبر 2017" in composed.text
+    assert "\n10\u00a0نوفمبر 2017\n" in composed.text  # the masthead's date
     page = lxml.html.document_fromstring(composed.html)
     assert "نُشر في 10 نوفمبر 2017" in " ".join(page.text_content().split())
     assert "Nov. 10" not in composed.text and "Nov. 10" not in page.text_content()

@@ -254,3 +254,28 @@ def test_mrml_writes_markup_the_validator_rejects_and_repair_mends_it() -> None:
 )
 def test_vertical_align_goes_into_the_style_unless_it_is_there(td: str, repaired: str) -> None:
     assert mjml_to_html.repair(td) == repaired
+
+
+TITLED = """<mjml><mj-head><mj-title>{}</mj-title></mj-head>
+<mj-body><mj-section><mj-column><mj-text>x</mj-text></mj-column></mj-section></mj-body></mjml>"""
+
+
+def email_label(html: str) -> str:
+    return str(lxml_html.fromstring(html).xpath("//div[@aria-roledescription='email']/@aria-label")[0])
+
+
+@pytest.mark.trap("mjml-python", "1.4.2")
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Executive Summary for November\u00a09th",  # a date's no-break space
+        "\u2068The Meridian Brief\u2069: 5 ديسمبر 2026",  # isolates around a name
+        "Back\\slash and \\u{a0} typed as text",
+    ],
+)
+def test_the_emails_label_is_its_title_as_written(title: str) -> None:
+    # MRML writes the aria-label naming the email as Rust debugs a string ("November\u{a0}9th"),
+    # which a screen reader spells out; composer undoes that.
+    bare = mjml.mjml2html(TITLED.format(title), fonts={})
+    assert email_label(bare) != title
+    assert email_label(mjml_to_html.repair(bare)) == title

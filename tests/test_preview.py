@@ -388,7 +388,7 @@ def test_the_page_shows_desktop_phone_dark_text_and_inbox_line(
 
     # The inbox line, as a mail client lists the email.
     assert page.locator("#sender").inner_text() == "Syria Deeply"
-    assert page.locator("#subject").inner_text() == "Executive Summary for November 9th"
+    assert page.locator("#subject").inner_text() == "Executive Summary for November\u00a09th"
     assert page.locator("#preheader").inner_text() == composed.preheader
     assert composed.preheader.startswith("We review the key developments in Syria")
     for part in ("#sender", "#subject", "#preheader"):
@@ -547,9 +547,9 @@ def test_a_folder_is_an_index_newest_first_linking_to_each_preview(
     opened = open_preview(server)
     page = opened.page
     assert page.url == server.url, "a folder's / is its index"
-    charlie = ["2021-01-15 — Briefing for January 15th", "/issue/charlie/"]
-    alpha = ["2020-06-01 — Briefing for June 1st", "/issue/alpha/"]
-    bravo = ["2019-03-02 — Briefing for March 2nd", "/issue/bravo/"]
+    charlie = ["2021-01-15 — Briefing for January\u00a015th", "/issue/charlie/"]
+    alpha = ["2020-06-01 — Briefing for June\u00a01st", "/issue/alpha/"]
+    bravo = ["2019-03-02 — Briefing for March\u00a02nd", "/issue/bravo/"]
     # The index fills in as the first builds finish; it must settle newest first.
     opened.wait_for(INDEX_IS_JS, "the index should list the issues newest first", [charlie, alpha, bravo])
 
@@ -557,13 +557,13 @@ def test_a_folder_is_an_index_newest_first_linking_to_each_preview(
     server.wait_watching(folder / "alpha.yaml")
     make_issue(ISSUE.replace("2020-02-03", "2020-09-30"), name="delta.yaml")
     (folder / "bravo.yaml").unlink()
-    delta = ["2020-09-30 — Briefing for September 30th", "/issue/delta/"]
+    delta = ["2020-09-30 — Briefing for September\u00a030th", "/issue/delta/"]
     opened.wait_for(INDEX_IS_JS, "the index should follow the folder", [charlie, delta, alpha])
 
-    page.get_by_role("link", name="2020-06-01 — Briefing for June 1st").click()
+    page.get_by_role("link", name="2020-06-01 — Briefing for June\u00a01st").click()
     page.wait_for_url(f"{server.url}issue/alpha/")
     opened.wait_for(FRAMES_LOADED_JS, "the linked preview should load")
-    assert page.locator("#subject").inner_text() == "Briefing for June 1st"
+    assert page.locator("#subject").inner_text() == "Briefing for June\u00a01st"
 
 
 INBOX_LINE_JS = """() => ['subject', 'preheader'].map((id) => {
@@ -1072,7 +1072,10 @@ def test_the_index_counts_each_issues_findings_live(
     folder = alpha.parent
     server = start_preview(folder)
     opened = open_preview(server)
-    alpha_line, bravo_line = "2020-02-03 — Briefing for February 3rd", "2020-01-15 — Briefing for January 15th"
+    alpha_line, bravo_line = (
+        "2020-02-03 — Briefing for February\u00a03rd",
+        "2020-01-15 — Briefing for January\u00a015th",
+    )
     opened.wait_for(
         INDEX_LINES_JS,
         "the index should count each issue's findings",

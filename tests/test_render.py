@@ -40,11 +40,11 @@ def test_ordinals(day: int, expected: str) -> None:
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (date(2017, 11, 9), "Nov. 9, 2017"),
-        (date(2018, 9, 1), "Sept. 1, 2018"),
-        (date(2018, 3, 15), "March 15, 2018"),
-        (date(2018, 7, 4), "July 4, 2018"),
-        (date(2019, 2, 28), "Feb. 28, 2019"),
+        (date(2017, 11, 9), "Nov.\u00a09, 2017"),  # the month and day held together
+        (date(2018, 9, 1), "Sept.\u00a01, 2018"),
+        (date(2018, 3, 15), "March\u00a015, 2018"),
+        (date(2018, 7, 4), "July\u00a04, 2018"),
+        (date(2019, 2, 28), "Feb.\u00a028, 2019"),
     ],
 )
 def test_ap_style_date_line(day: date, expected: str) -> None:
@@ -58,8 +58,8 @@ def test_unknown_placeholder_is_refused_with_the_known_ones() -> None:
 
 def test_sample_title_date_and_read_time_come_from_the_publication() -> None:
     composed = compose(SAMPLE)
-    assert "<title>Executive Summary for November 9th</title>" in composed.html
-    assert "Published on Nov. 9, 2017" in composed.html
+    assert "<title>Executive Summary for November\u00a09th</title>" in composed.html
+    assert "Published on Nov.\u00a09, 2017" in composed.html
     assert "Read time: about 3 minutes" in composed.html
     assert composed.read_minutes == 3
 
@@ -125,7 +125,7 @@ def test_the_emails_own_words_can_be_translated(make_issue: MakeIssue) -> None:
     issue = make_issue(ISSUE.replace("    body: |", "    url: https://example.com/story\n    body: |"), publication)
     composed = compose(issue)
     # The date is French too (it was "Feb. 3, 2020" before dates followed the language).
-    for words in ("Publié le 3 février 2020", "Lecture en une minute", "Lire la suite", "À lire aussi"):
+    for words in ("Publié le 3\u00a0février 2020", "Lecture en une minute", "Lire la suite", "À lire aussi"):
         assert words in composed.html and words in composed.text
     assert "Published on" not in composed.html + composed.text
     assert "Recommended Reads" not in composed.html + composed.text

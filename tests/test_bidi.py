@@ -51,21 +51,21 @@ def issue(day: str = "2026-12-05", extra: str = "", reads: str = "") -> str:
 def test_a_latin_name_is_isolated_in_a_right_to_left_title(make_issue: MakeIssue, lang: str) -> None:
     composed = compose(make_issue(issue(), publication(lang)))
     isolated = LRI + BRAND + PDI + RLM
-    assert composed.title == f"{isolated}: 5 {MONTHS[lang]} 2026"
+    assert composed.title == f"{isolated}: 5\u00a0{MONTHS[lang]} 2026"
     # The subject and <title> are right to left as a whole, for inboxes laid out left to right.
     assert composed.subject == RLI + composed.title + PDI
     assert f"<title>{composed.subject}</title>" in composed.html
-    assert f'<span dir="ltr">{BRAND}</span>{RLM}: 5 {MONTHS[lang]} 2026</h1>' in composed.html
+    assert f'<span dir="ltr">{BRAND}</span>{RLM}: 5\u00a0{MONTHS[lang]} 2026</h1>' in composed.html
 
 
 def test_an_english_issue_keeps_its_title_and_subject_as_they_are(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(issue().replace("summary:", "lang: en\nsummary:"), publication("ar")))
-    assert composed.subject == composed.title == f"{BRAND}: December 5, 2026"
+    assert composed.subject == composed.title == f"{BRAND}: December\u00a05, 2026"
 
 
 def test_an_arabic_name_is_isolated_in_an_english_title(make_issue: MakeIssue) -> None:
     composed = compose(make_issue(issue(), "name: موجز الصباح\nurl: https://meridian.example.org/\n"))
-    assert composed.title == f"{RLI}موجز الصباح{PDI}{LRM}: December 5, 2026"
+    assert composed.title == f"{RLI}موجز الصباح{PDI}{LRM}: December\u00a05, 2026"
     assert composed.subject == LRI + composed.title + PDI  # holds right-to-left words: isolated as a whole
 
 
@@ -85,7 +85,7 @@ def test_the_isolated_subject_reads_back_from_the_message_headers(make_issue: Ma
     assert subject_lines and b"=?utf-8?" in subject_lines[0], "the subject is not encoded (RFC 2047)"
     parsed = BytesParser(policy=policy.default).parsebytes(data)
     assert isinstance(parsed, EmailMessage)
-    assert parsed["Subject"] == prefix + RLI + LRI + BRAND + PDI + RLM + ": 5 ديسمبر 2026" + PDI
+    assert parsed["Subject"] == prefix + RLI + LRI + BRAND + PDI + RLM + ": 5\u00a0ديسمبر 2026" + PDI
 
 
 # --- the plain text ---------------------------------------------------------------------------
@@ -96,11 +96,11 @@ def test_plain_text_lines_that_start_against_the_issue_get_its_mark(make_issue: 
     text = compose(make_issue(issue(reads=reads), publication("ar"))).text
     lines = text.split("\n")
     # The title and a paragraph opening with "Reuters" start with a right-to-left mark...
-    assert f"{RLM}{LRI}{BRAND}{PDI}{RLM}: 5 ديسمبر 2026" in lines
+    assert f"{RLM}{LRI}{BRAND}{PDI}{RLM}: 5\u00a0ديسمبر 2026" in lines
     assert any(line.startswith(RLM + "Reuters قالت") for line in lines)
     # ...their underline is as wide as the title looks; an all-English line reads its own way.
-    title_at = lines.index(f"{RLM}{LRI}{BRAND}{PDI}{RLM}: 5 ديسمبر 2026")
-    assert lines[title_at + 1] == "=" * len(f"{BRAND}: 5 ديسمبر 2026")
+    title_at = lines.index(f"{RLM}{LRI}{BRAND}{PDI}{RLM}: 5\u00a0ديسمبر 2026")
+    assert lines[title_at + 1] == "=" * len(f"{BRAND}: 5\u00a0ديسمبر 2026")
     assert "- A long read about the city. — The Example" in lines
     assert f"  {'https://example.com/read'}" in lines  # links stay as typed, with nothing glued to them
     assert all(not line.startswith((RLM, LRM)) or "http" not in line.split()[0] for line in lines)
@@ -132,8 +132,8 @@ def test_mark_line(line: str, marked: str) -> None:
 
 
 def test_marks_and_isolates_take_no_columns_when_wrapping() -> None:
-    line = RLM + LRI + BRAND + PDI + RLM + ": 5 ديسمبر 2026"
-    assert markdown.display_width(line) == len(f"{BRAND}: 5 ديسمبر 2026")
+    line = RLM + LRI + BRAND + PDI + RLM + ": 5\u00a0ديسمبر 2026"
+    assert markdown.display_width(line) == len(f"{BRAND}: 5\u00a0ديسمبر 2026")
     wrapped = markdown.wrap((RLM + "كلمة ") * 20, 40)
     assert max(markdown.display_width(each) for each in wrapped.split("\n")) <= 40
 
@@ -216,7 +216,7 @@ def test_the_subject_keeps_its_day_beside_its_month_in_any_inbox(
 READS = """\
 - title: A long read about the city.
   url: https://example.com/read
-- title: Another read, in English with lang.
+- title: Another, with lang.
   url: https://example.com/read2
   source: The Example
   lang: en-GB

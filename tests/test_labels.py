@@ -283,7 +283,7 @@ def test_a_hebrew_issue_shows_no_english_word_of_composers_own(make_issue: MakeI
         text = re.sub(r"https://\S+", "", text)
         assert not english_built_in_words() & _words(text), english_built_in_words() & _words(text)
         for line in (
-            "פורסם ב־1 בדצמבר 2020",
+            "פורסם ב־1\u00a0בדצמבר 2020",
             "זמן קריאה: כדקה",
             "קראו עוד ב־Reuters",
             "קראו עוד",

@@ -101,8 +101,12 @@ def normalised(text: str) -> str:
 
 def squeezed(text: str) -> str:
     """``text`` without its whitespace: the plain text may break a line between two wide (CJK)
-    characters where the source has no space, so spaces cannot be compared there, only the rest."""
-    return "".join(text.split())
+    characters where the source has no space, so spaces cannot be compared there, only the rest; nor the
+    invisible direction marks it puts where a line starts against the issue's direction (languages.mark_line)."""
+    return "".join(text.split()).translate(_DIRECTION_CONTROLS)
+
+
+_DIRECTION_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2067\u2068\u2069"))
 
 
 @settings(max_examples=40, deadline=None)

@@ -213,10 +213,28 @@ NO_BREAK = "\u00a0"
 # " de ": _ONE_DATE) become no-break spaces. The month may still break from the year: a long title needs a place to.
 _DAY_PLACEHOLDERS = frozenset({"day", "day_ordinal"})
 _MONTH_PLACEHOLDERS = frozenset({"month", "month_ap", "month_number"})
+_DATE_PLACEHOLDERS = _DAY_PLACEHOLDERS | _MONTH_PLACEHOLDERS | {"year"}
 _DAY_FIELDS, _MONTH_FIELDS = frozenset("d"), frozenset("ML")
+_DATE_FIELD_LETTERS = frozenset("yMLd")  # the year, month and day of CLDR's patterns (not the weekday)
 # What may stand between a day and its month in one date: spaces, a full stop ("3. Dezember") and a
 # short word ("1 de diciembre", Hebrew's "5 בדצמבר"); not a comma, not a phrase.
 _ONE_DATE = re.compile(r"\.?[ ]+(?:[^\W\d_]{1,3}[ ]*)?|\.?[ ]*[^\W\d_]{1,3}[ ]+")
+
+
+# A word joiner (U+2060, Unicode's "no break here" of zero width) on each side of a date's words where the
+# language writes them without spaces ("2026年12月5日"): browsers may break a line before any ideograph,
+# and a title set "2026 / 年12月5日" on a phone splits the year from its character.
+WORD_JOINER = "\u2060"
+
+
+def _glued(literal: str, before: bool, after: bool) -> str:
+    """``literal`` between a date's fields, joined to the field ``before`` and ``after`` it where it is
+    written in wide characters without a space (年, 月, 日; 년 has a space and breaks as a word)."""
+    if not literal or any(character.isspace() for character in literal):
+        return literal
+    if not any(unicodedata.east_asian_width(character) in "WF" for character in literal):
+        return literal
+    return (WORD_JOINER if before else "") + literal + (WORD_JOINER if after else "")
 
 
 def _ties(before: str | None, after: str | None, days: frozenset[str], months: frozenset[str]) -> bool:
@@ -239,6 +257,7 @@ def hold_day_and_month(pattern: str) -> str:
     for literal, name, spec, conversion in parts:
         # The literal text before this field: escaped back, as str.format reads it.
         text = _no_break(literal) if _ties(previous, name, _DAY_PLACEHOLDERS, _MONTH_PLACEHOLDERS) else literal
+        text = _glued(text, previous in _DATE_PLACEHOLDERS, name in _DATE_PLACEHOLDERS)
         held.append(text.replace("{", "{{").replace("}", "}}"))
         if name is not None:
             held.append("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
@@ -264,6 +283,7 @@ def _format_cldr(day: date, pattern: str, lang: str) -> str:
         literal = "".join(between)
         if literal:
             literal = _no_break(literal) if _ties(previous, field, _DAY_FIELDS, _MONTH_FIELDS) else literal
+            literal = _glued(literal, previous in _DATE_FIELD_LETTERS, field in _DATE_FIELD_LETTERS)
             held.append("'" + literal.replace("'", "''") + "'")  # quoted: no letter of it is a field
         held.append(field * count)
         previous, between = field, []
@@ -296,6 +316,7 @@ def _date_values(day: date, name: str, lang: str = "en") -> dict[str, object]:
 def mentions(text: str, day: date, lang: str = "en") -> bool:
     """Whether ``text`` (a title) says which day ``day`` is: its day number and its month, by name or
     abbreviation in ``lang`` ("November 9th", "5\u00a0décembre", "12月5日"), or its ISO date."""
+    text = text.replace(WORD_JOINER, "")
     if day.isoformat() in text:
         return True
     if not re.search(rf"(?<!\d)0?{day.day}(?!\d)", text):

@@ -34,8 +34,8 @@ DAY = date(2026, 12, 1)  # a Tuesday
         ("de", "full", "Dienstag, 1.\u00a0Dezember 2026"),
         ("de", "EEEE, d. MMMM y", "Dienstag, 1.\u00a0Dezember 2026"),
         ("de", "{weekday}, {day_ordinal} {month} {year}", "Dienstag, 1.\u00a0Dezember 2026"),
-        ("ja", "long", "2026年12月1日"),
-        ("ja", "full", "2026年12月1日火曜日"),
+        ("ja", "long", "2026\u2060年\u206012\u2060月\u20601\u2060日"),  # word joiners: no line breaks inside
+        ("ja", "full", "2026\u2060年\u206012\u2060月\u20601\u2060日火曜日"),
         ("ru", "{day} {month} {year}", "1\u00a0декабря 2026"),  # the form beside a day number
         ("es", "d 'de' MMMM", "1\u00a0de\u00a0diciembre"),  # literal words in quotes
         ("en", "{month_ap} {day}, {year}", "Dec.\u00a01, 2026"),

@@ -193,8 +193,8 @@ def test_a_french_publication_writes_no_english_word_of_composers_own(make_issue
     [
         ("en", "Le Quotidien: December\u00a01, 2026"),
         ("de", "Le Quotidien: 1.\u00a0Dezember 2026"),
-        ("zh", "Le Quotidien：2026年12月1日"),
-        ("ja", "Le Quotidien：2026年12月1日"),
+        ("zh", "Le Quotidien：2026\u2060年\u206012\u2060月\u20601\u2060日"),
+        ("ja", "Le Quotidien：2026\u2060年\u206012\u2060月\u20601\u2060日"),
     ],
 )
 def test_a_label_and_what_follows_it_are_joined_as_the_language_does(
@@ -219,7 +219,7 @@ def test_a_publication_chooses_its_own_colon(make_issue: MakeIssue) -> None:
     ("lang", "date_line", "published"),
     [
         ("de", "1.\u00a0Dezember 2026", "Veröffentlicht am 1.\u00a0Dezember 2026"),
-        ("ja", "2026年12月1日", "発行日：2026年12月1日"),
+        ("ja", "2026\u2060年\u206012\u2060月\u20601\u2060日", "発行日：2026\u2060年\u206012\u2060月\u20601\u2060日"),
     ],
 )
 def test_the_date_line_in_the_issues_language(make_issue: MakeIssue, lang: str, date_line: str, published: str) -> None:

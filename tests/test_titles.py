@@ -279,3 +279,52 @@ def test_a_default_title_keeps_its_day_and_month_on_one_line_on_a_phone(
     assert [each["narrower"] for each in found if not each["held"]] == [], found
     # The sweep reached the place that matters: with a plain space, some line would end after the day.
     assert any(each["breaksWithASpace"] for each in found), found
+
+
+# A Chinese or Japanese date has no space to keep: the sweep looks at the whole date, from the year's first
+# digit to 日, with the word joiners composer puts in it and without them.
+CJK_SWEEP_JS = """(date) => {
+  const title = document.querySelector('h1');
+  const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+  let node = null;
+  const joined = (text) => text.replaceAll('\\u2060', '');
+  while (walker.nextNode()) if (joined(walker.currentNode.data).includes(date)) node = walker.currentNode;
+  const original = node.data;
+  const oneLine = (data) => {
+    node.data = data;
+    const start = data.indexOf(date[0]), end = data.lastIndexOf(date[date.length - 1]) + 1;
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, end);
+    return new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => rect.top)).size === 1;
+  };
+  const found = [];
+  // Down to a line of about 200 px: narrower, the date (30 px a character) fits no line at all.
+  for (let narrower = 0; narrower <= 120; narrower += 2) {
+    title.style.paddingInlineEnd = `${narrower}px`;
+    found.push({narrower, held: oneLine(original), heldWithoutJoiners: oneLine(joined(original))});
+  }
+  node.data = original;
+  title.style.paddingInlineEnd = '';
+  return found;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["ja", "zh"])
+def test_a_chinese_or_japanese_default_title_keeps_its_date_whole_on_a_phone(
+    browser: Browser,  # noqa: F811 (the fixture imported above)
+    make_issue: MakeIssue,
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    publication = f"name: The Meridian Brief\nurl: https://news.example.com\nlang: {lang}\n"
+    composed = compose(make_issue(DATED_ISSUE.format(lang=""), publication))
+    assert "2026年12月5日" in composed.title.replace("\u2060", "")
+    path = tmp_path / f"{lang}.html"
+    path.write_text(composed.html, encoding="utf-8")
+    with open_email(browser, path, PHONE) as opened:
+        found = opened.page.evaluate(CJK_SWEEP_JS, "2026年12月5日")
+    assert [each["narrower"] for each in found if not each["held"]] == [], found
+    # The sweep reached the places that matter: without the joiners, some line would split the date.
+    assert any(not each["heldWithoutJoiners"] for each in found), found

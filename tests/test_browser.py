@@ -777,7 +777,7 @@ def test_dark_mode_keeps_the_brands_hue_and_passes_contrast(
         assert hue_difference(hue_of(bar), brand_hue) <= 10, f"the {what} {hex_of(bar)} strays from {brand[1]}"
         assert contrast(bar, card) >= 3, f"the {what} {hex_of(bar)} on the card {hex_of(card)}"
     body = parts["body"]
-    assert len(parts["muted"]) == 4
+    assert len(parts["muted"]) == 5  # the source, its name (a span that reads its own way), a span added, note, credit
     for muted in parts["muted"]:
         # A read's source and note, a photo's credit: readable, and quieter than the text around them.
         assert contrast(muted, card) >= MINIMUM_CONTRAST, f"a muted text {hex_of(muted)} on {hex_of(card)}"

@@ -253,13 +253,18 @@ def _soft_break(children: Sequence[Token], index: int) -> str:
     two CJK characters."""
     before = _neighbour(reversed(children[:index]), last=True)
     after = _neighbour(children[index + 1 :], last=False)
+    return "" if joins_across_line_break(before, after) else " "
+
+
+def joins_across_line_break(before: str, after: str) -> bool:
+    """Whether a line break between the characters ``before`` and ``after`` goes without a space (the
+    rule above); also used where YAML folds an editor's lines into one (composer/folding.py)."""
     if not (before and after):
-        return " "
+        return False
     if "\u200b" in (before, after):
-        return ""
+        return True
     wide_before, wide_after = _wide(before), _wide(after)
-    joined = (wide_before and (wide_after or _ambiguous_mark(after))) or (wide_after and _ambiguous_mark(before))
-    return "" if joined else " "
+    return (wide_before and (wide_after or _ambiguous_mark(after))) or (wide_after and _ambiguous_mark(before))
 
 
 class _Renderer(RendererHTML):

@@ -1,0 +1,174 @@
+"""YAML's line folding, without the space between Chinese or Japanese characters.
+
+YAML joins the lines of a folded block (``summary: >-``), of a plain text continued on the next
+line and of a quoted text over several lines into one line, turning each line break into a space,
+before Markdown ever sees the text. A Japanese editor who breaks a line between two sentences then
+gets "延長、 海運運賃": the space a soft break inside Markdown would not have left (CSS Text 3's
+segment break rule, markdown.joins_across_line_break). So the folding is done again here from the
+lines as typed, noting where each such space came from, and the spaces between two CJK characters
+are left out. The redone folding is trusted only when, with every space put back, it equals the
+value PyYAML gave; otherwise PyYAML's value stands, so that no text is ever changed by a mistake
+here. Every step is linear in the text, which read_input keeps below MAX_FILE_BYTES.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .markdown import joins_across_line_break
+
+_FOLDED_HEADER = re.compile(r">(?P<chomping>[+-]?)[ \t]*(?:#.*)?")  # no indentation digit: see _fold_block
+_BLANK = " \t"  # YAML's white space inside a line
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # breaks YAML treats differently from "\n": not redone
+_PROPERTIES = re.compile(r"(?:[!&][^ \t\n]*[ \t]+)*")  # an anchor (&summary) or a tag (!!str) before the text
+
+
+def unfold(source: str, node: yaml.ScalarNode) -> str:
+    """``node.value`` without the spaces YAML put at line breaks between CJK characters."""
+    value: str = node.value
+    if node.start_mark.line == node.end_mark.line or not _may_join(value):  # English text: nothing to do
+        return value
+    folded = fold(source[node.start_mark.index : node.end_mark.index], node.style)
+    if folded is None:
+        return value
+    text, spaces = folded
+    if text != value:  # not folded as YAML folds it: keep YAML's value
+        return value
+    pieces, start = [], 0
+    for at in spaces:
+        if joins_across_line_break(text[at - 1 : at], text[at + 1 : at + 2]):
+            pieces.append(text[start:at])
+            start = at + 1
+    pieces.append(text[start:])
+    return "".join(pieces)
+
+
+def _may_join(value: str) -> bool:
+    """Whether any space in ``value`` stands between characters that a line break would join."""
+    at = value.find(" ")
+    while at >= 0:
+        if at and joins_across_line_break(value[at - 1], value[at + 1 : at + 2]):
+            return True
+        at = value.find(" ", at + 1)
+    return False
+
+
+def fold(raw: str, style: str | None) -> tuple[str, list[int]] | None:
+    """The value of the scalar written as ``raw`` (its source text, from its first character to its
+    end as the parser marks them) in ``style``, and where in it the spaces that stand for a line
+    break are; None for what is not redone here (a literal block, escapes, an indentation digit,
+    a line break other than "\\n")."""
+    if _OTHER_BREAKS.search(raw):
+        return None
+    properties = _PROPERTIES.match(raw)
+    raw = raw[properties.end() :] if properties else raw
+    if style == ">":
+        return _fold_block(raw)
+    if style in ("'", '"'):
+        if len(raw) < 2 or raw[0] != style or raw[-1] != style or (style == '"' and "\\" in raw):
+            return None
+        return _fold_flow(raw[1:-1], single_quoted=style == "'")
+    if not style and raw[:1] not in ("!", "&", ""):
+        return _fold_flow(raw, single_quoted=False)
+    return None
+
+
+class _Folded:
+    """A value being built, with the places of the spaces that stand for a line break."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.spaces: list[int] = []
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def fold(self) -> None:
+        self.spaces.append(self.length)
+        self.add(" ")
+
+    def result(self) -> tuple[str, list[int]]:
+        return "".join(self.parts), self.spaces
+
+
+def _fold_flow(inner: str, single_quoted: bool) -> tuple[str, list[int]]:
+    """A plain or quoted text over several lines: the white space around each line break goes; one
+    break becomes a space, and each further one (a blank line) a line break."""
+    lines = inner.split("\n")
+    folded = _Folded()
+    breaks = 0
+    for number, line in enumerate(lines):
+        first, last = number == 0, number == len(lines) - 1
+        # Inside quotes the white space after the opening quote and before the closing one is text.
+        text = line if first and last else line.rstrip(_BLANK) if first else line.lstrip(_BLANK)
+        text = text if first or last else text.rstrip(_BLANK)
+        if single_quoted:
+            text = text.replace("''", "'")
+        if not first:
+            breaks += 1
+            if not text and not last:  # a blank line
+                continue
+            if breaks == 1:
+                folded.fold()
+            else:
+                folded.add("\n" * (breaks - 1))
+            breaks = 0
+        folded.add(text)
+    return folded.result()
+
+
+def _fold_block(raw: str) -> tuple[str, list[int]] | None:
+    """A folded block (``>``, ``>-``, ``>+``) as libyaml folds it: its indentation is that of its
+    first line of text (or of a deeper blank line before it); a line break between two lines of
+    text that do not start with white space becomes a space, unless blank lines stand between them,
+    which stay line breaks; lines indented deeper keep their breaks; the end is chomped."""
+    header, _, body = raw.partition("\n")
+    match = _FOLDED_HEADER.fullmatch(header)
+    if match is None:  # an indentation digit counts from the parent's indentation, not known here
+        return None
+    chomping = match.group("chomping")
+    lines = body.split("\n")  # every one but the last ended with a line break
+    ended = len(lines) - 1
+    number, indent, breaks = 0, 1, 0
+    while number < len(lines):  # blank lines before the text
+        line = lines[number]
+        spaces = len(line) - len(line.lstrip(" "))
+        indent = max(indent, spaces)
+        if line[spaces:] or number == ended:
+            break
+        breaks += 1
+        number += 1
+    folded = _Folded()
+    leading_break = False  # the previous line of text ended with a line break, not yet written
+    leading_blank = False  # the previous line of text started with white space
+    while number < len(lines):
+        line = lines[number]
+        if line[:indent].strip(" "):  # less indented than the text: the parser would have ended the block before it
+            return None
+        text = line[indent:]
+        if not text:  # a blank line, or the end
+            if number < ended:
+                breaks += 1
+            number += 1
+            continue
+        starts_blank = text[0] in _BLANK
+        if leading_break and not leading_blank and not starts_blank:
+            if not breaks:
+                folded.fold()
+        elif leading_break:
+            folded.add("\n")
+        folded.add("\n" * breaks)
+        breaks = 0
+        leading_blank = starts_blank
+        folded.add(text)
+        leading_break = number < ended
+        number += 1
+    if chomping != "-" and leading_break:
+        folded.add("\n")
+    if chomping == "+":
+        folded.add("\n" * breaks)
+    return folded.result()

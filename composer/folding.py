@@ -4,7 +4,7 @@ YAML joins the lines of a folded block (``summary: >-``), of a plain text contin
 line and of a quoted text over several lines into one line, turning each line break into a space,
 before Markdown ever sees the text. A Japanese editor who breaks a line between two sentences then
 gets "延長、 海運運賃": the space a soft break inside Markdown would not have left (CSS Text 3's
-segment break rule, markdown.joins_across_line_break). So the folding is done again here from the
+segment break rule, joins_across_line_break below). So the folding is done again here from the
 lines as typed, noting where each such space came from, and the spaces between two CJK characters
 are left out. The redone folding is trusted only when, with every space put back, it equals the
 value PyYAML gave; otherwise PyYAML's value stands, so that no text is ever changed by a mistake
@@ -14,15 +14,45 @@ here. Every step is linear in the text, which read_input keeps below MAX_FILE_BY
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import yaml
-
-from .markdown import joins_across_line_break
 
 _FOLDED_HEADER = re.compile(r">(?P<chomping>[+-]?)[ \t]*(?:#.*)?")  # no indentation digit: see _fold_block
 _BLANK = " \t"  # YAML's white space inside a line
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # breaks YAML treats differently from "\n": not redone
 _PROPERTIES = re.compile(r"(?:[!&][^ \t\n]*[ \t]+)*")  # an anchor (&summary) or a tag (!!str) before the text
+
+
+# A line break inside a paragraph (a soft break) is a space between words, but none between two
+# Chinese or Japanese characters, which have no spaces: "決めた。\n賃上げ" must not read "決めた。 賃上げ".
+# The rule is CSS Text 3's segment break transformation: the break goes when the characters on both
+# sides are East Asian Wide, Fullwidth or Halfwidth and neither is Hangul (Korean puts spaces between
+# words); or when one is such a character and the other a punctuation mark or symbol of ambiguous
+# width, as Chinese “quotes” are (CSS asks this of Chinese and Japanese text only; composer does not
+# know a text's language here, and only they put such marks against such characters); or when either
+# side is a zero-width space. Browsers other than Firefox do not apply it themselves, so markdown.py
+# applies it to the HTML, the plain text and the inbox preview alike, and unfold to the lines YAML folds.
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff\uffa0-\uffdc]")
+
+
+def _wide(character: str) -> bool:
+    return unicodedata.east_asian_width(character) in ("F", "W", "H") and not _HANGUL.match(character)
+
+
+def _ambiguous_mark(character: str) -> bool:
+    return unicodedata.east_asian_width(character) == "A" and unicodedata.category(character)[0] in "PS"
+
+
+def joins_across_line_break(before: str, after: str) -> bool:
+    """Whether a line break between the characters ``before`` and ``after`` goes without a space: a
+    soft break in Markdown (markdown.py) or a line break YAML folds (unfold)."""
+    if not (before and after):
+        return False
+    if "\u200b" in (before, after):
+        return True
+    wide_before, wide_after = _wide(before), _wide(after)
+    return (wide_before and (wide_after or _ambiguous_mark(after))) or (wide_after and _ambiguous_mark(before))
 
 
 def unfold(source: str, node: yaml.ScalarNode) -> str:

@@ -166,6 +166,13 @@ def test_what_is_not_refolded_keeps_yamls_value(tmp_path: Path, yaml_text: str) 
     assert data["a"] == yaml.safe_load(yaml_text)["a"]
 
 
+def test_a_value_the_refolding_does_not_reproduce_is_left_as_pyyaml_gave_it() -> None:
+    yaml_text = "a: >-\n  今日は\n  晴れ。\n"
+    node = scalar(yaml_text)
+    node.value = "今日は 晴れ。 "  # as if PyYAML had folded otherwise: the redone folding no longer matches
+    assert unfold(yaml_text, node) == "今日は 晴れ。 "
+
+
 # --- The folding redone equals PyYAML's, whatever the text ----------------------------------------
 
 

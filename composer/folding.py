@@ -1,14 +1,17 @@
 """YAML's line folding, without the space between Chinese or Japanese characters.
 
-YAML joins the lines of a folded block (``summary: >-``), of a plain text continued on the next
-line and of a quoted text over several lines into one line, turning each line break into a space,
-before Markdown ever sees the text. A Japanese editor who breaks a line between two sentences then
-gets "延長、 海運運賃": the space a soft break inside Markdown would not have left (CSS Text 3's
+YAML joins the lines of a folded block (``summary: >-``) into one line, turning each line break
+into a space, before Markdown ever sees the text. A Japanese editor who breaks a line between two
+sentences then gets "延長、 海運運賃": the space a soft break inside Markdown would not have left (CSS Text 3's
 segment break rule, joins_across_line_break below). So the folding is done again here from the
 lines as typed, noting where each such space came from, and the spaces between two CJK characters
 are left out. The redone folding is trusted only when, with every space put back, it equals the
 value PyYAML gave; otherwise PyYAML's value stands, so that no text is ever changed by a mistake
 here. Every step is linear in the text, which read_input keeps below MAX_FILE_BYTES.
+
+Only folded blocks: YAML folds a plain or quoted text over several lines too, but a tool writing
+YAML (yaml.safe_dump with allow_unicode) breaks such texts' long lines at their spaces, so there a
+line break between two CJK characters may be a space the text holds; a '>' block is typed by hand.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def joins_across_line_break(before: str, after: str) -> bool:
 def unfold(source: str, node: yaml.ScalarNode) -> str:
     """``node.value`` without the spaces YAML put at line breaks between CJK characters."""
     value: str = node.value
-    if node.start_mark.line == node.end_mark.line or not _may_join(value):  # English text: nothing to do
+    if node.style != ">" or not _may_join(value):  # English text: nothing to do
         return value
     folded = fold(source[node.start_mark.index : node.end_mark.index], node.style)
     if folded is None:
@@ -88,21 +91,13 @@ def _may_join(value: str) -> bool:
 def fold(raw: str, style: str | None) -> tuple[str, list[int]] | None:
     """The value of the scalar written as ``raw`` (its source text, from its first character to its
     end as the parser marks them) in ``style``, and where in it the spaces that stand for a line
-    break are; None for what is not redone here (a literal block, escapes, an indentation digit,
-    a line break other than "\\n")."""
+    break are; None for what is not redone here (any style but a folded block, an indentation
+    digit, a line break other than "\\n")."""
     if _OTHER_BREAKS.search(raw):
         return None
     properties = _PROPERTIES.match(raw)
     raw = raw[properties.end() :] if properties else raw
-    if style == ">":
-        return _fold_block(raw)
-    if style in ("'", '"'):
-        if len(raw) < 2 or raw[0] != style or raw[-1] != style or (style == '"' and "\\" in raw):
-            return None
-        return _fold_flow(raw[1:-1], single_quoted=style == "'")
-    if not style and raw[:1] not in ("!", "&", ""):
-        return _fold_flow(raw, single_quoted=False)
-    return None
+    return _fold_block(raw) if style == ">" else None
 
 
 class _Folded:
@@ -123,32 +118,6 @@ class _Folded:
 
     def result(self) -> tuple[str, list[int]]:
         return "".join(self.parts), self.spaces
-
-
-def _fold_flow(inner: str, single_quoted: bool) -> tuple[str, list[int]]:
-    """A plain or quoted text over several lines: the white space around each line break goes; one
-    break becomes a space, and each further one (a blank line) a line break."""
-    lines = inner.split("\n")
-    folded = _Folded()
-    breaks = 0
-    for number, line in enumerate(lines):
-        first, last = number == 0, number == len(lines) - 1
-        # Inside quotes the white space after the opening quote and before the closing one is text.
-        text = line if first and last else line.rstrip(_BLANK) if first else line.lstrip(_BLANK)
-        text = text if first or last else text.rstrip(_BLANK)
-        if single_quoted:
-            text = text.replace("''", "'")
-        if not first:
-            breaks += 1
-            if not text and not last:  # a blank line
-                continue
-            if breaks == 1:
-                folded.fold()
-            else:
-                folded.add("\n" * (breaks - 1))
-            breaks = 0
-        folded.add(text)
-    return folded.result()
 
 
 def _fold_block(raw: str) -> tuple[str, list[int]] | None:

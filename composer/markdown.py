@@ -24,6 +24,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from .folding import joins_across_line_break
 from .limits import MAX_MARKDOWN_NESTING
 from .models import check_url, refuse_invisible
 
@@ -217,24 +218,7 @@ _QUOTE_CLOSE = "</td></tr></table>\n"
 _QUOTE_TABLE_ELEMENTS = (_QUOTE_GAP + _QUOTE_CLOSE).count("</")  # the table, its rows and their cells
 
 
-# A line break inside a paragraph (a soft break) is a space between words, but none between two
-# Chinese or Japanese characters, which have no spaces: "決めた。\n賃上げ" must not read "決めた。 賃上げ".
-# The rule is CSS Text 3's segment break transformation: the break goes when the characters on both
-# sides are East Asian Wide, Fullwidth or Halfwidth and neither is Hangul (Korean puts spaces between
-# words); or when one is such a character and the other a punctuation mark or symbol of ambiguous
-# width, as Chinese “quotes” are (CSS asks this of Chinese and Japanese text only; composer does not
-# know a text's language here, and only they put such marks against such characters); or when either
-# side is a zero-width space. Browsers other than Firefox do not apply it themselves, so it is applied
-# here, to the HTML, the plain text and the inbox preview alike.
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff\uffa0-\uffdc]")
-
-
-def _wide(character: str) -> bool:
-    return unicodedata.east_asian_width(character) in ("F", "W", "H") and not _HANGUL.match(character)
-
-
-def _ambiguous_mark(character: str) -> bool:
-    return unicodedata.east_asian_width(character) == "A" and unicodedata.category(character)[0] in "PS"
+# A soft break between two CJK characters goes: see folding.joins_across_line_break (CSS Text 3's rule).
 
 
 def _neighbour(tokens: Iterable[Token], last: bool) -> str:
@@ -253,13 +237,7 @@ def _soft_break(children: Sequence[Token], index: int) -> str:
     two CJK characters."""
     before = _neighbour(reversed(children[:index]), last=True)
     after = _neighbour(children[index + 1 :], last=False)
-    if not (before and after):
-        return " "
-    if "\u200b" in (before, after):
-        return ""
-    wide_before, wide_after = _wide(before), _wide(after)
-    joined = (wide_before and (wide_after or _ambiguous_mark(after))) or (wide_after and _ambiguous_mark(before))
-    return "" if joined else " "
+    return "" if joins_across_line_break(before, after) else " "
 
 
 class _Renderer(RendererHTML):

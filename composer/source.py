@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import InvalidInput, Problem
+from .folding import unfold
 from .limits import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_VALUES
 from .nesting import too_deep
 
@@ -177,7 +178,7 @@ def read_yaml(path: Path, shown_as: str | None = None, problems: list[Problem] |
         raise fail("the file is empty")
 
     document = Document(path=name, data=None, lines=text.splitlines())
-    builder = _Builder(document)
+    builder = _Builder(document, text)
     document.data = builder.build(root, ())
     if not isinstance(document.data, dict):
         kind = "a list (lines starting with '- ')" if isinstance(document.data, list) else "a single value"
@@ -407,8 +408,10 @@ def _control_message(character: str) -> str:
 class _Builder:
     """Turns composed nodes into dicts, lists, strings and None, recording positions."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, source: str = "") -> None:
         self.document = document
+        self.source = source
+        self.unfolded: dict[int, str] = {}  # id(node) -> its text: a node behind many '*' references is folded once
         self.problems: list[Problem] = []
         self.count = 0
         self.new_items: dict[Key, tuple[str, int]] = {}  # list items with a key given twice: the first such key
@@ -451,6 +454,10 @@ class _Builder:
             isinstance(node, yaml.ScalarNode) and not node.style and node.tag == _TEXT_TAG
         ):  # plain text: not quoted, no "|"
             self.refuse_cut_text(node, key)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TEXT_TAG and self.source:
+            if id(node) not in self.unfolded:
+                self.unfolded[id(node)] = unfold(self.source, node)  # no space between CJK lines
+            return self.unfolded[id(node)]
         return node.value
 
     def rest_of_line(self, mark: yaml.Mark) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .models import Colours
 
@@ -157,13 +158,18 @@ class DarkPalette:
 
 def dark_palette(colours: Colours) -> DarkPalette:
     """Dark mode in the publication's colours: its accent and muted hues on neutral dark surfaces."""
+    return _dark_palette(colours.accent, colours.muted)
+
+
+@lru_cache(maxsize=64)  # one publication's palette, asked for by each of its issues (an archive: thousands)
+def _dark_palette(accent_colour: str, muted_colour: str) -> DarkPalette:
     # A grey accent has no hue to tell its links from the muted texts: as in light mode, where a
     # near-black accent looks like the text, its links are as light as the text.
-    is_grey = oklch(colours.accent).chroma < GREY_CHROMA
-    accent = lightened(colours.accent, DARK_PAPER, contrast_ratio(DARK_TEXT, DARK_PAPER) if is_grey else TEXT_CONTRAST)
+    is_grey = oklch(accent_colour).chroma < GREY_CHROMA
+    accent = lightened(accent_colour, DARK_PAPER, contrast_ratio(DARK_TEXT, DARK_PAPER) if is_grey else TEXT_CONTRAST)
     # The publication's muted grey (warm or cool) at a lightness between the body text's and the
     # card's: quieter than the text, still well above 4.5:1.
-    muted = oklch(colours.muted)
+    muted = oklch(muted_colour)
     muted_grey = from_oklch(Lch(DARK_MUTED_LIGHTNESS, min(muted.chroma, DARK_MUTED_CHROMA), muted.hue))
     return DarkPalette(
         background=DARK_BACKGROUND,
@@ -174,5 +180,5 @@ def dark_palette(colours: Colours) -> DarkPalette:
         accent=accent,
         # A light button: dark text passes on it (it passes on the card, darker still is better).
         button_text=readable_on(accent, (DARK_BACKGROUND, "#ffffff")),
-        bar=lightened(colours.accent, DARK_PAPER, GRAPHIC_CONTRAST),
+        bar=lightened(accent_colour, DARK_PAPER, GRAPHIC_CONTRAST),
     )

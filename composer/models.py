@@ -6,6 +6,7 @@ empty; Markdown fields are checked further (links, headings) by ``markdown.check
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -460,13 +461,14 @@ class Publication(Strict):
         return pattern
 
 
-def markdown_fields(model: type[BaseModel]) -> list[tuple[str, ...]]:
+@functools.cache  # a fact about the model, asked for by every file loaded: a batch or an archive loads thousands
+def markdown_fields(model: type[BaseModel]) -> tuple[tuple[str, ...], ...]:
     """The path of every Markdown field of ``model``, read from its annotations, so a new Markdown
     field can never go unchecked: ("summary",), ("stories", EVERY_ITEM, "body"), ..."""
     found: list[tuple[str, ...]] = []
     for name, info in model.model_fields.items():
         found += [(name, *rest) for rest in _markdown_in(info.annotation, info.metadata)]
-    return found
+    return tuple(found)
 
 
 def _markdown_in(annotation: Any, metadata: Iterable[Any] = ()) -> list[tuple[str, ...]]:
@@ -482,5 +484,5 @@ def _markdown_in(annotation: Any, metadata: Iterable[Any] = ()) -> list[tuple[st
     if origin is dict:
         return [(EVERY_ITEM, *rest) for rest in _markdown_in(args[1])]
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return markdown_fields(annotation)
+        return list(markdown_fields(annotation))
     return []

@@ -138,6 +138,7 @@ def environment(template_dirs: tuple[Path, ...], kind: Literal["email", "web", "
     # Bidirectional text (languages.py): isolate(name, lang) a run read the other way, standalone(text,
     # lang) a title for a window or a feed reader; in HTML, `isolates` turns isolates into <span dir>.
     env.globals["isolate"] = languages.isolate
+    env.globals["faces_of_a_run"] = scripts.faces_of_a_run
     env.globals["standalone"] = languages.standalone
     if escape:
         env.filters["isolates"] = lambda text: Markup(languages.isolates_to_html(str(markupsafe.escape(text))))

@@ -114,6 +114,17 @@ def script(lang: str) -> Script:
     return Script(code, Markup(faces.body), Markup(faces.sans), code in ITALIC_SCRIPTS, Markup(faces.breaks))
 
 
+def faces_of_a_run(lang: str, shown_in: str) -> Markup:
+    """CSS for a run in ``lang`` inside an email in ``shown_in`` (a Japanese read in an English issue):
+    its own script's faces and line breaking where they are not the email's; nothing where they are.
+    Without it the run takes the email's faces, and a phone draws the missing letters in whatever
+    face it falls back to (a serif Mincho for Japanese inside Georgia)."""
+    own, email = script(lang), script(shown_in)
+    if (own.body, own.breaks) == (email.body, email.breaks):
+        return Markup("")
+    return Markup(f"font-family:{own.body};{own.breaks}")
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule of the archive's stylesheet: the languages it matches and the settings it gives."""

@@ -127,6 +127,28 @@ def test_a_japanese_issue_is_set_in_a_sans_cjk_face(browser: Browser, make_issue
         assert platform_fonts(page, ".story p")[0] == "Noto Sans CJK JP"
 
 
+def test_a_japanese_read_in_an_english_issue_is_set_in_its_own_sans_face(
+    browser: Browser,  # noqa: F811
+    make_issue: MakeIssue,
+    tmp_path: Path,
+) -> None:
+    reads = (
+        "recommended_reads:\n"
+        "  - title: 東京都、来年度の予算案を発表\n    url: https://example.com/ja\n    lang: ja\n"
+        "  - title: A read in English\n    url: https://example.com/en\n"
+    )
+    issue = "date: 2020-02-03\nsummary: A summary.\nstories:\n  - headline: Words\n    body: Text.\n" + reads
+    with open_email(browser, email_file(make_issue, tmp_path, issue), NARROW) as opened:
+        japanese, english = "ul.reads > li:first-child a", "ul.reads > li:last-child a"
+        assert opened.page.evaluate(f"getComputedStyle(document.querySelector('{japanese}')).fontFamily").startswith(
+            '"Hiragino Sans"'
+        )
+        assert platform_fonts(opened.page, japanese)[0] == "Noto Sans CJK JP"  # not a serif Mincho
+        assert opened.page.evaluate(f"getComputedStyle(document.querySelector('{english}')).fontFamily").startswith(
+            "Georgia"
+        )
+
+
 def test_a_soft_break_between_japanese_sentences_shows_no_space(
     browser: Browser,  # noqa: F811
     make_issue: MakeIssue,

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .limits import MAX_ISOLATE_NESTING
+
 # Scripts written right to left: Arabic, Persian, Hebrew, Urdu, Yiddish, Pashto, Sindhi, Uyghur,
 # Dhivehi, Sorani Kurdish.
 RIGHT_TO_LEFT = {"ar", "fa", "he", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"}
@@ -221,14 +223,20 @@ def isolates_to_html(escaped: str) -> str:
     """Already escaped HTML with its isolates turned into elements, which email clients know better
     than the characters: LRI … PDI becomes <span dir="ltr">…</span> (a span with dir is isolated,
     as <bdi> is), FSI <span dir="auto">. An isolate left open is closed at the end; a stray PDI
-    is dropped."""
-    pieces, open_spans = [], 0
+    is dropped. Isolates inside more than MAX_ISOLATE_NESTING others are dropped, with their PDI:
+    composer nests two, and thousands typed in a title would nest spans past what MRML survives."""
+    pieces, open_spans, dropped = [], 0, 0
     for character in escaped:
         if character in _OPENS:
-            pieces.append(f'<span dir="{_OPENS[character]}">')
-            open_spans += 1
+            if open_spans < MAX_ISOLATE_NESTING:
+                pieces.append(f'<span dir="{_OPENS[character]}">')
+                open_spans += 1
+            else:
+                dropped += 1
         elif character == PDI:
-            if open_spans:
+            if dropped:
+                dropped -= 1
+            elif open_spans:
                 pieces.append("</span>")
                 open_spans -= 1
         else:

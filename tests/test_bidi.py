@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from composer import languages, markdown, message
+from composer import languages, limits, markdown, message
 from composer.archive import archive
 from composer.languages import LRI, LRM, PDI, RLI, RLM
 from composer.pipeline import compose
@@ -320,4 +320,13 @@ def test_a_name_inside_a_longer_word_is_left_whole() -> None:
     assert (
         languages.isolate_within("Briefing: Brief 5 ديسمبر", "Brief", "ar")
         == f"Briefing: {LRI}Brief{PDI}{RLM} 5 ديسمبر"
+    )
+
+
+def test_isolates_past_the_limit_are_dropped_with_their_ends() -> None:
+    deep = limits.MAX_ISOLATE_NESTING + 4
+    html = languages.isolates_to_html(LRI * deep + "inside" + PDI * deep + "after")
+    assert (
+        html
+        == '<span dir="ltr">' * limits.MAX_ISOLATE_NESTING + "inside" + "</span>" * limits.MAX_ISOLATE_NESTING + "after"
     )

@@ -115,6 +115,21 @@ def test_markdown_nested_as_deep_as_allowed_makes_a_whole_email(folder: Path) ->
     assert html.count("<li") == 8 and html.rstrip().endswith("</html>")
 
 
+@pytest.mark.parametrize("where", ["title", "source"])
+def test_thousands_of_direction_isolates_typed_in_a_text_make_a_whole_email(folder: Path, where: str) -> None:
+    # Each isolate becomes a <span dir> in the HTML; 60,000 nested ones crashed MRML (signal 11).
+    isolates = "\u2066" * 60_000 + "Words"
+    text = f"title: {isolates}\n" + HEAD + "A body.\n"
+    if where == "source":
+        text = HEAD + f"A body.\n    url: https://example.com/story\n    source: {isolates}\n"
+    (folder / "issues" / "isolates.yaml").write_text(text, encoding="utf-8")
+    result = compose(folder, "isolates")
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (folder / "out" / "isolates.html").read_text(encoding="utf-8")
+    assert html.count('<span dir="ltr">') <= limits.MAX_ISOLATE_NESTING + 2 and html.rstrip().endswith("</html>")
+    assert "Words" in html
+
+
 def test_quotes_nested_as_deep_as_markdown_reads_them_make_a_whole_email(folder: Path) -> None:
     # markdown-it reads blocks 20 deep (further '>' stay text): 19 quotes, each a table in the email,
     # around a paragraph with bold, italic and a link.

@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from .folding import joins_across_line_break
-from .limits import MAX_MARKDOWN_NESTING
+from .limits import MAX_MARKDOWN_NESTING, MAX_TYPESET_CHARACTERS
 from .models import check_url, refuse_invisible
 
 WIDTH = 78  # the plain-text part wraps here (RFC 5322 advises lines of at most 78 characters)
@@ -96,8 +96,10 @@ def _typographer(lang: str) -> _Parser:
 def typeset(text: str, typography: str | None) -> str:
     """Plain text (a headline, a title, a note) set as ``typography`` sets Markdown: the quotation
     marks of that language, -- and --- as – and —, ... as …; unchanged when ``typography`` is None.
-    Only those: (c) stays (c) and +- stays +-, as an editor typed them."""
-    if not typography or not text:
+    Only those: (c) stays (c) and +- stays +-, as an editor typed them. A text longer than
+    MAX_TYPESET_CHARACTERS is left as typed: markdown-it's quotes take time growing with the square
+    of the length, and no headline or note is that long."""
+    if not typography or not text or len(text) > MAX_TYPESET_CHARACTERS:
         return text
     # markdown-it's own expressions, in its own order, so a headline reads as the body under it does.
     text = replacements.ELLIPSIS_RE.sub("…", text)

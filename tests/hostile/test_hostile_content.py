@@ -130,6 +130,20 @@ def test_thousands_of_direction_isolates_typed_in_a_text_make_a_whole_email(fold
     assert "Words" in html
 
 
+def test_a_huge_plain_text_under_typography_is_left_as_typed_not_worked_on_for_minutes(folder: Path) -> None:
+    # markdown-it's quotes are quadratic: 900,000 characters of them in a headline would take over a minute.
+    publication = folder / "issues" / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8") + "typography: true\n", encoding="utf-8")
+    quotes = "\"a\" 'b' " * 90_000
+    headline = '"' + quotes.replace('"', '\\"') + '"'
+    text = f"date: 2020-02-03\nsummary: A summary.\nstories:\n  - headline: {headline}\n    body: A body.\n"
+    (folder / "issues" / "quotes.yaml").write_text(text, encoding="utf-8")
+    result = compose(folder, "quotes")
+    assert result.returncode == 0, result.stderr[-2000:]
+    plain = (folder / "out" / "quotes.txt").read_text(encoding="utf-8")
+    assert '"a" \'b\' "a"' in plain and "“" not in plain  # as typed: straight quotes
+
+
 def test_quotes_nested_as_deep_as_markdown_reads_them_make_a_whole_email(folder: Path) -> None:
     # markdown-it reads blocks 20 deep (further '>' stay text): 19 quotes, each a table in the email,
     # around a paragraph with bold, italic and a link.

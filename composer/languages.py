@@ -42,8 +42,8 @@ def pick(texts: str | Mapping[str, str], lang: str, own: str) -> tuple[str, str]
     """The text for ``lang`` and the language it is in.
 
     ``texts`` is one text in the language ``own`` (the publication's) or a mapping by language
-    tag. In the mapping, ``lang``'s own tag wins, then any tag of the same language (ar-EG for
-    ar), then ``own``'s, then the first given.
+    tag. In the mapping, ``lang``'s own tag wins, then a tag of the same language, in the same
+    script first (zh-Hant for zh-TW, before zh; ar-EG for ar), then ``own``'s, then the first given.
     """
     if not isinstance(texts, Mapping):
         return texts, own
@@ -51,6 +51,10 @@ def pick(texts: str | Mapping[str, str], lang: str, own: str) -> tuple[str, str]
     for wanted in (lang, own):
         exact = [tag for tag in tags if tag.lower() == wanted.lower()]
         alike = [tag for tag in tags if primary(tag) == primary(wanted)]
+        if len(alike) > 1:  # Chinese in two scripts, say: Babel's likely scripts tell them apart
+            from .scripts import script_code
+
+            alike.sort(key=lambda tag: script_code(tag) != script_code(wanted))  # stable: else as given
         if exact or alike:
             tag = (exact or alike)[0]
             return texts[tag], tag

@@ -208,3 +208,14 @@ def test_an_arabic_issue_in_the_english_sample_publication_has_an_arabic_date_li
     page = lxml.html.document_fromstring(composed.html)
     assert "نُشر في 10 نوفمبر 2017" in " ".join(page.text_content().split())
     assert "Nov. 10" not in composed.text and "Nov. 10" not in page.text_content()
+
+
+def test_a_text_in_two_scripts_of_a_language_is_picked_by_script() -> None:
+    # zh-TW and zh-HK read traditional characters (CLDR's likely script): zh-Hant's text, though zh: comes first.
+    texts = {"zh": "简体", "zh-Hant": "繁體", "en": "English"}
+    assert [languages.pick(texts, lang, "en")[1] for lang in ("zh-TW", "zh-HK", "zh", "zh-CN")] == [
+        "zh-Hant",
+        "zh-Hant",
+        "zh",
+        "zh",
+    ]

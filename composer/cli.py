@@ -9,6 +9,7 @@ inside the commands, so that ``compose --help`` answers at once.
 from __future__ import annotations
 
 import gc
+import io
 import sys
 import traceback
 from collections.abc import Callable
@@ -71,6 +72,7 @@ class ComposeGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; the one place where an error becomes lines on stderr and an exit status."""
+        _print_names_escaped()
         try:
             return super().invoke(ctx)
         except ComposerError as error:
@@ -91,6 +93,16 @@ class ComposeGroup(click.Group):
                 err=True,
             )
             ctx.exit(2)
+
+
+def _print_names_escaped() -> None:
+    """A file name that is not UTF-8 (issue-\\xff.yaml) is printed with escapes, wherever a message
+    names it: as raw bytes it garbles the terminal, and where the locale is strict it stops the run."""
+    from .folders import NAME_ESCAPES
+
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors=NAME_ESCAPES)
 
 
 @click.group(cls=ComposeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -312,10 +324,11 @@ def init(folder: Path, name: str | None, url: str | None, lang: str | None) -> N
     Beside it and in issues/ go the JSON Schemas an editor completes keys from. An existing
     publication.yaml (or schema file) is never overwritten.
     """
+    from .folders import in_a_command
     from .init import init as start
 
     started = start(folder, name, url, lang)
-    issues = "" if folder == Path(".") else f" --folder {started.issues}"
+    issues = "" if folder == Path(".") else f" --folder {in_a_command(started.issues)}"
     written = [str(started.publication), f"{started.issues}/", *map(str, started.schemas)]
     click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]}; next:")
     click.echo(
@@ -323,7 +336,7 @@ def init(folder: Path, name: str | None, url: str | None, lang: str | None) -> N
         "(an editor with a YAML extension, such as VS Code's, completes its keys)"
     )
     click.echo(f"compose new{issues}")
-    click.echo(f"compose {started.issues}/DATE.yaml")
+    click.echo(f"compose {in_a_command(started.issues / 'DATE.yaml')}")
 
 
 @main.command()
@@ -344,12 +357,13 @@ def new(day: str | None, folder: Path | None) -> None:
     """
     from datetime import date
 
+    from .folders import in_a_command
     from .skeleton import default_folder, new_issue, parse_day
 
     new = new_issue(folder or default_folder(Path(".")), parse_day(day) if day else date.today())
     if new.schema:
         click.echo(f"wrote {new.schema}, the schema the issue's first line names for your editor's completion")
-    click.echo(f"{new.path}: write your text in place of every <TODO …>, then: compose {new.path}")
+    click.echo(f"{new.path}: write your text in place of every <TODO …>, then: compose {in_a_command(new.path)}")
 
 
 @main.command()

@@ -3,7 +3,9 @@ need without loading the models (pydantic) that load.py validates with."""
 
 from __future__ import annotations
 
+import codecs
 import os
+import shlex
 from pathlib import Path
 
 PUBLICATION_FILE = "publication.yaml"
@@ -48,5 +50,33 @@ def shown_path(path: Path) -> str:
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+        return shown_name(str(path))
+    return shown_name(str(path) if relative.startswith("..") else relative)
+
+
+def _escape_name_bytes(error: UnicodeError) -> tuple[str, int]:
+    """An encoding error handler: a name's undecodable byte (a surrogate U+DC80-U+DCFF, os.fsdecode's
+    stand-in) shown as its escape, '\\xff'; any other surrogate as its code point, '\\ud800'."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    stand_ins = error.object[error.start : error.end]
+    shown = "".join(
+        f"\\x{ord(char) - 0xDC00:02x}" if 0xDC80 <= ord(char) <= 0xDCFF else f"\\u{ord(char):04x}" for char in stand_ins
+    )
+    return shown, error.end
+
+
+NAME_ESCAPES = "composer.name-escapes"  # the error handler above, for streams that print file names
+codecs.register_error(NAME_ESCAPES, _escape_name_bytes)
+
+
+def shown_name(name: str) -> str:
+    """A file name as text that can be printed and written anywhere: the bytes of a name that is not
+    UTF-8 (held as surrogates by os.fsdecode) shown as escapes, 'issue-\\xff.yaml'; other names as they are."""
+    return name.encode("utf-8", NAME_ESCAPES).decode("utf-8")
+
+
+def in_a_command(path: Path | str) -> str:
+    """A path as a word of a command the editor is told to run: quoted for the shell when it must be
+    ('my pub/issues' would be split in two), so that pasting it runs what was meant, and only that."""
+    return shlex.quote(shown_path(Path(path)) if isinstance(path, Path) else path)

@@ -11,10 +11,11 @@ an editor completes keys from, which the first line of each file names (modeline
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InvalidInput, Problem, PublicationExists
+from .errors import InvalidInput, OutputProblem, Problem, PublicationExists
 from .folders import PUBLICATION_FILE
 from .modeline import file_name, modeline
 from .skeleton import copy_schema, create
@@ -124,17 +125,56 @@ def init(folder: Path, name: str | None = None, url: str | None = None, lang: st
     """Write ``folder/publication.yaml`` and its schema beside it, and make ``folder/issues/`` with the
     issues' schema in it.
 
-    Raises InvalidInput (nothing written) when a value given would not validate, PublicationExists
-    (nothing written) when publication.yaml is there already (it is left untouched), OutputProblem
-    if it cannot be written.
+    Everything it will write is checked first: raises InvalidInput when a value given would not
+    validate, PublicationExists when publication.yaml is there already (it is left untouched),
+    OutputProblem when a folder it needs is a file; then nothing is written. If writing fails
+    half-way (a full disk), what it had written is removed again, and OutputProblem says why.
     """
     _refuse_invalid(name, url, lang)
     publication = folder / PUBLICATION_FILE
-    create(publication, publication_text(name, url, lang), _exists(publication))
     issues = folder / ISSUES_FOLDER
-    issues.mkdir(exist_ok=True)
-    written = [copy_schema(folder, "publication"), copy_schema(issues, "issue")]
+    if os.path.lexists(publication):  # a dangling link too: writing would follow it
+        raise _exists(publication)
+    for needed in (issues, folder, *folder.parents):
+        if needed.is_dir():
+            break
+        if os.path.lexists(needed):  # a file (or a link to none) where a folder must be
+            raise OutputProblem(
+                f"{needed}: a file, not a folder; compose init needs a folder here"
+                + (" for the issues" if needed == issues else "")
+                + ": rename or move that file, then run compose init again"
+            )
+    made: list[Path] = []  # what this run made, removed again should a later write fail
+    try:
+        made.extend(_folders_to_make(issues))
+        issues.mkdir(parents=True, exist_ok=True)
+        create(publication, publication_text(name, url, lang), _exists(publication))
+        made.append(publication)
+        written = [copy_schema(folder, "publication"), copy_schema(issues, "issue")]
+        made.extend(path for path in written if path is not None)
+    except BaseException:
+        _remove_made(made)
+        raise
     return Started(publication, issues, [path for path in written if path is not None])
+
+
+def _folders_to_make(folder: Path) -> list[Path]:
+    """The folders mkdir(parents=True) will make for ``folder``, outermost first."""
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate):
+            break
+        missing.append(candidate)
+    return missing[::-1]
+
+
+def _remove_made(made: list[Path]) -> None:
+    """Undo a run that failed half-way: its files, then its folders, newest first; never anything else."""
+    for path in reversed(made):
+        try:
+            path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+        except OSError:
+            pass  # not empty (something else appeared there), or gone: left as it is
 
 
 def _quoted(value: str) -> str:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import markdown
 from .errors import InvalidInput, Problem
-from .folders import PUBLICATION_FILE, find_publication, shown_path
+from .folders import PUBLICATION_FILE, find_publication, in_a_command, shown_path
 from .limits import MAX_MARKDOWN_CHARACTERS, MAX_MARKDOWN_ELEMENTS
 from .models import EVERY_ITEM, PER_LANGUAGE_TAGS, WHAT_FOR, Issue, Publication, markdown_fields
 from .source import Document, Key, field_name, read_yaml
@@ -123,7 +123,7 @@ def _not_an_issue(publication: Path) -> str:
 
 
 def _start_one(folder: Path) -> str:
-    return f"`compose new --folder {shown_path(folder)}` starts one"
+    return f"`compose new --folder {in_a_command(folder)}` starts one"
 
 
 def _validated(path: Path, model: type[Model], problems: list[Problem], warnings: list[Problem]) -> Model | None:

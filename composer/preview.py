@@ -28,6 +28,7 @@ from .errors import ComposerError, InvalidInput, Problem
 from .folders import (
     PUBLICATION_FILE,
     find_publication,
+    shown_name,
     shown_path,  # problems name files as load does: relative to here
 )
 from .load import issue_files
@@ -53,7 +54,9 @@ class IssueState:
 
     @property
     def stem(self) -> str:
-        return self.path.stem
+        """The issue's name in the page's addresses: a name that is not UTF-8 with escapes (JSON and a
+        URL carry only text)."""
+        return shown_name(self.path.stem)
 
 
 class Preview:
@@ -74,7 +77,7 @@ class Preview:
         self.debug = debug  # add the traceback of a bug in composer to the terminal
         self.watch_problem = ""  # why saves are not followed at the moment; "" while watching works
         self.folder = folder  # in folder mode, issues added or removed later are followed too
-        self.issues = {path.stem: IssueState(path) for path in paths}
+        self.issues = {state.stem: state for state in map(IssueState, paths)}
         self.changed = threading.Condition()
         self.version = 0
 
@@ -139,7 +142,7 @@ class Preview:
         """Take in issues added to the folder and drop removed ones; return the added ones."""
         if self.folder is None:
             return []
-        present = {path.stem: path for path in issue_files((self.folder,))}
+        present = {shown_name(path.stem): path for path in issue_files((self.folder,))}
         added = [IssueState(path) for stem, path in present.items() if stem not in self.issues]
         if added or set(self.issues) - set(present):
             # A new dict, not an edit: request threads may be iterating over the old one.
@@ -241,7 +244,7 @@ class Preview:
         errors, warnings = check.counts(state.findings)
         return {
             "stem": state.stem,
-            "path": str(state.path),
+            "path": shown_name(str(state.path)),
             "version": state.version,
             "good_version": state.good_version,
             "problems": self._watch_problems(state) + state.problems,

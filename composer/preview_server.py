@@ -29,7 +29,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .errors import CannotServe
 from .limits import PREVIEW_BACKLOG, PREVIEW_IDLE_SECONDS, PREVIEW_MAX_CONNECTIONS
@@ -144,7 +144,7 @@ class _Handler(BaseHTTPRequestHandler):
         preview = self.server.preview
         if path == "/":
             if preview.folder is None:  # one issue named: its page; a folder: the index
-                return self.redirect(f"/issue/{next(iter(preview.issues))}/")
+                return self.redirect(f"/issue/{quote(next(iter(preview.issues)))}/")
             return self.send_asset("index.html")
         if path == "/favicon.ico":
             return self.send_bytes(b"", "image/x-icon", status=HTTPStatus.NO_CONTENT)

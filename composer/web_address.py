@@ -40,4 +40,5 @@ def _slug(text: str) -> str:
     if slug or not text.strip("-_ ."):
         return slug
     # Nothing left of a name in another script: a short fingerprint keeps the address distinct.
-    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:8]
+    # A file name that is not UTF-8 holds its bytes as surrogates (os.fsdecode): hashed as those bytes.
+    return hashlib.sha1(text.encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()[:8]

@@ -35,6 +35,7 @@ import jinja2
 
 from . import colours, labels, languages, load, markdown, render, scripts
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem
+from .folders import shown_path
 from .languages import is_right_to_left
 from .models import Publication
 from .output import write_atomically
@@ -135,6 +136,7 @@ def archive(
     publication = publication.model_copy(update={"name": markdown.typeset(publication.name, typography)})
     earlier = _read_manifest(site, result)
     planned = {*SITE_FILES, *(entry.page for entry in entries)}
+    _refuse_links_on_the_way(site, planned)  # before anything is written
     # Before writing: a run stopped half-way leaves no file of composer's that the manifest forgets.
     _write_manifest(site, earlier | planned)
 
@@ -174,7 +176,7 @@ def archive(
     result.feed = site / "feed.xml"
     write_atomically(result.feed, render.render_template(env, FEED_TEMPLATE, _feed_view(publication, built)))
     written = {*SITE_FILES, *(entry.page for entry in built)}
-    result.removed = _remove(site, (earlier | planned) - written)
+    result.removed = _remove(site, (earlier | planned) - written, result.warnings)
     _write_manifest(site, written)
     result.warnings.extend(render.take_cache_warnings())
     return result
@@ -185,6 +187,8 @@ def _read_manifest(site: Path, result: ArchiveResult) -> set[str]:
     believed, so that a hand-edited manifest can never make it remove another file."""
     path = site / MANIFEST
     try:
+        if path.is_symlink():  # composer writes it as a file: a link is someone else's, never followed
+            raise ValueError("a link")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return set()
@@ -209,11 +213,54 @@ def _write_manifest(site: Path, files: set[str]) -> None:
     write_atomically(site / MANIFEST, json.dumps({"about": note, "files": sorted(files)}, indent=1) + "\n")
 
 
-def _remove(site: Path, names: set[str]) -> list[Path]:
-    """Remove the files composer wrote at ``names``, then the folders that leaves empty; the files removed."""
+def _link_on_the_way(site: Path, name: str) -> Path | None:
+    """The first folder of ``name`` below ``site`` that is a link (2017/ -> elsewhere), or None.
+
+    composer makes these folders itself, never as links: one that is a link was put there by someone
+    else, and a page written or removed through it would land outside the site (or on another page).
+    """
+    folder = site
+    for part in Path(name).parent.parts:
+        folder = folder / part
+        if folder.is_symlink():
+            return folder
+    return None
+
+
+def _refuse_links_on_the_way(site: Path, names: set[str]) -> None:
+    """OutputProblem, before anything is written, when a page would be written through a link."""
+    links = dict.fromkeys(link for name in sorted(names) if (link := _link_on_the_way(site, name)) is not None)
+    if links:
+        raise OutputProblem(
+            [
+                Problem(
+                    shown_path(link),
+                    0,
+                    0,
+                    "",
+                    f"is a link, not a folder; compose archive writes pages only inside {shown_path(site)}/, "
+                    "never through a link: remove the link (and move what it points to here, if it belongs "
+                    "to the site), then run it again",
+                )
+                for link in links
+            ]
+        )
+
+
+def _remove(site: Path, names: set[str], warnings: list[str]) -> list[Path]:
+    """Remove the files composer wrote at ``names``, then the folders that leaves empty; the files removed.
+
+    Never through a link: a page under a folder that has become a link is left, with a warning."""
     removed = []
     for name in sorted(names):
         path = site / name
+        link = _link_on_the_way(site, name)
+        if link is not None:
+            warnings.append(
+                f"{shown_path(path)}: not removed, though its issue is no longer in the archive: {shown_path(link)} "
+                f"is a link, and compose archive removes only files inside {shown_path(site)}/, never through a link"
+            )
+            continue
         if path.is_symlink() or not path.is_file():
             continue  # not the file composer wrote (it writes files, by rename): not composer's to remove
         try:

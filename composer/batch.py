@@ -254,7 +254,7 @@ def _digest(path: Path) -> str | None:
 def _stamps_file(output: Path) -> Path:
     """Where each issue's stamp at its last build is kept: in the user's cache, so that the output
     folder holds only what an editor pastes or publishes. CacheProblem when that cannot be used."""
-    key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
+    key = hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:20]
     return cache_dir("builds") / f"{key}.json"
 
 
@@ -347,7 +347,7 @@ def _file_bytes(path: Path) -> bytes:
 def _templates_digest(folders: tuple[Path, ...]) -> str:
     digest = hashlib.sha256()
     for folder, path in template_files(folders):
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+        digest.update(os.fsencode(path.relative_to(folder)) + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

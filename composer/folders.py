@@ -27,7 +27,7 @@ def publication_folder(issue_path: Path, name: str) -> Path:
     compose, and nothing is written)."""
     publication = find_publication(issue_path)
     folder = publication.parent if publication else issue_path.parent
-    return Path(shown_path(folder / name))
+    return Path(_as_typed(folder / name))
 
 
 def folders_above(issue_path: Path) -> list[Path]:
@@ -46,12 +46,16 @@ def folders_above(issue_path: Path) -> list[Path]:
 
 
 def shown_path(path: Path) -> str:
-    """The path as the editor would type it: relative to the current folder when inside it."""
+    """The path as the editor would type it, for messages: relative to the current folder when inside it."""
+    return shown_name(_as_typed(path))
+
+
+def _as_typed(path: Path) -> str:
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return shown_name(str(path))
-    return shown_name(str(path) if relative.startswith("..") else relative)
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _escape_name_bytes(error: UnicodeError) -> tuple[str, int]:

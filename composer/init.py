@@ -10,6 +10,7 @@ an editor completes keys from, which the first line of each file names (modeline
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -171,10 +172,8 @@ def _folders_to_make(folder: Path) -> list[Path]:
 def _remove_made(made: list[Path]) -> None:
     """Undo a run that failed half-way: its files, then its folders, newest first; never anything else."""
     for path in reversed(made):
-        try:
+        with contextlib.suppress(OSError):  # not empty (something else appeared there), or gone: left as it is
             path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
-        except OSError:
-            pass  # not empty (something else appeared there), or gone: left as it is
 
 
 def _quoted(value: str) -> str:

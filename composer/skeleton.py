@@ -156,7 +156,11 @@ def create(path: Path, content: str, exists: ComposerError | None = None) -> boo
         raise OutputProblem.cannot_write(path, error) from None
     draft = Path(name)
     try:
-        write_atomically(draft, content)  # output's encoding, line ends and permissions
+        try:
+            write_atomically(draft, content)  # output's encoding, line ends and permissions
+        except OutputProblem as error:  # named as the file the editor asked for, not its draft's random name
+            cause = error.__context__
+            raise (OutputProblem.cannot_write(path, cause) if isinstance(cause, OSError) else error) from None
         try:
             os.link(draft, path)
         except FileExistsError:

@@ -143,7 +143,7 @@ def test_check_json_names_a_file_that_is_not_utf8_with_escapes(publication: Path
     ]
     plain = compose(publication, "check", "issues/")
     clean(plain, 1)
-    assert [line for line in plain.stdout.splitlines() if "link-click-here" in line][0].startswith(
+    assert next(line for line in plain.stdout.splitlines() if "link-click-here" in line).startswith(
         f"issues/{SHOWN}.yaml:2:33: warning: link-click-here: "
     )
 

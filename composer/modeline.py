@@ -95,7 +95,7 @@ def stale_schema(path: Path, document: Document, kind: Kind, top: Path) -> Stale
     if not _exists(real):
         return StaleSchema("schema-missing", where, f"{named}, but there is no such file: write it with `{refresh}`")
     message = (
-        f"{target}, the schema your editor completes this file from, was written by another version of "
+        f"{_shown(target)}, the schema your editor completes this file from, was written by another version of "
         f"composer, so the editor may miss keys or mark good ones: refresh it with `{refresh}`"
     )
     return StaleSchema("schema-outdated", where, message)
@@ -207,6 +207,8 @@ def _same_schema(copy: Path, kind: Kind) -> bool:
     try:
         return bool(json.loads(read_input(copy)) == json.loads(schema.path(kind).read_bytes()))
     except (InvalidInput, ValueError):  # unreadable, or not JSON: not the shipped schema either
+        return False
+    except IsADirectoryError:  # read_input's open of a folder fails before it can say so
         return False
 
 

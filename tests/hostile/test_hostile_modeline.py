@@ -138,6 +138,17 @@ def test_a_link_inside_the_folder_to_composer_s_file_gets_the_command_for_the_re
     ]
 
 
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_schema_file_that_is_a_folder_or_a_pipe_gets_no_command(folder: Path, kind: str) -> None:
+    place = folder / "issues" / "issue.schema.json"
+    place.mkdir() if kind == "folder" else os.mkfifo(place)  # `>` into a pipe would wait for a reader forever
+    write(folder, "2020-02-03.yaml", modeline("issue.schema.json") + CLEAN_ISSUE)
+    assert check(folder) == [
+        f"issues/2020-02-03.yaml:1:1: warning: schema-missing: {NAMED.format('issue.schema.json')}, but that is "
+        "a folder, a pipe or a device, not a file: name issue.schema.json instead"
+    ]
+
+
 # --- Advice pasted into a shell -----------------------------------------------------------------------
 
 

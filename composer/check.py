@@ -169,7 +169,8 @@ def _stale_schemas(composed: Composed, places: Places) -> list[Finding]:
         (composed.loaded.path, places.issue, "issue"),
         (composed.loaded.publication_path, places.publication, "publication"),
     )
-    stale = [modeline.stale_schema(path, document, kind) for path, document, kind in files if document]
+    top = composed.loaded.publication_path.parent  # no command writes outside the publication's folder
+    stale = [modeline.stale_schema(path, document, kind, top) for path, document, kind in files if document]
     return [Finding(found.where, WARNING, found.rule, found.message) for found in stale if found]
 
 

@@ -78,7 +78,7 @@ def test_the_command_names_the_file_from_the_current_folder(make_issue: MakeIssu
     moved.write_text(MODELINE.format("issue.schema.json") + CLEAN_ISSUE, encoding="utf-8")
     (spaced / "publication.yaml").write_text(CLEAN_PUBLICATION, encoding="utf-8")
     (finding,) = schema_findings(moved)
-    assert finding.message.endswith('`compose schema issue > "My Brief/issue.schema.json"`')
+    assert finding.message.endswith("`compose schema issue > 'My Brief/issue.schema.json'`")  # quoted for the shell
 
 
 @pytest.mark.parametrize(

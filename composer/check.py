@@ -7,6 +7,7 @@ scripts (``--format json`` gives the same fields as a dict).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml)
 
 from . import dates, esp, labels, languages, modeline
 from .colours import contrast_ratio, hex_colour, luminance, rgb
-from .errors import ComposerError, Problem, TemplateProblem
+from .errors import ComposerError, NoIssues, Problem, TemplateProblem
 from .folders import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from .places import Places, strings
@@ -214,13 +215,29 @@ def findings_from_error(error: ComposerError, path: str) -> list[Finding]:
 
     Each problem keeps its place (``file:line:column`` as the path); one of no file gets ``path``.
     """
-    rule = "template" if isinstance(error, TemplateProblem) else "invalid"
+    rule = "template" if isinstance(error, TemplateProblem) else "no-issues" if isinstance(error, NoIssues) else "invalid"
     findings = []
     for problem in error.problems:
         where = f"{problem.path}:{problem.line}:{problem.column}" if problem.line else problem.path or path
         message = f"{problem.field}: {problem.message}" if problem.field else problem.message
         findings.append(Finding(where, ERROR, rule, message))
     return findings
+
+
+def internal_error(message: str) -> Finding:
+    """A bug in composer, as a finding (for --format json, which always prints its findings)."""
+    return Finding("", ERROR, "internal-error", message)
+
+
+def as_json(findings: list[Finding]) -> bytes:
+    """``findings`` as check's JSON document, in UTF-8 whatever the terminal's encoding. A text that
+    cannot be written (a file name that is not UTF-8, kept by Python as lone surrogates) gets U+FFFD
+    in place of each bad byte: the document is always written whole."""
+    text = json.dumps([finding.as_dict() for finding in findings], ensure_ascii=False, indent=2) + "\n"
+    return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, always one alone: no encoder writes it
 
 
 def counts(findings: list[Finding]) -> tuple[int, int]:

@@ -329,21 +329,3 @@ def test_too_much_markdown_is_refused_before_it_is_parsed(folder: Path, text: st
         f"{limits.MAX_MARKDOWN_CHARACTERS:,} composer puts in one email (a long briefing has about 15,000, and "
         "Gmail clips emails over 102 KB); shorten them, starting with this one, the longest"
     )
-
-
-# --- typography does what the README says, and nothing more -----------------------------------------
-
-
-def test_typography_leaves_c_tm_and_plus_minus_as_typed(folder: Path) -> None:
-    publication = folder / "issues" / "publication.yaml"
-    publication.write_text(publication.read_text(encoding="utf-8") + "typography: true\n", encoding="utf-8")
-    typed = 'Under paragraphs (a), (b) and (c) -- "fees" (tm) of 3 +- 1 %...'
-    text = HEAD.replace("A headline", "Rules (a) to (c)") + f"'{typed}'\n"
-    (folder / "issues" / "rules.yaml").write_text(text, encoding="utf-8")
-    result = compose(folder, "rules")
-    assert result.returncode == 0, result.stderr
-    wanted = "Under paragraphs (a), (b) and (c) – “fees” (tm) of 3 +- 1 %…"
-    plain = (folder / "out" / "rules.txt").read_text(encoding="utf-8")
-    html = (folder / "out" / "rules.html").read_text(encoding="utf-8")
-    assert wanted in plain and wanted in html and "Rules (a) to (c)" in plain
-    assert not {"©", "™", "±"} & set(plain + html)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .test_hostile_content import HEAD, compose, folder, refused  # noqa: F401 (folder: the fixture)
 
 
@@ -24,3 +26,74 @@ def test_typography_leaves_c_tm_and_plus_minus_as_typed(folder: Path) -> None:
     html = (folder / "out" / "rules.html").read_text(encoding="utf-8")
     assert wanted in plain and wanted in html and "Rules (a) to (c)" in plain
     assert not {"©", "™", "±"} & set(plain + html)
+
+
+# --- a text of invisible characters alone is an empty one ------------------------------------------
+
+_INVISIBLE = "the text has only invisible characters, {}, as text pasted from a web page or Word may: write it, or delete the invisible characters"
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("\\u200b", "ZERO WIDTH SPACE (U+200B)"),
+        ("\\u200d\\u200c", "ZERO WIDTH JOINER (U+200D), ZERO WIDTH NON-JOINER (U+200C)"),
+        (
+            "\\u200e \\u200f\\u2067",
+            "LEFT-TO-RIGHT MARK (U+200E), RIGHT-TO-LEFT MARK (U+200F), RIGHT-TO-LEFT ISOLATE (U+2067)",
+        ),
+        ("\\u00ad\\u2060\\ufeff", "SOFT HYPHEN (U+00AD), WORD JOINER (U+2060), ZERO WIDTH NO-BREAK SPACE (U+FEFF)"),
+        (
+            "\\u3164\\u2800\\ufe0f",
+            "HANGUL FILLER (U+3164), BRAILLE PATTERN BLANK (U+2800), VARIATION SELECTOR-16 (U+FE0F)",
+        ),
+        (
+            "\\u200b\\u200c\\u200d\\u2060\\u2061\\u2062",
+            "ZERO WIDTH SPACE (U+200B), ZERO WIDTH NON-JOINER (U+200C), ZERO WIDTH JOINER (U+200D), WORD JOINER "
+            "(U+2060) and 2 more",
+        ),
+    ],
+    ids=["zero-width-space", "joiners", "direction-marks", "soft-hyphen-word-joiner-bom", "fillers", "many"],
+)
+def test_a_headline_of_invisible_characters_is_refused_at_its_line(typed: str, names: str, folder: Path) -> None:
+    text = HEAD.replace("A headline", f'"{typed}"') + "A body.\n"
+    (folder / "issues" / "blank.yaml").write_text(text, encoding="utf-8")
+    assert refused(compose(folder, "blank")) == [
+        f"issues/blank.yaml:4:15: stories[1].headline: {_INVISIBLE.format(names)}"
+    ]
+
+
+def test_every_required_text_of_invisible_characters_is_refused(folder: Path) -> None:
+    publication = folder / "issues" / "publication.yaml"
+    publication.write_text(
+        publication.read_text(encoding="utf-8")
+        + 'calls_to_action:\n  - heading: "\\u200b"\n    label: {en: "\\u2060"}\n    url: https://example.com/give\n',
+        encoding="utf-8",
+    )
+    text = (
+        'date: 2020-02-03\ntitle: "\\u200b"\nsummary: "\\u200b\\n\\n\\u00ad"\nstories:\n  - headline: A headline\n'
+        '    body: A body.\nrecommended_reads:\n  - title: "\\u200e"\n    url: https://example.com/read\n'
+    )
+    (folder / "issues" / "blank.yaml").write_text(text, encoding="utf-8")
+    space, hyphen, mark, joiner = (
+        "ZERO WIDTH SPACE (U+200B)",
+        "ZERO WIDTH SPACE (U+200B), SOFT HYPHEN (U+00AD)",
+        "LEFT-TO-RIGHT MARK (U+200E)",
+        "WORD JOINER (U+2060)",
+    )
+    assert refused(compose(folder, "blank")) == [
+        f"issues/blank.yaml:2:8: title: {_INVISIBLE.format(space)}",
+        f"issues/blank.yaml:3:10: summary: {_INVISIBLE.format(hyphen)}",
+        f"issues/blank.yaml:8:12: recommended_reads[1].title: {_INVISIBLE.format(mark)}",
+        f"issues/publication.yaml:7:14: calls_to_action[1].heading: {_INVISIBLE.format(space)}",
+        f"issues/publication.yaml:8:17: calls_to_action[1].label.en: {_INVISIBLE.format(joiner)}",
+    ]
+
+
+def test_invisible_characters_inside_words_are_kept(folder: Path) -> None:
+    # Thai separates words with zero-width spaces; Persian needs its zero-width non-joiner.
+    text = HEAD.replace("A headline", '"ภาษา\\u200bไทย and می\\u200cخواهم"') + "A body.\n"
+    (folder / "issues" / "words.yaml").write_text(text, encoding="utf-8")
+    result = compose(folder, "words")
+    assert result.returncode == 0, result.stderr
+    assert "ภาษา\u200bไทย and می\u200cخواهم" in (folder / "out" / "words.txt").read_text(encoding="utf-8")

@@ -152,6 +152,7 @@ def check(composed: Composed) -> list[Finding]:
     findings += [_yaml_warning(warning) for warning in composed.loaded.warnings]
     findings += _stale_schemas(composed, places)
     findings += _labels_missing(composed, places)
+    findings += _sources_without_links(composed, places)
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
@@ -194,6 +195,26 @@ def _labels_missing(composed: Composed, places: Places) -> list[Finding]:
         f"{{{tag}: ...}}`) or as one text for every language: {', '.join(keys)}"
     )
     return [Finding(where, WARNING, "labels-missing", message)]
+
+
+def _sources_without_links(composed: Composed, places: Places) -> list[Finding]:
+    """A story's source: without its url: is shown as "Source: AP", with no link to the story: most often
+    the url was forgotten, as the source's words say where the full story is."""
+    issue, publication = composed.loaded.issue, composed.loaded.publication
+    words = labels.for_language(publication.labels, issue.lang or publication.lang)
+    document, findings = places.issue, []
+    for number, story in enumerate(issue.stories, 1):
+        if story.source is None or story.url is not None:
+            continue
+        place = document.values.get(("stories", number - 1, "source")) if document else None
+        where = f"{document.path}:{place[0]}:{place[1]}" if document and place else places.path
+        shown, linked = (str(label).format(source=story.source) for label in (words.source, words.read_more_at))
+        message = (
+            f'stories[{number}].source: the story has no url:, so its source shows as "{shown}", with no link; '
+            f'add the story\'s url: to link to it ("{linked}")'
+        )
+        findings.append(Finding(where, WARNING, "source-without-link", message))
+    return findings
 
 
 def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:

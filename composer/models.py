@@ -283,7 +283,7 @@ class Story(Strict):
     headline: Line
     body: Markdown
     url: Link | None = None
-    source: Line | None = None  # who published the full story: its link says "Read more at {source}"
+    source: Line | None = None  # who published it: "Read more at {source}" with url:, else "Source: {source}"
     image: Image | None = None
 
 
@@ -380,6 +380,7 @@ class Labels(Strict):
     read_time_one: Text | None = None  # before plural forms: the words for exactly one minute
     read_more: PerLanguage[Text] | None = None
     read_more_at: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None
+    source: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None  # a story's source without url:
     photo_credit: PerLanguage[Annotated[Text, _label(credit="AP")]] | None = None
     image: PerLanguage[Annotated[Text, _label(alt="A street")]] | None = None  # the plain text's [Image: {alt}]
     in_this_issue: PerLanguage[Text] | None = None

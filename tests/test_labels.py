@@ -419,7 +419,7 @@ def test_each_language_of_a_label_is_checked_at_its_line(
 # compose check: a language without words of its own ---------------------------------------------
 
 EVERY_KEY = (
-    "published, read_time (one, other), read_more, read_more_at, photo_credit, image, in_this_issue, "
+    "published, read_time (one, other), read_more, read_more_at, source, photo_credit, image, in_this_issue, "
     "recommended_reads, unsubscribe, web_version, previous_issue, next_issue, all_issues, feed"
 )
 SWEDISH_WORDS = {
@@ -427,6 +427,7 @@ SWEDISH_WORDS = {
     "read_time": {"one": "Lästid: {minutes} minut", "other": "Lästid: {minutes} minuter"},
     "read_more": "Läs mer",
     "read_more_at": "Läs mer: {source}",
+    "source": "Källa: {source}",
     "photo_credit": "Foto: {credit}",
     "image": "Bild: {alt}",
     "in_this_issue": "I detta nummer",

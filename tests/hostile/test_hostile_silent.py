@@ -3,11 +3,14 @@ ends in correct output, a located error or a warning. Run as an editor runs comp
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .test_hostile_content import HEAD, compose, folder, refused  # noqa: F401 (folder: the fixture)
+from .test_hostile_content import HEAD, TIME_LIMIT, compose, folder, refused  # noqa: F401 (folder: the fixture)
 
 
 # --- typography does what the README says, and nothing more -----------------------------------------
@@ -97,3 +100,37 @@ def test_invisible_characters_inside_words_are_kept(folder: Path) -> None:
     result = compose(folder, "words")
     assert result.returncode == 0, result.stderr
     assert "ภาษา\u200bไทย and می\u200cخواهم" in (folder / "out" / "words.txt").read_text(encoding="utf-8")
+
+
+# --- a story's source without its url ---------------------------------------------------------------
+
+
+def test_a_source_without_url_is_shown_and_checked(folder: Path) -> None:
+    text = HEAD + "A body.\n    source: Associated Press\n"
+    (folder / "issues" / "2020-02-03.yaml").write_text(text, encoding="utf-8")
+    result = compose(folder, "2020-02-03")
+    assert result.returncode == 0, result.stderr
+    plain = (folder / "out" / "2020-02-03.txt").read_text(encoding="utf-8")
+    html = (folder / "out" / "2020-02-03.html").read_text(encoding="utf-8")
+    assert "A body.\n\nSource: Associated Press\n" in plain
+    assert re.search(r'<p class="source"[^>]*>Source: Associated Press</p>', html)
+    assert "Read more" not in plain + html
+    command = [sys.executable, "-m", "composer", "check", "issues/2020-02-03.yaml"]
+    checked = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=TIME_LIMIT, check=False)
+    assert (
+        "issues/2020-02-03.yaml:6:13: warning: source-without-link: stories[1].source: the story has no url:, so its "
+        'source shows as "Source: Associated Press", with no link; add the story\'s url: to link to it ("Read more '
+        'at Associated Press")'
+    ) in checked.stdout.splitlines()
+
+
+def test_a_source_without_url_reads_in_the_issues_language(folder: Path) -> None:
+    text = HEAD.replace("summary:", "lang: ar\nsummary:") + "A body.\n    source: Reuters\n"
+    (folder / "issues" / "arabic.yaml").write_text(text, encoding="utf-8")
+    result = compose(folder, "arabic")
+    assert result.returncode == 0, result.stderr
+    plain = (folder / "out" / "arabic.txt").read_text(encoding="utf-8")
+    html = (folder / "out" / "arabic.html").read_text(encoding="utf-8")
+    # The Latin name isolated in the Arabic words, so the colon stays on the Arabic side.
+    assert "\n\nالمصدر: \u2066Reuters\u2069\u200f\n" in plain
+    assert re.search(r'<p class="source"[^>]*>المصدر: <span dir="ltr">Reuters</span>\u200f</p>', html)

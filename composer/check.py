@@ -236,7 +236,8 @@ def findings_from_error(error: ComposerError, path: str) -> list[Finding]:
 
     Each problem keeps its place (``file:line:column`` as the path); one of no file gets ``path``.
     """
-    rule = "template" if isinstance(error, TemplateProblem) else "no-issues" if isinstance(error, NoIssues) else "invalid"
+    rule = "template" if isinstance(error, TemplateProblem) else "invalid"
+    rule = "no-issues" if isinstance(error, NoIssues) else rule  # nothing to check: an empty folder
     findings = []
     for problem in error.problems:
         where = f"{problem.path}:{problem.line}:{problem.column}" if problem.line else problem.path or path

@@ -4,13 +4,22 @@ ends in correct output, a located error or a warning. Run as an editor runs comp
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 
-from .test_hostile_content import HEAD, TIME_LIMIT, compose, folder, refused  # noqa: F401 (folder: the fixture)
+from .test_hostile_content import HEAD, PUBLICATION, TIME_LIMIT, compose, refused
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "issues").mkdir()
+    shutil.copy(PUBLICATION, tmp_path / "issues")
+    return tmp_path
 
 
 # --- typography does what the README says, and nothing more -----------------------------------------
@@ -33,7 +42,10 @@ def test_typography_leaves_c_tm_and_plus_minus_as_typed(folder: Path) -> None:
 
 # --- a text of invisible characters alone is an empty one ------------------------------------------
 
-_INVISIBLE = "the text has only invisible characters, {}, as text pasted from a web page or Word may: write it, or delete the invisible characters"
+_INVISIBLE = (
+    "the text has only invisible characters, {}, as text pasted from a web page or Word may: write it, or delete "
+    "the invisible characters"
+)
 
 
 @pytest.mark.parametrize(
@@ -134,3 +146,60 @@ def test_a_source_without_url_reads_in_the_issues_language(folder: Path) -> None
     # The Latin name isolated in the Arabic words, so the colon stays on the Arabic side.
     assert "\n\nالمصدر: \u2066Reuters\u2069\u200f\n" in plain
     assert re.search(r'<p class="source"[^>]*>المصدر: <span dir="ltr">Reuters</span>\u200f</p>', html)
+
+
+# --- a label in another language than the issue's ----------------------------------------------------
+
+_LABELLED = """\
+name: The Daily Test
+url: https://news.example.com
+lang: {lang}
+unsubscribe_url: https://news.example.com/unsubscribe
+contents: true
+labels:
+  unsubscribe: Unsubscribe
+  in_this_issue: {{en: In this issue, ar: في هذا العدد}}
+"""
+
+
+def _labelled_elements(folder: Path, publication_lang: str, issue_lang: str) -> dict[str, dict[str, str]]:
+    """The lang, dir (and text) of the elements holding the unsubscribe link, the contents' heading and a
+    story's "Read more", in the email of an issue in ``issue_lang``."""
+    (folder / "issues" / "publication.yaml").write_text(_LABELLED.format(lang=publication_lang), encoding="utf-8")
+    text = HEAD.replace("summary:", f"lang: {issue_lang}\nsummary:") + "نص.\n    url: https://example.com/story\n"
+    (folder / "issues" / "labels.yaml").write_text(text, encoding="utf-8")
+    result = compose(folder, "labels")
+    assert result.returncode == 0, result.stderr
+    page = lxml.html.fromstring((folder / "out" / "labels.html").read_bytes())
+    found = {
+        "unsubscribe": page.xpath("//a[@href='https://news.example.com/unsubscribe']")[0],
+        "in_this_issue": page.xpath("//h2[contains(@class, 'label')]")[0],
+        "read_more": page.xpath("//p[contains(@class, 'more')]/a")[0],
+    }
+    return {
+        key: {"text": element.text_content(), "lang": element.get("lang", ""), "dir": element.get("dir", "")}
+        for key, element in found.items()
+    }
+
+
+def test_an_english_label_in_an_arabic_issue_is_marked_english(folder: Path) -> None:
+    # A text given once is in the publication's lang; one given per language, in its own.
+    assert _labelled_elements(folder, "en", "ar") == {
+        "unsubscribe": {"text": "Unsubscribe", "lang": "en", "dir": "ltr"},
+        "in_this_issue": {"text": "في هذا العدد", "lang": "", "dir": ""},  # the issue's own: nothing to mark
+        "read_more": {"text": "اقرأ المزيد", "lang": "", "dir": ""},
+    }
+
+
+def test_english_words_in_a_language_without_its_own_are_marked_english(folder: Path) -> None:
+    # Persian: no words of composer's own, so its labels are English ones, marked as such.
+    assert _labelled_elements(folder, "en", "fa") == {
+        "unsubscribe": {"text": "Unsubscribe", "lang": "en", "dir": "ltr"},
+        "in_this_issue": {"text": "In this issue", "lang": "en", "dir": "ltr"},
+        "read_more": {"text": "Read more", "lang": "en", "dir": "ltr"},
+    }
+
+
+def test_latin_words_given_as_the_issues_own_language_read_left_to_right(folder: Path) -> None:
+    # An Arabic publication whose label is typed in English: its letters give its direction, not its lang.
+    assert _labelled_elements(folder, "ar", "ar")["unsubscribe"] == {"text": "Unsubscribe", "lang": "", "dir": "ltr"}

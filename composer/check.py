@@ -7,6 +7,7 @@ scripts (``--format json`` gives the same fields as a dict).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml)
 
 from . import dates, esp, labels, languages, modeline
 from .colours import contrast_ratio, hex_colour, luminance, rgb
-from .errors import ComposerError, Problem, TemplateProblem
+from .errors import ComposerError, NoIssues, Problem, TemplateProblem
 from .folders import shown_path
 from .pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from .places import Places, strings
@@ -151,6 +152,7 @@ def check(composed: Composed) -> list[Finding]:
     findings += [_yaml_warning(warning) for warning in composed.loaded.warnings]
     findings += _stale_schemas(composed, places)
     findings += _labels_missing(composed, places)
+    findings += _sources_without_links(composed, places)
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
@@ -196,6 +198,26 @@ def _labels_missing(composed: Composed, places: Places) -> list[Finding]:
     return [Finding(where, WARNING, "labels-missing", message)]
 
 
+def _sources_without_links(composed: Composed, places: Places) -> list[Finding]:
+    """A story's source: without its url: is shown as "Source: AP", with no link to the story: most often
+    the url was forgotten, as the source's words say where the full story is."""
+    issue, publication = composed.loaded.issue, composed.loaded.publication
+    words = labels.for_language(publication.labels, issue.lang or publication.lang)
+    document, findings = places.issue, []
+    for number, story in enumerate(issue.stories, 1):
+        if story.source is None or story.url is not None:
+            continue
+        place = document.values.get(("stories", number - 1, "source")) if document else None
+        where = f"{document.path}:{place[0]}:{place[1]}" if document and place else places.path
+        shown, linked = (str(label).format(source=story.source) for label in (words.source, words.read_more_at))
+        message = (
+            f'stories[{number}].source: the story has no url:, so its source shows as "{shown}", with no link; '
+            f'add the story\'s url: to link to it ("{linked}")'
+        )
+        findings.append(Finding(where, WARNING, "source-without-link", message))
+    return findings
+
+
 def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:
     """Every finding for each issue file: check()'s, or the reasons it does not compose.
 
@@ -216,12 +238,29 @@ def findings_from_error(error: ComposerError, path: str) -> list[Finding]:
     Each problem keeps its place (``file:line:column`` as the path); one of no file gets ``path``.
     """
     rule = "template" if isinstance(error, TemplateProblem) else "invalid"
+    rule = "no-issues" if isinstance(error, NoIssues) else rule  # nothing to check: an empty folder
     findings = []
     for problem in error.problems:
         where = f"{problem.path}:{problem.line}:{problem.column}" if problem.line else problem.path or path
         message = f"{problem.field}: {problem.message}" if problem.field else problem.message
         findings.append(Finding(where, ERROR, rule, message))
     return findings
+
+
+def internal_error(message: str) -> Finding:
+    """A bug in composer, as a finding (for --format json, which always prints its findings)."""
+    return Finding("", ERROR, "internal-error", message)
+
+
+def as_json(findings: list[Finding]) -> bytes:
+    """``findings`` as check's JSON document, in UTF-8 whatever the terminal's encoding. A text that
+    cannot be written (a file name that is not UTF-8, kept by Python as lone surrogates) gets U+FFFD
+    in place of each bad byte: the document is always written whole."""
+    text = json.dumps([finding.as_dict() for finding in findings], ensure_ascii=False, indent=2) + "\n"
+    return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a str, always one alone: no encoder writes it
 
 
 def counts(findings: list[Finding]) -> tuple[int, int]:

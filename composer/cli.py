@@ -86,12 +86,7 @@ class ComposeGroup(click.Group):
         except Exception as error:  # a bug in composer, not the editor's doing
             if ctx.meta.get(DEBUG):
                 traceback.print_exc()
-            click.secho(
-                f"internal error in composer ({type(error).__name__}: {error}); "
-                "run the same command with --debug for the traceback, and report it",
-                fg="red",
-                err=True,
-            )
+            click.secho(internal_error_message(error), fg="red", err=True)
             ctx.exit(2)
 
 
@@ -103,6 +98,13 @@ def _print_names_escaped() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors=NAME_ESCAPES)
+
+
+def internal_error_message(error: Exception) -> str:
+    return (
+        f"internal error in composer ({type(error).__name__}: {error}); "
+        "run the same command with --debug for the traceback, and report it"
+    )
 
 
 @click.group(cls=ComposeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -385,7 +387,29 @@ def schema(kind: str) -> None:
     click.echo(path(kind).read_text(encoding="utf-8"), nl=False)
 
 
-@main.command()
+class CheckCommand(click.Command):
+    """`compose check`, whose --format json prints a JSON document even when its command line is wrong
+    (no FILE, an unknown option): the usage error as a finding, with click's exit status, 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        wants_json = _asks_for_json(args)  # before click consumes the list
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            if wants_json:
+                from .check import ERROR, Finding, as_json
+
+                click.echo(as_json([Finding("", ERROR, "usage", error.format_message())]), nl=False)
+            raise
+
+
+def _asks_for_json(args: list[str]) -> bool:
+    options = args[: args.index("--")] if "--" in args else args
+    pairs = zip(options, [*options[1:], ""], strict=True)
+    return "--format=json" in options or any(pair == ("--format", "json") for pair in pairs)
+
+
+@main.command(cls=CheckCommand)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @click.option(
@@ -409,14 +433,21 @@ def check(
     the plain text lacks, and mailing-service merge tags typed in the text. One line per finding,
     path: level: rule: message. Exit status 1 on any error, and on any warning with --strict.
     """
-    import json
-
-    from .check import check_files, counts, exit_status
+    from .check import as_json, check_files, counts, exit_status, findings_from_error, internal_error
     from .load import issues_named
 
-    findings = check_files(issues_named(files), templates, service)
+    try:
+        findings = check_files(issues_named(files), templates, service)
+    except ComposerError as error:  # nothing to check: an empty folder, a publication.yaml alone
+        if output_format == "json":  # the reasons are findings too, printed as JSON, then on stderr as usual
+            click.echo(as_json(findings_from_error(error, "")), nl=False)
+        raise
+    except Exception as error:  # a bug in composer: reported as every command reports one, after the JSON
+        if output_format == "json":
+            click.echo(as_json([internal_error(internal_error_message(error))]), nl=False)
+        raise
     if output_format == "json":
-        click.echo(json.dumps([finding.as_dict() for finding in findings], ensure_ascii=False, indent=2))
+        click.echo(as_json(findings), nl=False)
     else:
         for finding in findings:
             click.secho(str(finding), fg="red" if finding.level == "error" else "yellow")

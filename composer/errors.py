@@ -45,6 +45,10 @@ class InvalidInput(ComposerError):
     """An issue or publication file that cannot be read or does not validate."""
 
 
+class NoIssues(InvalidInput):
+    """A command given nothing to work on: a folder without issues, a publication.yaml alone."""
+
+
 class TemplateProblem(ComposerError):
     """A template that does not render or compile (a mistake in templates/, not in the issue)."""
 

@@ -111,6 +111,17 @@ def written_in(text: str, given: str | None, shown_in: str) -> Chosen | Unlabell
     return Chosen(text, shown_in, shown_in)
 
 
+def label_in(text: str, tag: str, shown_in: str) -> Chosen | Unlabelled:
+    """One of composer's labels (labels.languages_of: ``text`` is in ``tag``) as an email in ``shown_in``
+    shows it: in its own language when that is another (an English "Unsubscribe" in an Arabic issue);
+    said to be in the email's language but written in letters of the other direction (English words
+    given once in an Arabic publication's labels), in the direction of its letters, placeholders aside."""
+    if primary(tag) != primary(shown_in):
+        return Chosen(text, tag, shown_in)
+    way = written_in(re.sub(r"\{[^{}]*\}", "", text), None, shown_in)
+    return Unlabelled(text, way.dir) if isinstance(way, Unlabelled) else Chosen(text, shown_in, shown_in)
+
+
 def chosen(texts: str | Mapping[str, str], lang: str, own: str) -> Chosen:
     text, text_lang = pick(texts, lang, own)
     return Chosen(text, text_lang, lang)

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ValidationError
 
 from . import markdown
-from .errors import InvalidInput, Problem
+from .errors import InvalidInput, NoIssues, Problem
 from .folders import PUBLICATION_FILE, find_publication, in_a_command, shown_path
 from .limits import MAX_MARKDOWN_CHARACTERS, MAX_MARKDOWN_ELEMENTS
 from .models import EVERY_ITEM, PER_LANGUAGE_TAGS, WHAT_FOR, Issue, Publication, markdown_fields
@@ -80,7 +80,7 @@ def issue_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def issues_named(paths: Iterable[Path]) -> list[Path]:
-    """The issues a command was given (as issue_files(), each file once), or InvalidInput saying what
+    """The issues a command was given (as issue_files(), each file once), or NoIssues saying what
     will not be done: for a named folder with no issue in it, and for a publication.yaml named
     without any issue (``compose issues/*.yaml`` names it beside the issues, and it is skipped)."""
     found: list[Path] = []
@@ -99,7 +99,7 @@ def issues_named(paths: Iterable[Path]) -> list[Path]:
     if not found and not problems:
         problems = [Problem(shown_path(path), 0, 0, "", _not_an_issue(path)) for path in publications]
     if problems:
-        raise InvalidInput(problems)
+        raise NoIssues(problems)
     # `compose issues/ issues/x.yaml` builds x once; a link named on its own (latest.yaml) is its own issue.
     once: dict[str, Path] = {}
     for path in found:

@@ -17,7 +17,6 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import replacements
 from markdown_it.rules_core.smartquotes import smartquotes
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.rules_inline import StateInline
@@ -57,13 +56,49 @@ def _merge_tag(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# What typography: true promises (README), besides the quotation marks: -- and --- as dashes, ... as
+# an ellipsis, and nothing else. markdown-it's own "replacements" rule also turns (c) into ©, (tm) into
+# ™, (r) into ®, +- into ±, ",," into "," and "????" into "???", and ".." or "?..." lose a dot: in a
+# news story "paragraphs (a), (b) and (c)" would end in ©. The one list, for Markdown and plain texts.
+_DASHES_AND_ELLIPSIS = (
+    (re.compile(r"(?<![.])[.]{3}(?![.])"), "\u2026"),  # exactly three: "1..10" and "...." stay as typed
+    (re.compile(r"(^|[^-])---(?=[^-]|$)", re.MULTILINE), "\\1\u2014"),  # markdown-it's em dash
+    (re.compile(r"(^|\s)--(?=\s|$)", re.MULTILINE), "\\1\u2013"),  # and its en dashes: "a -- b"
+    (re.compile(r"(^|[^-\s])--(?=[^-\s]|$)", re.MULTILINE), "\\1\u2013"),  # "1990--2000"
+)
+
+
+def set_dashes_and_ellipsis(text: str) -> str:
+    """``text`` with -- and --- as – and —, and ... as …: all typography does besides quotes."""
+    for expression, replacement in _DASHES_AND_ELLIPSIS:
+        text = expression.sub(replacement, text)
+    return text
+
+
+def _dashes_and_ellipsis(state: StateCore) -> None:
+    """The core rule in place of markdown-it's "replacements": set_dashes_and_ellipsis() on every text,
+    never inside an autolink (<https://example.com/a--b...>) nor a code span, which are no text tokens."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        inside_autolink = False
+        for token in block.children:
+            if token.type == "link_open" and token.info == "auto":
+                inside_autolink = True
+            elif token.type == "link_close" and token.info == "auto":
+                inside_autolink = False
+            elif token.type == "text" and not inside_autolink:
+                token.content = set_dashes_and_ellipsis(token.content)
+
+
 def _make_parser(quotes: str | tuple[str, str, str, str] | None = None) -> _Parser:
     """A parser; with ``quotes`` (“double” and ‘single’, open and close) it is a typographer too:
-    straight quotes become those, -- and --- dashes, ... an ellipsis."""
+    straight quotes become those, -- and --- dashes, ... an ellipsis; nothing else."""
     parser = _Parser("commonmark", {"html": False, "xhtmlOut": True, "typographer": quotes is not None})
     parser.inline.ruler.before("emphasis", "merge_tag", _merge_tag)
     if quotes is not None:
         parser.options["quotes"] = quotes
+        parser.core.ruler.at("replacements", _dashes_and_ellipsis)
         parser.enable(["replacements", "smartquotes"])
     return parser
 
@@ -96,17 +131,12 @@ def _typographer(lang: str) -> _Parser:
 def typeset(text: str, typography: str | None) -> str:
     """Plain text (a headline, a title, a note) set as ``typography`` sets Markdown: the quotation
     marks of that language, -- and --- as – and —, ... as …; unchanged when ``typography`` is None.
-    Only those: (c) stays (c) and +- stays +-, as an editor typed them. A text longer than
+    Only those (set_dashes_and_ellipsis): (c) stays (c) and +- stays +-, as typed. A text longer than
     MAX_TYPESET_CHARACTERS is left as typed: markdown-it's quotes take time growing with the square
     of the length, and no headline or note is that long."""
     if not typography or not text or len(text) > MAX_TYPESET_CHARACTERS:
         return text
-    # markdown-it's own expressions, in its own order, so a headline reads as the body under it does.
-    text = replacements.ELLIPSIS_RE.sub("…", text)
-    text = replacements.ELLIPSIS_QUESTION_EXCLAMATION_RE.sub("\\1..", text)
-    text = replacements.EM_DASH_RE.sub("\\1\u2014", text)
-    text = replacements.EN_DASH_RE.sub("\\1\u2013", text)
-    text = replacements.EN_DASH_INDENT_RE.sub("\\1\u2013", text)
+    text = set_dashes_and_ellipsis(text)  # as the Markdown typographer sets a paragraph
     line = Token("inline", "", 0, content=text, children=[Token("text", "", 0, content=text)])
     smartquotes(StateCore(text, _typographer(typography), {}, [line]))
     return str(line.children[0].content) if line.children else text

@@ -55,7 +55,35 @@ def _not_placeholder(value: Any) -> Any:
     raise ValueError(f"still holds the skeleton's placeholder '{shown}'; {instruction} in its place")
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_not_placeholder)]
+# Characters that show nothing on their own: format characters (zero-width spaces and joiners, direction
+# marks, soft hyphens, U+2060, U+FEFF: category Cf), the combining grapheme joiner, Hangul fillers, the
+# blank Braille pattern and variation selectors. Inside words they are fine; a text of them alone is empty.
+_SHOWS_NOTHING = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800" + "".join(map(chr, range(0xFE00, 0xFE10))))
+
+
+def _visible(text: str) -> str:
+    """Refuse a text that holds something but shows nothing, as an empty one is refused."""
+    if text and all(
+        character.isspace() or character in _SHOWS_NOTHING or unicodedata.category(character) == "Cf"
+        for character in text
+    ):
+        kinds = list(dict.fromkeys(character for character in text if not character.isspace()))
+        names = ", ".join(
+            f"{unicodedata.name(character, 'a format character')} (U+{ord(character):04X})" for character in kinds[:4]
+        ) + (f" and {len(kinds) - 4} more" if len(kinds) > 4 else "")
+        raise ValueError(
+            f"the text has only invisible characters, {names}, as text pasted from a web page or Word may: "
+            "write it, or delete the invisible characters"
+        )
+    return text
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_visible),
+    AfterValidator(_not_placeholder),
+]
 # One line: a headline or subject typed over several YAML lines (`|`) is one line all the same.
 Line = Annotated[Text, AfterValidator(lambda text: " ".join(text.split()))]
 
@@ -75,7 +103,7 @@ HeaderLine = Annotated[Line, BeforeValidator(lambda value: _header_safe(value))]
 def _not_blank(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be empty")
-    return text
+    return _visible(text)
 
 
 class _MarkdownMark:
@@ -255,7 +283,7 @@ class Story(Strict):
     headline: Line
     body: Markdown
     url: Link | None = None
-    source: Line | None = None  # who published the full story: its link says "Read more at {source}"
+    source: Line | None = None  # who published it: "Read more at {source}" with url:, else "Source: {source}"
     image: Image | None = None
 
 
@@ -352,6 +380,7 @@ class Labels(Strict):
     read_time_one: Text | None = None  # before plural forms: the words for exactly one minute
     read_more: PerLanguage[Text] | None = None
     read_more_at: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None
+    source: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None  # a story's source without url:
     photo_credit: PerLanguage[Annotated[Text, _label(credit="AP")]] | None = None
     image: PerLanguage[Annotated[Text, _label(alt="A street")]] | None = None  # the plain text's [Image: {alt}]
     in_this_issue: PerLanguage[Text] | None = None

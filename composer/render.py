@@ -335,6 +335,16 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         for action in publication.calls_to_action
     ]
     own_words = publication.labels
+    read_time_line = labels.read_time_line(own_words, lang, minutes)
+    # The language of each label as shown, so that an English "Unsubscribe" in an Arabic issue gets its
+    # lang and dir (templates: attributes(labels_in.unsubscribe)); read_time's is that of its category used.
+    label_languages = labels.languages_of(loaded.publication.labels, lang, loaded.publication.lang)
+    label_languages["read_time"] = label_languages.get(labels.read_time_key(own_words, lang, minutes), lang)
+    labels_in = {
+        key: languages.label_in(read_time_line if key == "read_time" else str(getattr(own_words, key)), tag, lang)
+        for key, tag in label_languages.items()
+        if "." not in key
+    }
     return {
         "issue": issue,
         "publication": publication,
@@ -370,7 +380,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         # so the top of the email says the date twice (title, "Published on"), not three times.
         "date_in_title": dates.mentions(title, issue.date, lang if issue.title else title_pattern.lang),
         "published_line": str(own_words.published).format(date=date_line),
-        "read_time_line": labels.read_time_line(own_words, lang, minutes),
+        "read_time_line": read_time_line,
+        "labels_in": labels_in,
         "read_minutes": minutes,
         "links": links,
         "action_rows": action_rows(

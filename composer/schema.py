@@ -70,7 +70,9 @@ KEYS: dict[str, Key] = {
     "Story.url": Key(
         'optional: the full story, linked from the headline and "Read more"', "https://www.example.com/story", LINK
     ),
-    "Story.source": Key('optional: who published it; its link then says "Read more at …"', "Associated Press"),
+    "Story.source": Key(
+        'optional: who published it; its link then says "Read more at …" (without url: "Source: …")', "Associated Press"
+    ),
     "Story.image": Key("optional", {"src": "https://www.example.com/photo.jpg", "alt": "Smoke over Boukamal"}),
     **{f"Image.{key}": value for key, value in _PICTURE.items()},
     "Image.caption": Key("optional", "Boukamal on Thursday."),
@@ -181,6 +183,7 @@ KEYS: dict[str, Key] = {
     "Labels.read_time_one": Key("the words for exactly one minute", "Read time: about 1 minute"),
     "Labels.read_more": Key('"Read more"', "Read more"),
     "Labels.read_more_at": Key('"Read more at {source}"', "Read more at {source}"),
+    "Labels.source": Key('"Source: {source}", under a story that has a source but no url', "Source: {source}"),
     "Labels.photo_credit": Key('"Photo: {credit}"', "Photo: {credit}"),
     "Labels.image": Key('"Image: {alt}", the plain text\'s stand-in for a picture', "Image: {alt}"),
     "Labels.in_this_issue": Key('"In this issue"', "In this issue"),

@@ -469,7 +469,7 @@ def test_a_bug_in_composer_is_an_internal_error_not_a_traceback(
     [
         (["new", "2017-02-30", "--folder", "{tmp}"], "NotADay"),
         (["send", "{tmp}/missing.yaml", "--to", "editor@example.org"], "InvalidInput"),
-        (["preview", "{tmp}"], "InvalidInput"),  # a folder without issues
+        (["preview", "{tmp}"], "NoIssues"),  # a folder without issues
     ],
     ids=["new", "send", "preview"],
 )

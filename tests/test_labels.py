@@ -419,7 +419,7 @@ def test_each_language_of_a_label_is_checked_at_its_line(
 # compose check: a language without words of its own ---------------------------------------------
 
 EVERY_KEY = (
-    "published, read_time (one, other), read_more, read_more_at, photo_credit, image, in_this_issue, "
+    "published, read_time (one, other), read_more, read_more_at, source, photo_credit, image, in_this_issue, "
     "recommended_reads, unsubscribe, web_version, previous_issue, next_issue, all_issues, feed"
 )
 SWEDISH_WORDS = {
@@ -427,6 +427,7 @@ SWEDISH_WORDS = {
     "read_time": {"one": "Lästid: {minutes} minut", "other": "Lästid: {minutes} minuter"},
     "read_more": "Läs mer",
     "read_more_at": "Läs mer: {source}",
+    "source": "Källa: {source}",
     "photo_credit": "Foto: {credit}",
     "image": "Bild: {alt}",
     "in_this_issue": "I detta nummer",
@@ -489,3 +490,16 @@ def test_read_more_at_takes_any_name_and_one_colon(make_issue: MakeIssue, lang: 
     composed = compose(make_issue(issue.replace("source: Agence", "source: Der Spiegel"), FRENCH_PUBLICATION))
     assert read_more_at in visible_text(composed.html)
     assert f"{read_more_at}: https://quotidien.example.fr/article" in composed.text.splitlines()
+
+
+def test_each_label_says_the_language_it_is_in() -> None:
+    given = Labels.model_validate(
+        {"unsubscribe": "Unsubscribe", "read_more": {"en": "More", "ar": "المزيد"}, "read_time": "{minutes} min"}
+    )
+    arabic = labels.languages_of(given, "ar", "en")
+    # Given once: the publication's lang; per language: its own tag; else the issue's file.
+    assert (arabic["unsubscribe"], arabic["read_more"], arabic["feed"]) == ("en", "ar", "ar")
+    # read_time by category: "other" is the publication's words, the rest Arabic's file.
+    assert (arabic["read_time.other"], arabic["read_time.few"]) == ("en", "ar")
+    swedish = labels.languages_of(given, "sv", "sv")  # no file: English words, and the publication's own
+    assert (swedish["unsubscribe"], swedish["read_more"], swedish["feed"]) == ("sv", "en", "en")

@@ -538,6 +538,59 @@ def test_typography_reaches_the_plain_text_and_leaves_code_alone() -> None:
     assert markdown.to_text(source, references, typography="de") == 'Read „the "raw" report“ here [1].'
 
 
+# Every replacement markdown-it's typographer makes (its "replacements" rule), and what composer makes
+# of it: only the dashes and the ellipsis the README promises; the rest stays as the editor typed it.
+_REPLACEMENTS = [
+    ("(c)", "©", "(c)"),
+    ("(C)", "©", "(C)"),
+    ("(tm)", "™", "(tm)"),
+    ("(TM)", "™", "(TM)"),
+    ("(r)", "®", "(r)"),
+    ("(R)", "®", "(R)"),
+    ("+-", "±", "+-"),
+    ("..", "…", ".."),
+    ("....", "…", "...."),
+    ("?....", "?..", "?...."),
+    ("!....", "!..", "!...."),
+    ("????????", "???", "????????"),
+    ("!!!!!", "!!!", "!!!!!"),
+    (",,,", ",", ",,,"),
+    ("...", "…", "…"),  # promised
+    ("?...", "?..", "?…"),  # promised: the ellipsis, and no dot lost
+    ("a -- b", "a – b", "a – b"),  # promised
+    ("1990--2000", "1990–2000", "1990–2000"),  # promised
+    ("a---b", "a—b", "a—b"),  # promised
+]
+
+
+@pytest.mark.trap("markdown-it-py", "4.3.0")
+@pytest.mark.parametrize(("typed", "theirs", "_"), _REPLACEMENTS)
+def test_markdown_its_typographer_makes_these_replacements(typed: str, theirs: str, _: str) -> None:
+    # What composer's own rule stands in for: markdown-it's "replacements", as it is.
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"typographer": True}).enable("replacements")
+    assert parser.renderInline(f"paragraphs (a), (b) and {typed} end") == f"paragraphs (a), (b) and {theirs} end"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "ar", "ja", "xx"])
+@pytest.mark.parametrize(("typed", "_", "ours"), _REPLACEMENTS)
+def test_typography_makes_only_the_promised_replacements(typed: str, _: str, ours: str, lang: str) -> None:
+    source = f"paragraphs (a), (b) and {typed} end"
+    wanted = f"paragraphs (a), (b) and {ours} end"
+    assert markdown.to_html(source, lang) == f"<p>{wanted}</p>\n"
+    assert markdown.to_text(source, References(), typography=lang) == wanted
+    assert markdown.typeset(source, lang) == wanted  # a headline: the same one list
+
+
+def test_typography_leaves_autolinks_and_code_as_typed() -> None:
+    source = "<https://example.com/a--b...> and `x -- y...` -- done..."
+    assert markdown.to_html(source, "en") == (
+        '<p><a href="https://example.com/a--b...">https://example.com/a--b...</a> and <code>x -- y...</code> '
+        "– done…</p>\n"
+    )
+
+
 def test_typography_follows_the_publication_switch(make_issue: MakeIssue) -> None:
     issue = (
         'date: 2020-02-03\nlang: fr\nsummary: Il a dit "non".\n'

@@ -57,7 +57,7 @@ def test_typeset_sets_a_plain_text_as_the_markdown_typographer_sets_a_paragraph(
 
 
 def test_typeset_leaves_what_is_not_quotes_dashes_or_ellipsis() -> None:
-    # The Markdown typographer turns (c) into ©; a headline keeps what the editor typed.
+    # (c) stays (c), as in the Markdown (test_markdown's replacements): only quotes, dashes and ellipses change.
     assert markdown.typeset("Fees (c) 2026 +- 3 %, sure?!", "en") == "Fees (c) 2026 +- 3 %, sure?!"
     once = markdown.typeset('"A" -- b...', "de")
     assert markdown.typeset(once, "de") == once  # setting twice changes nothing

@@ -47,38 +47,61 @@ def for_language(given: Labels, lang: str) -> Labels:
     the words of the issue's language when they give its ``other``: a Swedish read_time given as
     one text is not mixed with English's words for one minute.
     """
-    base = dates.base_language(lang)
-    in_its_script = built_in(f"{base}-{script}") if base != "en" and (script := dates.locale(lang).script) else None
-    english = [_words(built_in("en"), "en"), _words(given, "en")] if base != "en" else []
-    own = [_words(built_in(base), base), _words(in_its_script, lang), _words(given, lang)]
-    words = {key: text for layer_words, _ in english + own for key, text in layer_words.items()}
-    read_time_words = {category: text for _, read_time in english + own for category, text in read_time.items()}
-    in_the_language = {category: text for _, read_time in own for category, text in read_time.items()}
-    if "other" in in_the_language:
-        read_time_words = in_the_language
+    words, read_time_words, _ = _chosen_words(given, lang, "")
     # Built from values already validated (publication.yaml's, the files'): no need to validate again.
     return Labels.model_construct(None, **words, read_time=ReadTime.model_construct(None, **read_time_words))
 
 
-def _words(layer: Labels | None, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The words ``layer`` gives ``lang`` (each key given once, or per language naming it), and its
-    read_time by plural category."""
+def languages_of(given: Labels, lang: str, own: str) -> dict[str, str]:
+    """The language each word for_language(given, lang) gives is in, by key (read_time by category,
+    "read_time.few"): a file's own language; for publication.yaml's labels, the tag a text is given
+    for, and ``own`` (the publication's lang) for one given once, as its other texts given once are."""
+    return _chosen_words(given, lang, own)[2]
+
+
+_Words = tuple[dict[str, Any], dict[str, str], dict[str, str]]
+
+
+def _chosen_words(given: Labels, lang: str, own: str) -> _Words:
+    """for_language's words and read_time categories, with the language each is in (languages_of)."""
+    base = dates.base_language(lang)
+    in_its_script = built_in(f"{base}-{script}") if base != "en" and (script := dates.locale(lang).script) else None
+    english = [_words(built_in("en"), "en"), _words(given, "en", own)] if base != "en" else []
+    mine = [_words(built_in(base), lang), _words(in_its_script, lang), _words(given, lang, own)]
+    words = {key: text for layer_words, _, _ in english + mine for key, text in layer_words.items()}
+    read_time_words = {category: text for _, read_time, _ in english + mine for category, text in read_time.items()}
+    in_the_language = {category: text for _, read_time, _ in mine for category, text in read_time.items()}
+    read_time_layers = mine if "other" in in_the_language else english + mine
+    if "other" in in_the_language:
+        read_time_words = in_the_language
+    tags = {key: tag for _, _, layer_tags in english + mine for key, tag in layer_tags.items() if "." not in key}
+    tags |= {key: tag for _, _, layer_tags in read_time_layers for key, tag in layer_tags.items() if "." in key}
+    return words, read_time_words, tags
+
+
+def _words(layer: Labels | None, lang: str, once_in: str | None = None) -> _Words:
+    """The words ``layer`` gives ``lang`` (each key given once, or per language naming it), its
+    read_time by plural category, and the language of each (read_time's as "read_time.one"…): the
+    tag it is given for, else ``once_in`` (a file's words: ``lang``'s)."""
     if layer is None:
-        return {}, {}
+        return {}, {}, {}
     words: dict[str, Any] = {}
+    tags: dict[str, str] = {}
     read_time: ReadTime | None = None
+    read_time_tag = ""
     for key in layer.model_fields_set:
-        value = getattr(layer, key)
+        value, tag = getattr(layer, key), once_in or lang
         if isinstance(value, dict):
             value, tag = pick(value, lang, lang)
             if primary(tag) != primary(lang):
                 continue  # given for other languages only
         if key == "read_time":
-            read_time = value
+            read_time, read_time_tag = value, tag
         elif value is not None:
-            words[key] = value
+            words[key], tags[key] = value, tag
     categories = {key: getattr(read_time, key) for key in read_time.model_fields_set} if read_time else {}
-    return words, categories
+    tags.update({f"read_time.{category}": read_time_tag for category in categories})
+    return words, categories, tags
 
 
 def missing(given: Labels, lang: str) -> list[str]:
@@ -88,7 +111,7 @@ def missing(given: Labels, lang: str) -> list[str]:
     alone, is never asked for."""
     if dates.base_language(lang) == "en" or built_in(dates.base_language(lang)) is not None:
         return []
-    words, read_time = _words(given, lang)
+    words, read_time, _ = _words(given, lang)
     if read_time:
         words["read_time"] = read_time
     keys = [key for key in Labels.model_fields if key not in ("colon", "read_time_one", *words)]
@@ -105,12 +128,22 @@ def plural_categories(lang: str) -> set[str]:
 
 def read_time_line(labels: Labels, lang: str, minutes: int) -> str:
     """ "Read time: about 3 minutes" in ``labels`` (from for_language), by ``lang``'s plural rules."""
-    if minutes == 1 and labels.read_time_one:  # an older publication.yaml's own words for one minute
-        return labels.read_time_one
+    key = read_time_key(labels, lang, minutes)
+    if key == "read_time_one":
+        return str(labels.read_time_one)
+    pattern: str = getattr(labels.read_time, key.removeprefix("read_time."))
+    return pattern.format(minutes=minutes)
+
+
+def read_time_key(labels: Labels, lang: str, minutes: int) -> str:
+    """Which words read_time_line takes, as languages_of names them: "read_time_one" (an older
+    publication.yaml's own words for one minute), else "read_time." and the plural category used."""
+    if minutes == 1 and labels.read_time_one:
+        return "read_time_one"
     texts = labels.read_time
     assert isinstance(texts, ReadTime) and texts.other is not None  # for_language's; English gives every category
-    pattern: str = getattr(texts, plural_category(lang, minutes)) or texts.other
-    return pattern.format(minutes=minutes)
+    category = plural_category(lang, minutes)
+    return f"read_time.{category if getattr(texts, category) else 'other'}"
 
 
 def plural_category(lang: str, number: int) -> str:

@@ -106,7 +106,7 @@ def plural_categories(lang: str) -> set[str]:
 def read_time_line(labels: Labels, lang: str, minutes: int) -> str:
     """ "Read time: about 3 minutes" in ``labels`` (from for_language), by ``lang``'s plural rules."""
     if minutes == 1 and labels.read_time_one:  # an older publication.yaml's own words for one minute
-        return labels.read_time_one
+        return labels.read_time_one.format(minutes=minutes)  # a pattern, checked as read_time's are
     texts = labels.read_time
     assert isinstance(texts, ReadTime) and texts.other is not None  # for_language's; English gives every category
     pattern: str = getattr(texts, plural_category(lang, minutes)) or texts.other

@@ -114,11 +114,15 @@ def locale(lang: str) -> Locale:
 
 
 # A format spec composer accepts after a placeholder's ':' (Python's mini-language without nested
-# fields): fill and alignment, sign, '#', '0', width, grouping, precision, type.
+# fields): fill and alignment, sign, '#', '0', width, grouping, precision, type (not 'c', which
+# writes the character of that number: {minutes:c} put a control character into the email).
 _SPEC = re.compile(
-    r"(?:(?P<fill>[^{}])?(?P<align>[<>=^]))?[-+ ]?z?#?0?(?P<width>\d+)?[_,]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?"
+    r"(?:(?P<fill>[^{}])?(?P<align>[<>=^]))?[-+ ]?z?#?0?(?P<width>\d+)?[_,]?(?:\.(?P<precision>\d+))?[bdeEfFgGnosxX%]?"
 )
 SAMPLE_DAY = date(2017, 11, 9)
+# Days whose values are the shortest and longest (day 1 and 31, May and December, years of 1 and 4
+# digits): a filled pattern takes its fill characters, and its longest form, on one of them.
+EDGE_DAYS = (SAMPLE_DAY, date(1, 5, 1), date(9999, 12, 31))
 
 
 def check_pattern(pattern: str, samples: Mapping[str, object] | None = None, *, cldr: bool = False) -> str:

@@ -460,6 +460,18 @@ class Publication(Strict):
                 raise ValueError(f"{tag}: {problem}" if tag else problem)
         return pattern
 
+    @field_validator("web_version_url")
+    @classmethod
+    def _web_version_fills_to_a_link(cls, url: str | None, info: ValidationInfo) -> str | None:
+        # Checked as typed, the pattern is a link; filled in with a date and the name, it must stay one.
+        name = info.data.get("name")
+        for day in dates.EDGE_DAYS if url is not None and name is not None else ():
+            try:
+                check_url(dates.fill(url, day, name))
+            except ValueError as error:
+                raise ValueError(f"filled in for {day.isoformat()}, {error}") from None
+        return url
+
     @field_validator("labels")
     @classmethod
     def _default_title_can_be_a_subject(cls, labels: Labels, info: ValidationInfo) -> Labels:

@@ -49,8 +49,13 @@ def publish(folder: Path, publication: str, issue: str = HEAD + "Text.\n") -> No
             'read_time_one: "About {minute} minute"',
             "issues/publication.yaml:4:18: labels.read_time_one: unknown placeholder {minute}; use {minutes}",
         ),
+        (  # chr(3): a control character in the email
+            'read_time: "{minutes:c} min"',
+            "issues/publication.yaml:4:14: labels.read_time: {minutes:c}: 'c' is not a format composer accepts; "
+            "write {minutes}",
+        ),
     ],
-    ids=["colon-spec", "colon-conversion", "colon-without-after", "colon-encoded-word", "read-time-one"],
+    ids=["colon-spec", "colon-conversion", "colon-without-after", "colon-encoded-word", "read-time-one", "char"],
 )
 def test_a_label_that_cannot_fill_every_issue_is_refused_when_the_publication_loads(
     labels: str, line: str, folder: Path
@@ -110,3 +115,12 @@ def test_a_long_name_of_encoded_word_starts_composes(folder: Path) -> None:
 def test_a_date_in_other_digits_says_to_write_0_to_9(date: str, line: str, folder: Path) -> None:
     publish(folder, NAME, HEAD.replace("2020-02-03", date) + "Text.\n")
     assert refused(compose(folder, "issue")) == [line]
+
+
+def test_a_web_version_url_must_stay_a_link_once_filled(folder: Path) -> None:
+    # Valid as typed; filled in, every email's web-version link had a space in it.
+    publish(folder, NAME + "web_version_url: 'https://news.example.com/{name}/{iso}'\n")
+    assert refused(compose(folder, "issue")) == [
+        "issues/publication.yaml:3:18: web_version_url: filled in for 2017-11-09, a link cannot contain spaces: "
+        "'https://news.example.com/The Daily Test/2017-11-09'"
+    ]

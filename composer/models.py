@@ -465,7 +465,9 @@ class Publication(Strict):
     def _web_version_fills_to_a_link(cls, url: str | None, info: ValidationInfo) -> str | None:
         # Checked as typed, the pattern is a link; filled in with a date and the name, it must stay one.
         name = info.data.get("name")
-        for day in dates.EDGE_DAYS if url is not None and name is not None else ():
+        if url is None or name is None:
+            return url
+        for day in dates.EDGE_DAYS:
             try:
                 check_url(dates.fill(url, day, name))
             except ValueError as error:

@@ -21,7 +21,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .limits import MAX_FORMAT_WIDTH
+from .limits import MAX_FORMAT_WIDTH, MAX_PATTERN_CHARACTERS
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -114,11 +114,15 @@ def locale(lang: str) -> Locale:
 
 
 # A format spec composer accepts after a placeholder's ':' (Python's mini-language without nested
-# fields): fill and alignment, sign, '#', '0', width, grouping, precision, type.
+# fields): fill and alignment, sign, '#', '0', width, grouping, precision, type (not 'c', which
+# writes the character of that number: {minutes:c} put a control character into the email).
 _SPEC = re.compile(
-    r"(?:(?P<fill>[^{}])?(?P<align>[<>=^]))?[-+ ]?z?#?0?(?P<width>\d+)?[_,]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?"
+    r"(?:(?P<fill>[^{}])?(?P<align>[<>=^]))?[-+ ]?z?#?0?(?P<width>\d+)?[_,]?(?:\.(?P<precision>\d+))?[bdeEfFgGnosxX%]?"
 )
 SAMPLE_DAY = date(2017, 11, 9)
+# Days whose values are the shortest and longest (day 1 and 31, May and December, years of 1 and 4
+# digits): a filled pattern takes its fill characters, and its longest form, on one of them.
+EDGE_DAYS = (SAMPLE_DAY, date(1, 5, 1), date(9999, 12, 31))
 
 
 def check_pattern(pattern: str, samples: Mapping[str, object] | None = None, *, cldr: bool = False) -> str:
@@ -127,6 +131,11 @@ def check_pattern(pattern: str, samples: Mapping[str, object] | None = None, *, 
     '{name[0]}', and specs whose width and precision stay small (limits.MAX_FORMAT_WIDTH), so that
     no pattern can take minutes or gigabytes to fill. With ``cldr`` (title_pattern, date_format), a
     pattern without a '{' is a CLDR form or pattern instead, checked by _check_cldr."""
+    if len(pattern) > MAX_PATTERN_CHARACTERS:
+        raise ValueError(
+            f"this pattern is {len(pattern):,} characters long, more than {MAX_PATTERN_CHARACTERS}; a pattern is a "
+            "line such as {month} {day}, {year}: write a short one"
+        )
     if cldr and is_cldr(pattern):
         return _check_cldr(pattern)
     values = samples if samples is not None else _date_values(SAMPLE_DAY, "The Daily")
@@ -160,6 +169,27 @@ def check_pattern(pattern: str, samples: Mapping[str, object] | None = None, *, 
                 raise ValueError(
                     f"{shown}: ':{spec}' does not suit {{{name}}}, which is {kind}; write {{{name}}}"
                 ) from None
+    return pattern
+
+
+def check_colon(pattern: str) -> str:
+    """Raise ValueError, in an editor's words, unless ``pattern`` (labels' ``colon``) holds {before} and
+    {after} once each, bare: it is filled with str.format in the plain text, and its two placeholders
+    are replaced by {name} and the date in the default title, where a spec or a conversion would not
+    carry over."""
+    check_pattern(pattern, {"before": "Unsubscribe", "after": "https://example.com/"})
+    fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(pattern)]
+    for name, spec, conversion in fields:
+        if name is not None and (spec or conversion):
+            raise ValueError(f"{{{name}}} in a colon takes no ':' format; write {{{name}}}")
+    for name in ("before", "after"):
+        count = sum(field == name for field, _, _ in fields)
+        if count != 1:
+            times = "does not hold" if count == 0 else f"holds {count} times"
+            raise ValueError(
+                f"a colon joins a label and what follows it: it {times} {{{name}}}; write it once, "
+                "as in '{before}: {after}'"
+            )
     return pattern
 
 
@@ -354,6 +384,9 @@ def parse_iso(text: str) -> date:
     and `compose new DATE` alike)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         raise ValueError(f"{text!r} is not a date written YYYY-MM-DD, e.g. 2017-11-09")
+    if not text.isascii():  # Arabic-Indic, Persian or full-width digits: \d matches them, the calendar does not
+        in_ascii = "".join(str(unicodedata.digit(character, character)) for character in text.strip())
+        raise ValueError(f"{text!r} is written in other digits; write the date with the digits 0-9: {in_ascii}")
     try:
         return date.fromisoformat(text.strip())
     except ValueError:

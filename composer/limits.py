@@ -21,6 +21,8 @@ MAX_MARKDOWN_ELEMENTS = 10_000  # paragraphs, list items, emphasis, links... in 
 MAX_MARKDOWN_CHARACTERS = 200_000  # in all of a file's Markdown, before it is parsed: a long briefing has ~15,000;
 # 880,000 characters of `a` or *a* on one line took markdown-it 5 s and 460 MB to parse
 MAX_FORMAT_WIDTH = 40  # the width or precision in a {placeholder:spec} of a pattern
+MAX_PATTERN_CHARACTERS = 500  # a pattern (title_pattern, date_format, web_version_url, a label with placeholders): the
+# longest real one is ~60; a title_pattern of a few hundred KB took over 30 s to check as a subject
 MAX_TYPESET_CHARACTERS = 5_000  # a plain text (headline, title, note) longer than this keeps its straight quotes
 # under typography: markdown-it's quotes are quadratic, and 175,000 characters of them took 2.3 s (1 MB: ~75 s)
 MAX_ISOLATE_NESTING = 16  # direction isolates (U+2066-2068) inside each other, each a <span> in the HTML: composer

@@ -377,7 +377,7 @@ class Labels(Strict):
 
     published: PerLanguage[Annotated[Text, _label(date="Nov. 9, 2017")]] | None = None
     read_time: PerLanguageReadTime | None = None
-    read_time_one: Text | None = None  # before plural forms: the words for exactly one minute
+    read_time_one: Annotated[Text, _label(minutes=1)] | None = None  # before plural forms: for exactly one minute
     read_more: PerLanguage[Text] | None = None
     read_more_at: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None
     source: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None  # a story's source without url:
@@ -389,7 +389,7 @@ class Labels(Strict):
     web_version: PerLanguage[Text] | None = None
     # A label and what follows it, in the plain text ("Unsubscribe: https://…") and the default title:
     # French puts a no-break space before the colon, Chinese and Japanese a full-width one.
-    colon: PerLanguage[Annotated[Text, _label(before="Unsubscribe", after="https://example.com/")]] | None = None
+    colon: PerLanguage[Annotated[Text, AfterValidator(dates.check_colon)]] | None = None
     # The web archive's own words (compose archive).
     previous_issue: PerLanguage[Text] | None = None
     next_issue: PerLanguage[Text] | None = None
@@ -488,6 +488,31 @@ class Publication(Strict):
             if each is not None and name is not None and (problem := headers.title_problem(each, name)):
                 raise ValueError(f"{tag}: {problem}" if tag else problem)
         return pattern
+
+    @field_validator("web_version_url")
+    @classmethod
+    def _web_version_fills_to_a_link(cls, url: str | None, info: ValidationInfo) -> str | None:
+        # Checked as typed, the pattern is a link; filled in with a date and the name, it must stay one.
+        name = info.data.get("name")
+        if url is None or name is None:
+            return url
+        for day in dates.EDGE_DAYS:
+            try:
+                check_url(dates.fill(url, day, name))
+            except ValueError as error:
+                raise ValueError(f"filled in for {day.isoformat()}, {error}") from None
+        return url
+
+    @field_validator("labels")
+    @classmethod
+    def _default_title_can_be_a_subject(cls, labels: Labels, info: ValidationInfo) -> Labels:
+        # Without a title_pattern, the title joins the name and the date with the colon: a subject too.
+        name, colon = info.data.get("name"), labels.colon
+        for tag, each in colon.items() if isinstance(colon, dict) else [("", colon)]:
+            pattern = dates.default_title_pattern("en", each) if each is not None else None
+            if pattern is not None and name is not None and (problem := headers.title_problem(pattern, name)):
+                raise ValueError(f"colon: {tag}: {problem}" if tag else f"colon: {problem}")
+        return labels
 
 
 @functools.cache  # a fact about the model, asked for by every file loaded: a batch or an archive loads thousands

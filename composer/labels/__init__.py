@@ -129,8 +129,8 @@ def plural_categories(lang: str) -> set[str]:
 def read_time_line(labels: Labels, lang: str, minutes: int) -> str:
     """ "Read time: about 3 minutes" in ``labels`` (from for_language), by ``lang``'s plural rules."""
     key = read_time_key(labels, lang, minutes)
-    if key == "read_time_one":
-        return str(labels.read_time_one)
+    if key == "read_time_one":  # a pattern, checked as read_time's are
+        return str(labels.read_time_one).format(minutes=minutes)
     pattern: str = getattr(labels.read_time, key.removeprefix("read_time."))
     return pattern.format(minutes=minutes)
 

@@ -7,12 +7,17 @@ composed.html, composed.text
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem, TemplateProblem
 
 if TYPE_CHECKING:
     from .pipeline import Composed, compose, write
+
+# The package's own folder: its data (labels/, schemas/, preview_assets/, the packaged templates/) are
+# found from here, never from a module's own __file__, so a module moved into a subpackage still finds them.
+PACKAGE_FOLDER = Path(__file__).resolve().parent
 
 DISTRIBUTION = "briefing-composer"  # the name on PyPI ("composer" is another project's); the package keeps its name
 

@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import DISTRIBUTION
+from . import DISTRIBUTION, PACKAGE_FOLDER
 from .errors import CacheProblem, ComposerError, InvalidInput, OutputClash, OutputProblem, Problem, TemplateProblem
 from .folders import find_publication
 from .limits import ORPHAN_CHECK_SECONDS
@@ -361,11 +361,20 @@ def _toolchain_digest() -> str | None:
         return None
     digest = hashlib.sha256(f"{sys.implementation.name} {sys.version}\n".encode())
     digest.update("".join(f"{name}=={version}\n" for name, version in versions).encode())
-    package = Path(__file__).parent
-    for path in sorted(
-        [*package.glob("*.py"), *package.glob("labels/*.py"), *package.glob("labels/*.yaml")]
-    ):  # the label files are code too
-        digest.update(path.read_bytes())
+    digest.update(package_digest(PACKAGE_FOLDER).encode())
+    return digest.hexdigest()
+
+
+def package_digest(package: Path) -> str:
+    """A digest of every file of the package, in every folder of it, by its place and its bytes: a
+    module, a label file or a schema edited, added, moved into a subpackage or removed changes it.
+    Compiled bytecode (__pycache__) is left out: Python rewrites it from the sources."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package)
+        if "__pycache__" in relative.parts or not path.is_file():
+            continue
+        digest.update(relative.as_posix().encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

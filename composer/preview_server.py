@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from . import PACKAGE_FOLDER
 from .errors import CannotServe
 from .limits import PREVIEW_BACKLOG, PREVIEW_IDLE_SECONDS, PREVIEW_MAX_CONNECTIONS
 from .preview import Preview
 
-ASSETS = Path(__file__).parent / "preview_assets"
+ASSETS = PACKAGE_FOLDER / "preview_assets"
 # Served by name from this list only: a request path never reaches the file system.
 ASSET_NAMES = frozenset(path.name for path in ASSETS.iterdir() if path.is_file())
 ASSET_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css"}

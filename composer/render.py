@@ -24,7 +24,7 @@ import jinja2
 import markupsafe
 from markupsafe import Markup
 
-from . import colours, dates, esp, labels, languages, markdown, scripts, typeset
+from . import PACKAGE_FOLDER, colours, dates, esp, labels, languages, markdown, scripts, typeset
 from .errors import CacheProblem, Problem, TemplateProblem
 from .folders import folders_above
 from .load import Loaded
@@ -40,8 +40,8 @@ PREHEADER_LENGTH = 140  # inbox previews show 40-140 characters
 
 def default_templates() -> Path:
     """The templates that ship with composer: inside the installed package, or the repository's."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+    packaged = PACKAGE_FOLDER / "templates"
+    return packaged if packaged.is_dir() else PACKAGE_FOLDER.parent / "templates"
 
 
 def find_templates(issue_path: Path) -> list[Path]:

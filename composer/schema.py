@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from . import PACKAGE_FOLDER
 from .esp import SERVICES
 
 Kind = Literal["issue", "publication"]
 KINDS: tuple[Kind, ...] = ("issue", "publication")
-FOLDER = Path(__file__).parent / "schemas"
+FOLDER = PACKAGE_FOLDER / "schemas"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # Free text: composer takes a number or true/false as the words typed.

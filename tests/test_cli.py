@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -493,3 +494,52 @@ def test_a_comment_cutting_a_title_short_is_an_error_and_nothing_is_built(make_i
         "'#7 | Saturday': in YAML ' #' starts a comment. Put the whole text in quotes: "
         'title: "The Deep Brief #7 | Saturday"\n'
     )
+
+
+def test_every_file_of_the_package_is_in_the_build_fingerprint(tmp_path: Path) -> None:
+    # Modules moved into subpackages must keep invalidating cached builds when they are edited.
+    from composer.batch import package_digest
+
+    package = tmp_path / "composer"
+    shutil.copytree(ROOT / "composer", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = package_digest(package)
+    files = [path for path in package.rglob("*") if path.is_file()]
+    assert {"render.py", "he.yaml", "issue.schema.json", "preview.js"} <= {path.name for path in files}
+    for path in files:
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert package_digest(package) != before, f"an edit of {path.relative_to(package)} goes unnoticed"
+        path.write_bytes(original)
+    assert package_digest(package) == before
+    (package / "core").mkdir()
+    (package / "core" / "render.py").write_bytes((package / "render.py").read_bytes())
+    assert package_digest(package) != before  # a module added, or moved, into a folder of its own
+    (package / "core" / "render.py").unlink()
+    (package / "core" / "__pycache__").mkdir()
+    (package / "core" / "__pycache__" / "render.cpython-311.pyc").write_bytes(b"compiled")
+    assert package_digest(package) == before  # bytecode is not the source
+
+
+def test_an_edit_in_a_folder_of_the_package_rebuilds_an_unchanged_issue(make_issue: MakeIssue, tmp_path: Path) -> None:
+    # composer run from a copy of itself: an edit of a file below the package's top folder rebuilds.
+    issue = make_issue()
+    copy = tmp_path / "code"
+    shutil.copytree(ROOT / "composer", copy / "composer", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "templates", copy / "templates")
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(copy)}
+
+    def build() -> str:
+        command = [sys.executable, "-m", "composer", str(issue), "-o", str(tmp_path / "out")]
+        # Run from tmp_path: `python -m` puts the current folder first, and this repository's composer is in it.
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=environment, check=True).stdout
+
+    assert "skipped" not in build()
+    assert "unchanged since its last build, skipped" in build()
+    labels = copy / "composer" / "labels" / "he.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "skipped" not in build()
+    assert "unchanged since its last build, skipped" in build()
+    # A module in a subpackage (issue 18 moves the modules into core/, i18n/ and commands/).
+    (copy / "composer" / "core").mkdir()
+    (copy / "composer" / "core" / "__init__.py").write_text('"""The pipeline."""\n', encoding="utf-8")
+    assert "skipped" not in build()

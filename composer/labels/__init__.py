@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
-from .. import dates
+from .. import PACKAGE_FOLDER, dates
 from ..languages import pick, primary
 from ..models import Labels, ReadTime
 
-FOLDER = Path(__file__).parent
+FOLDER = PACKAGE_FOLDER / "labels"
 
 
 def languages() -> list[str]:

@@ -12,7 +12,6 @@ file, else English (publication.yaml's English words first).
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml

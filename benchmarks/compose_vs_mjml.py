@@ -9,7 +9,7 @@ What is measured, on the sample issue (see benchmarks/README.md for the figures)
    tool compiling compose's own intermediate MJML and nothing else. Interleaved, each round in
    alternating order, after warm-up rounds; medians, because shared machines are noisy;
 2. `compose --help`, and the bare start of each interpreter, for scale;
-3. in this process: the import of composer.pipeline, the first compose() call, then the median
+3. in this process: the import of composer.core.pipeline, the first compose() call, then the median
    of many compose() calls after warm-up.
 
 Standard library only. The Node tool is installed into benchmarks/node_modules when missing.
@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # noise of a shared machine hits both alike.
     paired = statistics.median(a / b for a, b in zip(compose_timing.samples, mjml_timing.samples, strict=True))
 
-    print("In-process: importing composer.pipeline and composing the sample...", file=sys.stderr)
+    print("In-process: importing composer.core.pipeline and composing the sample...", file=sys.stderr)
     in_process = time_in_process(options.calls)
 
     figures = {
@@ -261,7 +261,7 @@ def time_in_process(calls: int, warmups: int = 3) -> InProcess:
     sys.path.insert(0, str(ROOT))  # the repository's composer, even without the editable install
     os.chdir(ROOT)
     started = time.perf_counter()
-    from composer import pipeline  # imported here, on purpose: its import is timed
+    from composer.core import pipeline  # imported here, on purpose: its import is timed
 
     imported = time.perf_counter()
     pipeline.compose(SAMPLE)
@@ -309,7 +309,7 @@ def print_report(
     print()
     warm_verdict = "meets" if in_process.warm_median_ms < TARGET_IN_PROCESS_MS else "MISSES"
     print("In-process (this interpreter):")
-    print(f"  import composer.pipeline       {in_process.import_ms:8.1f} ms")
+    print(f"  import composer.core.pipeline       {in_process.import_ms:8.1f} ms")
     print(f"  first compose() (cold)         {in_process.first_compose_ms:8.1f} ms  (imports premailer and MRML)")
     print(
         f"  compose(), median of {in_process.calls:<3}      {in_process.warm_median_ms:8.2f} ms "

@@ -216,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not Path(CHROMIUM).is_file():
         print(f"error: no Chromium at {CHROMIUM}; `make chromium` installs Debian's.", file=sys.stderr)
         return 2
-    from composer import preview, render  # the watcher settings it reports, the templates it copies
+    from composer.commands.preview import preview
+    from composer.core import render  # the watcher settings it reports, the templates it copies
 
     with tempfile.TemporaryDirectory(prefix="compose-preview-bench-") as scratch:
         folder = Path(scratch)

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem, TemplateProblem
 
 if TYPE_CHECKING:
-    from .pipeline import Composed, compose, write
+    from .core.pipeline import Composed, compose, write
 
-# The package's own folder: its data (labels/, schemas/, preview_assets/, the packaged templates/) are
-# found from here, never from a module's own __file__, so a module moved into a subpackage still finds them.
+# The package's own folder: its data (i18n/labels/, commands/schema/*.json, commands/preview/assets/, the
+# packaged templates/) are found from here, never from a module's own __file__, so a module moved into a
+# subpackage still finds them.
 PACKAGE_FOLDER = Path(__file__).resolve().parent
 
 DISTRIBUTION = "briefing-composer"  # the name on PyPI ("composer" is another project's); the package keeps its name
@@ -36,7 +37,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # The pipeline pulls in pydantic, Jinja2, MRML and premailer: load them on first use only.
     if name in ("Composed", "compose", "write"):
-        from . import pipeline
+        from .core import pipeline
 
         return getattr(pipeline, name)
     raise AttributeError(name)

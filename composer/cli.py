@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import DISTRIBUTION
+from .core.esp import SERVICES  # a table and a dataclass: cheap enough for --help
 from .errors import ComposerError
-from .esp import SERVICES  # a table and a dataclass: cheap enough for --help
 from .limits import PREVIEW_IDLE_SECONDS
 
 if TYPE_CHECKING:
-    from .batch import Job, Outcome
+    from .commands.build import Job, Outcome
 
 DEFAULT_COMMAND = "build"
 DEBUG = "composer.debug"  # where --debug is kept, in click's context (shared by the group and its command)
@@ -93,7 +93,7 @@ class ComposeGroup(click.Group):
 def _print_names_escaped() -> None:
     """A file name that is not UTF-8 (issue-\\xff.yaml) is printed with escapes, wherever a message
     names it: as raw bytes it garbles the terminal, and where the locale is strict it stops the run."""
-    from .folders import NAME_ESCAPES
+    from .core.folders import NAME_ESCAPES
 
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
@@ -162,9 +162,9 @@ def build(
     problem nothing is written for that issue: each problem is printed as
     path:line:column: field: message, the other issues are built, and the exit status is 1.
     """
-    from .batch import Job, build_one, refuse_clashes, summary
-    from .folders import BUILD_FOLDER, publication_folder
-    from .load import issues_named
+    from .commands.build import Job, build_one, refuse_clashes, summary
+    from .core.folders import BUILD_FOLDER, publication_folder
+    from .core.load import issues_named
 
     paths = issues_named(files)
     if to_clipboard and len(paths) != 1:
@@ -200,7 +200,7 @@ def build(
 def _build_with_progress(jobs: list[Job], workers: int | None, force: bool) -> tuple[list[Outcome], list[str]]:
     """build_all, reporting each issue as it finishes, or with a progress bar on a terminal; the
     outcomes, and the warnings about the caches."""
-    from .batch import build_all
+    from .commands.build import build_all
 
     if len(jobs) <= 1 or not sys.stdout.isatty():
         batch = build_all(jobs, workers, force, _show)
@@ -286,9 +286,9 @@ def archive_command(files: tuple[Path, ...], output: Path | None, include_future
     status is then 1. Issues dated after today (this computer's date) are left out until their
     day, unless --include-future.
     """
-    from .archive import SITE_FOLDER, archive
-    from .folders import publication_folder
-    from .load import issues_named
+    from .commands.archive import SITE_FOLDER, archive
+    from .core.folders import publication_folder
+    from .core.load import issues_named
 
     sources = issues_named(files)
     site = output or publication_folder(sources[0], SITE_FOLDER)
@@ -326,8 +326,8 @@ def init(folder: Path, name: str | None, url: str | None, lang: str | None) -> N
     Beside it and in issues/ go the JSON Schemas an editor completes keys from. An existing
     publication.yaml (or schema file) is never overwritten.
     """
-    from .folders import in_a_command
-    from .init import init as start
+    from .commands.init import init as start
+    from .core.folders import in_a_command
 
     started = start(folder, name, url, lang)
     issues = "" if folder == Path(".") else f" --folder {in_a_command(started.issues)}"
@@ -359,8 +359,8 @@ def new(day: str | None, folder: Path | None) -> None:
     """
     from datetime import date
 
-    from .folders import in_a_command
-    from .skeleton import default_folder, new_issue, parse_day
+    from .commands.new import default_folder, new_issue, parse_day
+    from .core.folders import in_a_command
 
     new = new_issue(folder or default_folder(Path(".")), parse_day(day) if day else date.today())
     if new.schema:
@@ -382,7 +382,7 @@ def schema(kind: str) -> None:
       compose schema issue > issue.schema.json
       # yaml-language-server: $schema=issue.schema.json
     """
-    from .schema import path
+    from .commands.schema import path
 
     click.echo(path(kind).read_text(encoding="utf-8"), nl=False)
 
@@ -397,7 +397,7 @@ class CheckCommand(click.Command):
             return super().parse_args(ctx, args)
         except click.UsageError as error:
             if wants_json:
-                from .check import ERROR, Finding, as_json
+                from .commands.check import ERROR, Finding, as_json
 
                 click.echo(as_json([Finding("", ERROR, "usage", error.format_message())]), nl=False)
             raise
@@ -433,8 +433,8 @@ def check(
     the plain text lacks, and mailing-service merge tags typed in the text. One line per finding,
     path: level: rule: message. Exit status 1 on any error, and on any warning with --strict.
     """
-    from .check import as_json, check_files, counts, exit_status, findings_from_error, internal_error
-    from .load import issues_named
+    from .commands.check import as_json, check_files, counts, exit_status, findings_from_error, internal_error
+    from .core.load import issues_named
 
     try:
         findings = check_files(issues_named(files), templates, service)
@@ -484,7 +484,7 @@ def send(
     the password). Nothing is sent when the issue does not validate or `compose check` finds an
     error; its warnings are shown first. A mailing service's merge tags are left out of a test.
     """
-    from .send import TAGS_LEFT_OUT, prepare_test
+    from .commands.send.send import TAGS_LEFT_OUT, prepare_test
 
     prepared = prepare_test(file, recipients, templates, service, test_prefix=test_prefix)
     for warning in prepared.warnings:
@@ -526,8 +526,8 @@ def preview(
     publication.yaml or a template rebuilds it and refreshes the page; a save with problems
     shows them over the last good version. Serves this machine only (127.0.0.1). Ctrl+C stops.
     """
-    from .load import issues_named
-    from .preview_server import serve
+    from .commands.preview.server import serve
+    from .core.load import issues_named
 
     issues = issues_named((target,))  # says what it will not do: an empty folder, publication.yaml alone
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Route, sync_playwright
 
-from composer.pipeline import compose
+from composer.core.pipeline import compose
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2017-11-09.yaml"

@@ -13,10 +13,10 @@ import lxml.html
 import pytest
 from playwright.sync_api import Browser, Route, sync_playwright
 
-from composer.archive import ArchiveResult, archive
-from composer.colours import oklch
-from composer.pipeline import compose
-from composer.web_address import issue_address
+from composer.commands.archive import ArchiveResult, archive
+from composer.core.colours import oklch
+from composer.core.pipeline import compose
+from composer.core.web_address import issue_address
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, MINIMUM_CONTRAST, contrast, hex_of, hue_difference, hue_of, luminance
@@ -508,7 +508,7 @@ def test_an_arabic_issue_in_an_english_archive_reads_right_to_left(make_issue: M
         ]
 
     # Back is to the right in a right-to-left page: the arrows point the way it reads.
-    # The Arabic page speaks Arabic (composer/labels/ar.yaml), its arrows pointing the way it reads.
+    # The Arabic page speaks Arabic (composer/i18n/labels/ar.yaml), its arrows pointing the way it reads.
     assert pager("2020/01/02/index.html") == [("prev", "→ العدد السابق"), ("next", "العدد التالي ←")]
     assert pager("2020/01/03/index.html") == [("prev", "← Previous issue")]
     arabic = page(site, "2020/01/02/index.html")

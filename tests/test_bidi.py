@@ -15,10 +15,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from composer import languages, limits, markdown, message
-from composer.archive import archive
-from composer.languages import LRI, LRM, PDI, RLI, RLM
-from composer.pipeline import compose
+from composer import limits
+from composer.commands.archive import archive
+from composer.commands.send import message
+from composer.core import markdown
+from composer.core.pipeline import compose
+from composer.i18n import languages
+from composer.i18n.languages import LRI, LRM, PDI, RLI, RLM
 
 from .conftest import MakeIssue
 from .test_browser import DESKTOP, PHONE, open_email
@@ -305,7 +308,7 @@ def test_the_arabic_archive_keeps_days_titles_and_links_together(browser: Browse
 
 
 def test_check_counts_the_subject_and_preheader_as_readers_see_them(make_issue: MakeIssue) -> None:
-    from composer import check
+    from composer.commands import check
 
     subject = " ".join(["كلمات"] * 12) + " عربية"  # 77 characters on screen: under the 78 of an inbox
     preheader = "Reuters " + "ا" * 132  # 140 on screen, with a right-to-left mark before it

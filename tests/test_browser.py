@@ -20,8 +20,8 @@ import pytest
 from lxml import html as lxml_html
 from playwright.sync_api import Browser, FloatRect, Page, Request, Route, sync_playwright
 
-from composer.colours import oklch
-from composer.pipeline import compose
+from composer.core.colours import oklch
+from composer.core.pipeline import compose
 
 from .conftest import SAMPLE, SEED, MakeIssue
 

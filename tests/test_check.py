@@ -9,20 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from composer import esp, render
-from composer.check import (
-    MERGE_TAGS,
-    Finding,
-    check,
-    check_files,
-    exit_status,
-    findings_from_error,
-)
 from composer.cli import main
-from composer.colours import contrast_ratio
+from composer.commands.check import MERGE_TAGS, Finding, check, check_files, exit_status, findings_from_error
+from composer.core import esp, render
+from composer.core.colours import contrast_ratio
+from composer.core.folders import shown_path
+from composer.core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from composer.errors import InvalidInput
-from composer.folders import shown_path
-from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
 
@@ -502,7 +495,7 @@ def test_a_missing_preheader_is_a_warning(clean: Composed) -> None:
 def test_templates_that_leave_out_the_preheader_are_a_warning(
     make_issue: MakeIssue, make_templates: MakeTemplates
 ) -> None:
-    from composer.render import default_templates
+    from composer.core.render import default_templates
 
     ours = (default_templates() / "email.mjml.j2").read_text(encoding="utf-8")
     without_preview = re.sub(r"<mj-preview>.*?</mj-preview>", "", ours, flags=re.S)

@@ -365,10 +365,15 @@ def modules_loaded_by(*args: str) -> set[str]:
 
 # Each costs start-up time in every run that does not need it; ssl is left out: premailer's
 # requests imports it whatever composer does.
-ONLY_FOR_SENDING = {"smtplib", "composer.smtp", "composer.send", "composer.message"}
+ONLY_FOR_SENDING = {
+    "smtplib",
+    "composer.commands.send.smtp",
+    "composer.commands.send.send",
+    "composer.commands.send.message",
+}
 ONLY_FOR_MANY_ISSUES = {"multiprocessing", "concurrent.futures"}
-ONLY_FOR_PREVIEW = {"http.server", "socketserver", "webbrowser", "watchfiles", "composer.preview_server"}
-ONLY_FOR_CHECK = {"composer.check"}
+ONLY_FOR_PREVIEW = {"http.server", "socketserver", "webbrowser", "watchfiles", "composer.commands.preview.server"}
+ONLY_FOR_CHECK = {"composer.commands.check"}
 ONLY_FOR_OTHER_LANGUAGES = {"babel", "wcwidth"}  # CLDR data, and screen columns of wide scripts: English needs none
 
 
@@ -432,7 +437,7 @@ def test_editor_backup_files_in_templates_change_nothing(
 def test_a_backup_file_is_never_taken_for_a_template(make_templates: MakeTemplates) -> None:
     import jinja2
 
-    from composer.render import environment
+    from composer.core.render import environment
 
     templates = make_templates({"email.txt.j2~": "Backup\n", "partials/note.j2": "Note\n"})
     env = environment((templates,), "text")
@@ -450,7 +455,7 @@ def test_every_command_takes_debug() -> None:
 def test_a_bug_in_composer_is_an_internal_error_not_a_traceback(
     debug: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from composer import check
+    from composer.commands import check
 
     def broken(*args: object) -> None:
         raise RuntimeError("a bug")
@@ -498,7 +503,7 @@ def test_a_comment_cutting_a_title_short_is_an_error_and_nothing_is_built(make_i
 
 def test_every_file_of_the_package_is_in_the_build_fingerprint(tmp_path: Path) -> None:
     # Modules moved into subpackages must keep invalidating cached builds when they are edited.
-    from composer.batch import package_digest
+    from composer.commands.build import package_digest
 
     package = tmp_path / "composer"
     shutil.copytree(ROOT / "composer", package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -511,12 +516,13 @@ def test_every_file_of_the_package_is_in_the_build_fingerprint(tmp_path: Path) -
         assert package_digest(package) != before, f"an edit of {path.relative_to(package)} goes unnoticed"
         path.write_bytes(original)
     assert package_digest(package) == before
-    (package / "core").mkdir()
-    (package / "core" / "render.py").write_bytes((package / "render.py").read_bytes())
+    added = package / "commands" / "push"
+    added.mkdir()
+    (added / "render.py").write_bytes((package / "core" / "render.py").read_bytes())
     assert package_digest(package) != before  # a module added, or moved, into a folder of its own
-    (package / "core" / "render.py").unlink()
-    (package / "core" / "__pycache__").mkdir()
-    (package / "core" / "__pycache__" / "render.cpython-311.pyc").write_bytes(b"compiled")
+    (added / "render.py").unlink()
+    (added / "__pycache__").mkdir()
+    (added / "__pycache__" / "render.cpython-311.pyc").write_bytes(b"compiled")
     assert package_digest(package) == before  # bytecode is not the source
 
 
@@ -535,11 +541,11 @@ def test_an_edit_in_a_folder_of_the_package_rebuilds_an_unchanged_issue(make_iss
 
     assert "skipped" not in build()
     assert "unchanged since its last build, skipped" in build()
-    labels = copy / "composer" / "labels" / "he.yaml"
+    labels = copy / "composer" / "i18n" / "labels" / "he.yaml"
     labels.write_text(labels.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert "skipped" not in build()
     assert "unchanged since its last build, skipped" in build()
-    # A module in a subpackage (issue 18 moves the modules into core/, i18n/ and commands/).
-    (copy / "composer" / "core").mkdir()
-    (copy / "composer" / "core" / "__init__.py").write_text('"""The pipeline."""\n', encoding="utf-8")
+    # A module in a new subpackage (such as a command of its own in commands/).
+    (copy / "composer" / "commands" / "push").mkdir()
+    (copy / "composer" / "commands" / "push" / "__init__.py").write_text('"""compose push."""\n', encoding="utf-8")
     assert "skipped" not in build()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composer.colours import (
+from composer.core.colours import (
     DARK_BACKGROUND,
     DARK_PAPER,
     DARK_TEXT,
@@ -17,7 +17,7 @@ from composer.colours import (
     from_oklch,
     oklch,
 )
-from composer.models import Colours
+from composer.core.models import Colours
 
 # The sample's red, a blue brand, a green and a purple: each keeps its hue in dark mode.
 CHROMATIC = ["#a3262a", "#1a56db", "#0b6e4f", "#6b21a8", "#0000ff", "#e91e63"]

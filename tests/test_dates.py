@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from babel.dates import PATTERN_CHARS
 
-from composer import dates
+from composer.core.pipeline import compose
 from composer.errors import InvalidInput
-from composer.pipeline import compose
+from composer.i18n import dates
 
 from .conftest import MakeIssue
 

@@ -21,7 +21,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from composer.cli import main
-from composer.models import EVERY_ITEM, Issue, Publication, markdown_fields
+from composer.core.models import EVERY_ITEM, Issue, Publication, markdown_fields
 
 from .conftest import ISSUE, ROOT
 

@@ -8,10 +8,10 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from composer import esp
 from composer.cli import main
+from composer.core import esp
+from composer.core.pipeline import compose
 from composer.errors import InvalidInput
-from composer.pipeline import compose
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue
 

@@ -1,5 +1,5 @@
 """Folded YAML blocks (`summary: >-`) in Chinese and Japanese: no space where the editor broke a line
-between two CJK characters (composer/folding.py)."""
+between two CJK characters (composer/core/folding.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from composer.folding import fold, unfold
-from composer.pipeline import compose
-from composer.source import read_yaml
+from composer.core.folding import fold, unfold
+from composer.core.pipeline import compose
+from composer.core.source import read_yaml
 
 from .conftest import MakeIssue
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.pipeline import Composed, compose
+from composer.core.pipeline import Composed, compose
 
 from .conftest import ROOT, SAMPLE
 

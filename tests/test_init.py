@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from composer import schema
 from composer.cli import main
-from composer.init import publication_text
-from composer.models import Publication
-from composer.source import read_yaml
+from composer.commands import schema
+from composer.commands.init import publication_text
+from composer.core.models import Publication
+from composer.core.source import read_yaml
 
 # A line "key: <TODO …>" (or "- key: <TODO …>"), and a commented-out key, as in test_new.
 PLACEHOLDER_LINE = re.compile(r"(?m)^(?P<before>\s*(?:- )?(?P<key>[a-z_]+): )<TODO [^>]*>")

@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from composer import DISTRIBUTION
-from composer.batch import dependency_versions
+from composer.commands.build import dependency_versions
 
 from .conftest import ROOT
 

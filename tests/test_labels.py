@@ -10,12 +10,12 @@ import pytest
 import yaml
 from babel import Locale
 
-from composer import labels, languages
-from composer.archive import archive
-from composer.check import check
+from composer.commands.archive import archive
+from composer.commands.check import check
+from composer.core.models import Labels, Publication
+from composer.core.pipeline import compose
 from composer.errors import InvalidInput
-from composer.models import Labels, Publication
-from composer.pipeline import compose
+from composer.i18n import labels, languages
 
 from .conftest import MakeIssue
 

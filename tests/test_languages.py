@@ -10,10 +10,11 @@ from email.parser import BytesParser
 import lxml.html
 import pytest
 
-from composer import languages, message
+from composer.commands.send import message
+from composer.core.load import load
+from composer.core.pipeline import compose
 from composer.errors import InvalidInput
-from composer.load import load
-from composer.pipeline import compose
+from composer.i18n import languages
 
 from .conftest import PUBLICATION, ROOT, MakeIssue
 

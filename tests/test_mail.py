@@ -19,9 +19,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from composer import errors, esp, message, smtp
+from composer import errors
+from composer.commands.send import message, smtp
+from composer.core import esp
+from composer.core.pipeline import Composed, compose
 from composer.errors import ComposerError, InvalidInput
-from composer.pipeline import Composed, compose
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue
 
@@ -705,7 +707,7 @@ def test_smtp_settings_in_publication_yaml_and_a_password_there_is_refused(
 def test_the_send_gate_is_library_work(
     make_issue: Callable[..., Path], smtp_server: Callable[..., tuple[int, Mailbox]]
 ) -> None:
-    from composer.send import send_test
+    from composer.commands.send.send import send_test
 
     port, mailbox = smtp_server()
     environ = {"COMPOSE_SMTP_HOST": "127.0.0.1", "COMPOSE_SMTP_PORT": str(port)}
@@ -733,7 +735,7 @@ def local_env(port: int) -> dict[str, str]:
 
 
 def sample_warnings(service: str | None = None) -> str:
-    from composer.check import check
+    from composer.commands.check import check
 
     return "".join(f"{finding}\n" for finding in check(compose(SAMPLE, service=service)) if finding.level == "warning")
 

@@ -14,11 +14,11 @@ import wcwidth
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composer import markdown, render
+from composer.core import markdown, render
+from composer.core.load import load
+from composer.core.markdown import References
+from composer.core.pipeline import compose
 from composer.errors import InvalidInput
-from composer.load import load
-from composer.markdown import References
-from composer.pipeline import compose
 
 from .conftest import MakeIssue
 
@@ -355,7 +355,7 @@ def test_setext_heading_problem_points_at_the_underline(make_issue: MakeIssue) -
 def test_inbox_preview_taken_from_the_summary_has_no_markdown(make_issue: MakeIssue) -> None:
     import lxml.html
 
-    from composer.pipeline import compose
+    from composer.core.pipeline import compose
 
     # The default issue's summary is "A short summary with a [link](https://example.com/summary)."
     html = compose(make_issue()).html

@@ -10,9 +10,9 @@ import pytest
 from lxml import html as lxml_html
 from premailer import Premailer
 
-from composer import mjml_to_html
+from composer.core import mjml_to_html
+from composer.core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from composer.errors import TemplateProblem
-from composer.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 
 from .conftest import SAMPLE, MakeIssue, MakeTemplates
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from composer import schema
-from composer.check import Finding, check
 from composer.cli import main
-from composer.pipeline import compose
+from composer.commands import schema
+from composer.commands.check import Finding, check
+from composer.core.pipeline import compose
 
 from .conftest import MakeIssue
 from .test_check import CLEAN_ISSUE, CLEAN_PUBLICATION

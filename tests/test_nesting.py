@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from composer.nesting import too_deep
+from composer.core.nesting import too_deep
 
 from .conftest import SAMPLE
 

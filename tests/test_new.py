@@ -12,14 +12,15 @@ from typing import Any
 
 import pytest
 
-from composer import schema, skeleton
-from composer.check import ERROR, check
+from composer.commands import new as skeleton
+from composer.commands import schema
+from composer.commands.check import ERROR, check
+from composer.commands.new import new_issue, parse_day
+from composer.core.models import Image, Issue, Read, Story
+from composer.core.output import write_atomically
+from composer.core.pipeline import compose
+from composer.core.source import read_yaml
 from composer.errors import InvalidInput, IssueExists, NotADay
-from composer.models import Image, Issue, Read, Story
-from composer.output import write_atomically
-from composer.pipeline import compose
-from composer.skeleton import new_issue, parse_day
-from composer.source import read_yaml
 
 from .conftest import PUBLICATION, MakeIssue
 
@@ -249,7 +250,7 @@ def test_an_issue_saved_while_the_skeleton_is_written_is_not_overwritten(
         path.write_text("date: 2024-05-01\n# the editor's own issue\n", encoding="utf-8")
         write_atomically(draft, content)
 
-    monkeypatch.setattr("composer.skeleton.write_atomically", editor_saves_meanwhile)
+    monkeypatch.setattr("composer.commands.new.write_atomically", editor_saves_meanwhile)
     with pytest.raises(IssueExists):
         new_issue(folder, DAY)
     assert path.read_text(encoding="utf-8") == "date: 2024-05-01\n# the editor's own issue\n"

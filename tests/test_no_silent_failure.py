@@ -209,7 +209,7 @@ def test_the_archive_holds_back_issues_dated_after_today_and_says_so(three_days:
 def test_an_issue_of_today_is_published_and_one_of_tomorrow_is_not(three_days: Path, in_tmp: Path) -> None:
     from datetime import date
 
-    from composer.archive import archive
+    from composer.commands.archive import archive
 
     result = archive([three_days], in_tmp / "site", today=date(2999, 1, 1))
     assert [path.parent.name for path in result.pages] == ["01", "03"]  # 2999/01/01 and 2020/02/03

@@ -31,12 +31,12 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from composer import render
-from composer.check import Finding
-from composer.check import check as check_email
+from composer.commands.check import Finding
+from composer.commands.check import check as check_email
+from composer.commands.preview.preview import Preview
+from composer.core import render
+from composer.core.pipeline import Composed, compose
 from composer.errors import InvalidInput
-from composer.pipeline import Composed, compose
-from composer.preview import Preview
 
 from .conftest import ISSUE, PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
 from .test_browser import CHROMIUM, CHROMIUM_ARGS
@@ -1139,7 +1139,7 @@ def test_a_bug_in_check_is_an_error_finding_and_the_email_still_follows(
     def broken_check(composed: Composed) -> list[Finding]:
         raise ZeroDivisionError("integer division or modulo by zero")
 
-    monkeypatch.setattr("composer.check.check", broken_check)
+    monkeypatch.setattr("composer.commands.check.check", broken_check)
     lines: list[str] = []
     preview = Preview([path], None, lambda line, is_error: lines.append(line))
     state = preview.issues[path.stem]

@@ -19,7 +19,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from composer.pipeline import compose
+from composer.core.pipeline import compose
 
 PUBLICATION = {
     "name": "The Daily Test",

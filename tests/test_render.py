@@ -9,9 +9,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from composer import dates, render
+from composer.core import render
+from composer.core.pipeline import compose
 from composer.errors import InvalidInput
-from composer.pipeline import compose
+from composer.i18n import dates
 
 from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE, MakeIssue
 

@@ -19,8 +19,8 @@ import yaml
 from click.testing import CliRunner
 
 from composer.cli import main
+from composer.core.pipeline import Composed, compose
 from composer.errors import InvalidInput
-from composer.pipeline import Composed, compose
 
 from .conftest import MakeIssue
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
-from composer import schema
 from composer.cli import main
-from composer.models import Issue, Publication
+from composer.commands import schema
+from composer.core.models import Issue, Publication
 
 from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE
 from .test_check import CLEAN_ISSUE, EVERY_ISSUE_FIELD

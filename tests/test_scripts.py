@@ -1,5 +1,5 @@
 """Text in scripts other than Latin: read time by characters, soft breaks between CJK characters,
-kinsoku in the plain text, faces and upright quotes by script (composer/scripts.py)."""
+kinsoku in the plain text, faces and upright quotes by script (composer/i18n/scripts.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import textwrap
 import lxml.html
 import pytest
 
-from composer import markdown, scripts
-from composer.markdown import References
-from composer.pipeline import compose
+from composer.core import markdown
+from composer.core.markdown import References
+from composer.core.pipeline import compose
+from composer.i18n import scripts
 
 from .conftest import MakeIssue
 

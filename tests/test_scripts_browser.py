@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from composer.archive import archive
-from composer.pipeline import compose
+from composer.commands.archive import archive
+from composer.core.pipeline import compose
 
 from .conftest import MakeIssue
 from .test_browser import NARROW, PHONE, browser, open_email  # noqa: F401  (browser: the module's one Chromium)

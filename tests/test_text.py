@@ -10,7 +10,7 @@ import wcwidth
 from click.testing import CliRunner
 
 from composer.cli import main
-from composer.pipeline import compose
+from composer.core.pipeline import compose
 
 from .conftest import SAMPLE, SEED, MakeIssue
 

@@ -14,9 +14,10 @@ import lxml.html
 import pytest
 from playwright.sync_api import Browser
 
-from composer import markdown, message
-from composer.archive import archive
-from composer.pipeline import Composed, compose
+from composer.commands.archive import archive
+from composer.commands.send import message
+from composer.core import markdown
+from composer.core.pipeline import Composed, compose
 
 from .conftest import SAMPLE, MakeIssue
 from .test_browser import PHONE, browser, open_email  # noqa: F401 (browser: the module's one Chromium)

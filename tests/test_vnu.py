@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.pipeline import compose
+from composer.core.pipeline import compose
 
 from .conftest import PUBLICATION, SAMPLE, write_issue
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from composer.archive import MANIFEST, archive
 from composer.cli import main
+from composer.commands.archive import MANIFEST, archive
 
 from ..conftest import ISSUE, PUBLICATION, MakeIssue
 

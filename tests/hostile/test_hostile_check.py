@@ -8,9 +8,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from composer.check import check
 from composer.cli import main
-from composer.pipeline import compose
+from composer.commands.check import check
+from composer.core.pipeline import compose
 
 from ..conftest import MakeIssue
 from ..test_check import CLEAN_ISSUE, CLEAN_PUBLICATION, issue_with, typed_tags

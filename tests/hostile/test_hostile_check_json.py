@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from composer.check import ERROR, Finding, as_json
+from composer.commands.check import ERROR, Finding, as_json
 
 from .test_hostile_content import PUBLICATION, TIME_LIMIT
 
@@ -69,7 +69,10 @@ def test_a_bug_in_composer_is_a_finding(tmp_path: Path) -> None:
         "date: 2020-02-03\nsummary: A summary.\nstories:\n  - headline: A headline\n    body: A body.\n", "utf-8"
     )
     # A real run with a bug put in: the check of a composed email fails as no editor's file can make it.
-    bug = "import composer.check\ndef broken(composed):\n    raise KeyError('boom')\ncomposer.check.check = broken"
+    bug = (
+        "import composer.commands.check\ndef broken(composed):\n    raise KeyError('boom')\n"
+        "composer.commands.check.check = broken"
+    )
     status, findings, errors = check_json(tmp_path, "issues", code=bug)
     message = (
         "internal error in composer (KeyError: 'boom'); run the same command with --debug for the traceback, "

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from composer import limits, render
+from composer import limits
+from composer.core import render
+from composer.core.mjml_to_html import inline_css
 from composer.errors import IncompleteEmail
-from composer.mjml_to_html import inline_css
 
 from ..conftest import ROOT
 
@@ -284,7 +285,7 @@ def test_an_email_over_the_size_limit_is_refused_and_not_written(folder: Path) -
     # twelve times (a loop left in by mistake) makes it 4 MB.
     items = "|\n" + ("      - " + "word " * 40 + "\n") * 900
     (folder / "issues" / "long.yaml").write_text(HEAD + items, encoding="utf-8")
-    story = (Path(render.__file__).parent.parent / "templates" / "partials" / "story.mjml.j2").read_text()
+    story = (render.default_templates() / "partials" / "story.mjml.j2").read_text()
     (folder / "templates" / "partials").mkdir(parents=True)
     repeated = "{% for _ in range(12) %}" + story + "{% endfor %}"
     (folder / "templates" / "partials" / "story.mjml.j2").write_text(repeated, encoding="utf-8")
@@ -300,7 +301,7 @@ def test_an_email_over_the_size_limit_is_refused_and_not_written(folder: Path) -
 
 # The limit lowered in the process itself (a real run, a smaller limit), not by mocking compose.
 _WITH_SMALLER_EMAIL_LIMIT = (
-    "import os, sys\nfrom composer import pipeline\n"
+    "import os, sys\nfrom composer.core import pipeline\n"
     "pipeline.MAX_EMAIL_BYTES = int(os.environ['COMPOSE_TEST_MAX_EMAIL_BYTES'])\n"
     "from composer.cli import main\nmain(sys.argv[1:], prog_name='compose')\n"
 )

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from composer import errors, message, smtp
-from composer.pipeline import compose
+from composer import errors
+from composer.commands.send import message, smtp
+from composer.core.pipeline import compose
 
 from .. import test_mail
 from ..conftest import ISSUE, PUBLICATION, SAMPLE, MakeIssue

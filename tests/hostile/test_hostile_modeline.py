@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from composer import schema
+from composer.commands import schema
 
 from ..test_check import CLEAN_ISSUE, CLEAN_PUBLICATION
 

@@ -16,10 +16,10 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from composer.commands.send.message import as_bytes, message
+from composer.core.models import Labels, ReadTime
+from composer.core.pipeline import compose
 from composer.errors import ComposerError
-from composer.message import as_bytes, message
-from composer.models import Labels, ReadTime
-from composer.pipeline import compose
 
 # Pieces an editor (or an attacker) puts in a pattern: placeholders of every kind of pattern, with
 # and without specs and conversions, broken braces, CLDR fields and quotes, and characters that

@@ -1,0 +1,175 @@
+"""MJML -> HTML (mjml-python, the Rust MRML) -> CSS inlined (premailer): one paste-ready file.
+
+The traps, each handled here and tested in tests/test_mjml_to_html.py:
+- MRML ignores <mj-style inline="inline"> and leaves that CSS in a <style> block, so premailer
+  inlines it afterwards. Only that block is handed to premailer; MRML's own blocks (resets,
+  media queries) are marked data-premailer="ignore" and stay in <head> untouched.
+- MRML links Google Fonts unless given fonts={}; premailer fetches linked stylesheets unless
+  allow_network=False. Neither may touch the network.
+- premailer drops the doctype, strips !important (which the phone and dark-mode rules need)
+  and percent-encodes hrefs such as {{ unsubscribe_url }}: hrefs are set aside before it runs
+  and put back byte for byte after.
+- cssutils logs a warning for every mso- property; its log is silenced below ERROR.
+- MRML writes markup the W3C validator rejects (tests/test_vnu.py), mended by repair():
+  vertical-align as a <td> attribute (mj-button's cell), height="auto" on <img> (an image of
+  unknown size), and a hidden preheader that screen readers would still read out.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from ..errors import IncompleteEmail, TemplateProblem
+
+INLINE_MARKER = "/* composer:inline */"
+
+_OUR_STYLE = re.compile(r"<style type=\"text/css\">\s*" + re.escape(INLINE_MARKER) + r"(.*?)</style>", re.S)
+_MRML_STYLE = re.compile(r"<style(?=[\s>])")
+_IGNORE = ' data-premailer="ignore"'  # premailer removes it from the blocks it sees, not from <!--[if mso]>
+_HREF = re.compile(r'(\shref=")([^"]*)(")')
+_SET_ASIDE = re.compile(r'href="composer-href-(\d+)"')
+_DOCTYPE = "<!doctype html>"
+# A start tag whose quoted values may hold ">" (an image's alt text).
+_TD = re.compile(r'<td\b(?:[^>"]|"[^"]*")*>')
+_IMG = re.compile(r'<img\b(?:[^>"]|"[^"]*")*>')
+_VERTICAL_ALIGN = re.compile(r'\svertical-align="([^"]*)"')
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+_PREHEADER = re.compile(r'(<body\b(?:[^>"]|"[^"]*")*>\s*<div)( style="display:none;)')
+
+
+def compile_mjml(mjml: str) -> str:
+    """The HTML MRML makes of ``mjml``, without any network font."""
+    import mjml as mrml
+
+    try:
+        html: str = mrml.mjml2html(mjml, fonts={}, disable_comments=False)
+    except Exception as error:  # MRML raises ValueError or a bare Exception with its parser's message
+        message = str(error)
+        where = re.search(r"at position (\d+):", message)
+        if where:  # MRML counts characters; a template author needs the line of the .mjml
+            offset = int(where.group(1))
+            line = mjml.count("\n", 0, offset) + 1
+            column = offset - (mjml.rfind("\n", 0, offset) + 1) + 1
+            message += f" (line {line}, column {column} of the MJML that --mjml writes)"
+        raise TemplateProblem(f"the email templates produced invalid MJML: {message}") from None
+    return html
+
+
+def repair(html: str) -> str:
+    """Mend what MRML writes that is not HTML, without changing how any client shows the email."""
+    html = _TD.sub(_style_vertical_align, html)
+    html = _IMG.sub(_height_auto, html)
+    html = _EMAIL_LABEL.sub(lambda found: found[1] + _RUST_ESCAPE.sub(_unescape, found[2]) + found[3], html, count=1)
+    return _PREHEADER.sub(r'\1 aria-hidden="true"\2', html, count=1)
+
+
+# MRML names the email after its <mj-title> in an aria-label, written as Rust debugs a string: a
+# no-break space (a date's, "November 9th") or a direction mark becomes "\u{a0}", which screen
+# readers would spell out. Its escapes are undone, in that attribute only.
+_EMAIL_LABEL = re.compile(r'(<div aria-label=")([^"]*)(" aria-roledescription="email")')
+_RUST_ESCAPE = re.compile(r"\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))")
+_RUST_CHARACTERS = {"t": "\t", "n": "\n", "r": "\r", "0": "\0"}
+
+
+def _unescape(found: re.Match[str]) -> str:
+    if found[1]:
+        return chr(int(found[1], 16))
+    return _RUST_CHARACTERS.get(found[2], found[2])  # \\ \' \" stand for themselves
+
+
+_FIXED_HEIGHT = re.compile(r"height:\s*\d+px")
+
+
+def _height_auto(tag: re.Match[str]) -> str:
+    """An image's height, as an attribute only: MRML writes it into the style too (height:368px;
+    width:100%), which squashes the photo wherever a phone narrows it and no <style> is read. The
+    attribute (the proportions, for layout and Outlook) stays; the style says height:auto. And
+    height="auto", MRML's word for an unknown height, is no HTML: the style says it already."""
+    img = tag.group(0).replace(' height="auto"', "")
+    style = _STYLE.search(img)
+    if style is None or " height=" not in img:
+        return img
+    return img[: style.start(1)] + _FIXED_HEIGHT.sub("height:auto", style.group(1)) + img[style.end(1) :]
+
+
+def _style_vertical_align(tag: re.Match[str]) -> str:
+    """<td vertical-align="middle" style="..."> -> <td style="...;vertical-align:middle;">, unless the
+    style already says it: the attribute is no HTML, and clients that obey it read the style too."""
+    td = tag.group(0)
+    attribute = _VERTICAL_ALIGN.search(td)
+    if attribute is None:
+        return td
+    td = td[: attribute.start()] + td[attribute.end() :]
+    style = _STYLE.search(td)
+    if style is None:
+        return td.replace("<td", f'<td style="vertical-align:{attribute.group(1)};"', 1)
+    if "vertical-align:" in style.group(1).replace(" ", ""):
+        return td
+    css = style.group(1)
+    css += ("" if css.rstrip().endswith(";") or not css.strip() else ";") + f"vertical-align:{attribute.group(1)};"
+    return td[: style.start(1)] + css + td[style.end(1) :]
+
+
+def inline_css(html: str) -> str:
+    """Inline our own CSS block into the elements it styles, keeping everything else as it is."""
+    match = _OUR_STYLE.search(html)
+    if match is None:
+        return html
+    css = match.group(1)
+    html = html[: match.start()] + html[match.end() :]
+    html = _MRML_STYLE.sub("<style" + _IGNORE, html)
+
+    hrefs: list[str] = []
+
+    def set_aside(found: re.Match[str]) -> str:
+        hrefs.append(found.group(2))
+        return f"{found.group(1)}composer-href-{len(hrefs) - 1}{found.group(3)}"
+
+    html = _HREF.sub(set_aside, html)
+    inlined = _premailer(html, css)
+    restored: list[int] = []
+
+    def put_back(found: re.Match[str]) -> str:
+        restored.append(int(found.group(1)))
+        return f'href="{hrefs[restored[-1]]}"'
+
+    inlined = _SET_ASIDE.sub(put_back, inlined)
+    _check_whole(html, inlined, sorted(restored) == list(range(len(hrefs))))
+    inlined = inlined.replace(_IGNORE, "")
+    return _DOCTYPE + "\n" + inlined.removeprefix(_DOCTYPE).lstrip()
+
+
+def _check_whole(before: str, after: str, every_link_back: bool) -> None:
+    """Raise IncompleteEmail unless premailer gave back the whole email: lxml's HTML parser silently
+    drops what follows an element nested too deep or a text too long, footer and unsubscribe link
+    included, so every link must be back and no table, paragraph or list item missing."""
+    lost = [tag for tag in ("<table", "<p", "<li", "<a ") if after.count(tag) < before.count(tag)]
+    if every_link_back and not lost and after.rstrip().endswith("</html>"):
+        return
+    raise IncompleteEmail(
+        "the email came out incomplete once its styles were inlined (the end of it, with the footer and "
+        "the unsubscribe link, was lost): part of the issue is nested too deeply or too long; shorten it"
+    )
+
+
+def _premailer(html: str, css: str) -> str:
+    from premailer import Premailer
+
+    inlined: str = Premailer(
+        html,
+        css_text=[css],
+        allow_network=False,
+        strip_important=False,
+        keep_style_tags=True,
+        disable_validation=True,  # our CSS is known good; validating each style costs ~100 ms
+        remove_classes=False,  # the dark-mode rules select by class
+        exclude_pseudoclasses=True,
+        disable_leftover_css=True,  # nothing of ours is left over: media queries live in <head>
+        cssutils_logging_level=logging.ERROR,
+    ).transform(pretty_print=False)
+    return inlined
+
+
+def to_html(mjml: str) -> str:
+    return inline_css(repair(compile_mjml(mjml)))

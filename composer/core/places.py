@@ -1,0 +1,83 @@
+"""Where a link or a picture of a composed email was typed: its line and column in the issue
+or in publication.yaml, for `compose check` to point at.
+
+The email only knows an href or a src; the files are read again and that text is looked for in
+their values. What no file holds (a template's own link) has no place, and keeps the plain path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from ..errors import ComposerError
+from .folders import shown_path
+from .load import Loaded
+from .source import Document, Key, read_yaml
+
+_SHORTEST = 3  # a shorter text ("#", "x") would be found in any value, far from the link
+
+
+class Places:
+    """The places of texts in the files of one loaded issue, the issue first."""
+
+    def __init__(self, loaded: Loaded, shown_issue: str) -> None:
+        self.path = shown_issue  # where a finding with no place of its own is shown
+        self.issue = _read(loaded.path, shown_issue)
+        self.publication = _read(loaded.publication_path, shown_path(loaded.publication_path))
+        self.documents = [document for document in (self.issue, self.publication) if document is not None]
+
+    def of(self, *texts: str) -> str | None:
+        """``file:line:column`` of the first of ``texts`` found in a value (tried in order, each as
+        typed and percent-decoded, as markdown-it encodes hrefs), or None."""
+        for text in texts:
+            for wanted in dict.fromkeys((text, unquote(text))):
+                if len(wanted) < _SHORTEST:
+                    continue
+                for document in self.documents:
+                    for key, value in strings(document.data):
+                        if wanted not in value:
+                            continue
+                        place = document.find_in_value(key, wanted)
+                        if place:
+                            return f"{document.path}:{place[0]}:{place[1]}"
+        return None
+
+    def at(self, document: Document | None, *key: str) -> str | None:
+        """``file:line:column`` of the value of ``key`` in ``document``, or None when it has none."""
+        if document is None or key not in document.values:
+            return None
+        line, column = document.values[key]
+        return f"{document.path}:{line}:{column}"
+
+    def to_add(self, document: Document | None, key: str) -> str:
+        """Where a top-level key that is missing goes: its commented-out line, as `compose init` and
+        `compose new` write one (``# sender:``), else the file's first line."""
+        if document is None:
+            return self.path
+        commented = re.compile(rf"#\s*{re.escape(key)}\s*:")
+        line = next((number for number, text in enumerate(document.lines, 1) if commented.match(text)), 1)
+        return f"{document.path}:{line}:1"
+
+
+def _read(path: Path, shown: str) -> Document | None:
+    try:
+        return read_yaml(path, shown, [])
+    except ComposerError:  # gone or broken since it was composed: no places in it
+        return None
+
+
+def strings(data: Any, key: Key = ()) -> Iterator[tuple[Key, str]]:
+    """Every text in ``data`` (a file's, or a model's dump) with its key, in order; dates and
+    numbers are no text."""
+    if isinstance(data, str):
+        yield key, data
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            yield from strings(value, (*key, name))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings(value, (*key, index))

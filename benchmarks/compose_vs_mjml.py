@@ -309,7 +309,7 @@ def print_report(
     print()
     warm_verdict = "meets" if in_process.warm_median_ms < TARGET_IN_PROCESS_MS else "MISSES"
     print("In-process (this interpreter):")
-    print(f"  import composer.core.pipeline       {in_process.import_ms:8.1f} ms")
+    print(f"  import composer.core.pipeline  {in_process.import_ms:8.1f} ms")
     print(f"  first compose() (cold)         {in_process.first_compose_ms:8.1f} ms  (imports premailer and MRML)")
     print(
         f"  compose(), median of {in_process.calls:<3}      {in_process.warm_median_ms:8.2f} ms "

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from composer.core.pipeline import compose
+from composer.i18n import languages
 
 PUBLICATION = {
     "name": "The Daily Test",
@@ -103,10 +104,7 @@ def squeezed(text: str) -> str:
     """``text`` without its whitespace: the plain text may break a line between two wide (CJK)
     characters where the source has no space, so spaces cannot be compared there, only the rest; nor the
     invisible direction marks it puts where a line starts against the issue's direction (languages.mark_line)."""
-    return "".join(text.split()).translate(_DIRECTION_CONTROLS)
-
-
-_DIRECTION_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u2066\u2067\u2068\u2069"))
+    return languages.without_controls("".join(text.split()))
 
 
 @settings(max_examples=40, deadline=None)

@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -345,9 +345,14 @@ def _file_bytes(path: Path) -> bytes:
 
 
 def _templates_digest(folders: tuple[Path, ...]) -> str:
+    return _files_digest(template_files(folders))
+
+
+def _files_digest(files: Iterable[tuple[Path, Path]]) -> str:
+    """A digest of files, given as (folder, file), by each one's place in its folder and its bytes."""
     digest = hashlib.sha256()
-    for folder, path in template_files(folders):
-        digest.update(os.fsencode(path.relative_to(folder)) + b"\0" + path.read_bytes())
+    for folder, path in files:
+        digest.update(os.fsencode(path.relative_to(folder)) + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -369,13 +374,11 @@ def package_digest(package: Path) -> str:
     """A digest of every file of the package, in every folder of it, by its place and its bytes: a
     module, a label file or a schema edited, added, moved into a subpackage or removed changes it.
     Compiled bytecode (__pycache__) is left out: Python rewrites it from the sources."""
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        relative = path.relative_to(package)
-        if "__pycache__" in relative.parts or not path.is_file():
-            continue
-        digest.update(relative.as_posix().encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return _files_digest(
+        (package, path)
+        for path in sorted(package.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.relative_to(package).parts
+    )
 
 
 def dependency_versions() -> list[tuple[str, str]] | None:

@@ -262,7 +262,7 @@ def _glued(literal: str, before: bool, after: bool) -> str:
     written in wide characters without a space (年, 月, 日; 년 has a space and breaks as a word)."""
     if not literal or any(character.isspace() for character in literal):
         return literal
-    if not any(unicodedata.east_asian_width(character) in "WF" for character in literal):
+    if not any(_wide(character) for character in literal):
         return literal
     return (WORD_JOINER if before else "") + literal + (WORD_JOINER if after else "")
 

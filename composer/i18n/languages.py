@@ -131,8 +131,7 @@ def point_the_way(text: str, lang: str) -> str:
     """``text`` with its arrows (← →) turned for a page in ``lang``: words written for a left-to-right
     page (an English label) swap them in a right-to-left one, where "previous" lies to the right.
     Words in a right-to-left script (composer/i18n/labels/ar.yaml) point the right way already."""
-    written_right_to_left = any(unicodedata.bidirectional(character) in ("R", "AL") for character in text)
-    return text.translate(_SWAPPED) if is_right_to_left(lang) and not written_right_to_left else text
+    return text.translate(_SWAPPED) if is_right_to_left(lang) and not has_direction(text, "rtl") else text
 
 
 _SWAPPED = str.maketrans({"←": "→", "→": "←"})

@@ -1,4 +1,5 @@
-"""The command line: a thin layer over the library, and the only place that prints or exits.
+"""The command line: a thin layer over the library, and the only place that prints or exits, each
+command through report.py's functions.
 
 Every ComposerError is caught in one place, ComposeGroup.invoke: its problems are printed one a
 line and the exit status is 1; any other exception is a bug in composer, exit status 2. --debug,
@@ -11,16 +12,15 @@ from __future__ import annotations
 import gc
 import io
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import DISTRIBUTION
+from . import DISTRIBUTION, report
 from .core.esp import SERVICES  # a table and a dataclass: cheap enough for --help
-from .errors import ComposerError
+from .errors import ComposerError, internal_error_message
 from .limits import PREVIEW_IDLE_SECONDS
 
 if TYPE_CHECKING:
@@ -76,18 +76,11 @@ class ComposeGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ComposerError as error:
-            if ctx.meta.get(DEBUG):
-                traceback.print_exc()
-            for problem in error.problems:
-                click.secho(str(problem), fg="red", err=True)
-            ctx.exit(1)
+            report.failed(error, debug=bool(ctx.meta.get(DEBUG)))
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:  # a bug in composer, not the editor's doing
-            if ctx.meta.get(DEBUG):
-                traceback.print_exc()
-            click.secho(internal_error_message(error), fg="red", err=True)
-            ctx.exit(2)
+            report.crashed(error, debug=bool(ctx.meta.get(DEBUG)))
 
 
 def _print_names_escaped() -> None:
@@ -98,13 +91,6 @@ def _print_names_escaped() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors=NAME_ESCAPES)
-
-
-def internal_error_message(error: Exception) -> str:
-    return (
-        f"internal error in composer ({type(error).__name__}: {error}); "
-        "run the same command with --debug for the traceback, and report it"
-    )
 
 
 @click.group(cls=ComposeGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -178,23 +164,20 @@ def build(
         # One by one in this process, every unchanged issue too, each failure with its traceback.
         outcomes = [build_one(job, debug=True) for job in jobs]
         for outcome in outcomes:
-            _show(outcome)
+            report.issue(outcome)
         warnings = list(dict.fromkeys(warning for outcome in outcomes for warning in outcome.warnings))
     else:
         outcomes, warnings = _build_with_progress(jobs, workers, force)
-    _warn(warnings)
+    report.warnings(warnings)
     if len(jobs) > 1:
-        click.echo(summary(outcomes))
+        report.outcome(summary(outcomes))
     if to_clipboard and outcomes[0].status in ("built", "skipped"):
         from .clipboard import copy
 
         html_path = jobs[0].output / f"{paths[0].stem}.html"
         tool = copy(html_path.read_text(encoding="utf-8"), html_path)
-        click.echo(f"copied the HTML to the clipboard ({tool})")
-    if any(outcome.status == "crashed" for outcome in outcomes):
-        sys.exit(2)
-    if any(outcome.status == "failed" for outcome in outcomes):
-        sys.exit(1)
+        report.outcome(f"copied the HTML to the clipboard ({tool})")
+    report.finish(report.build_status(outcomes))
 
 
 def _build_with_progress(jobs: list[Job], workers: int | None, force: bool) -> tuple[list[Outcome], list[str]]:
@@ -203,63 +186,13 @@ def _build_with_progress(jobs: list[Job], workers: int | None, force: bool) -> t
     from .commands.build import build_all
 
     if len(jobs) <= 1 or not sys.stdout.isatty():
-        batch = build_all(jobs, workers, force, _show)
+        batch = build_all(jobs, workers, force, report.issue)
         return batch.outcomes, batch.warnings
     with click.progressbar(length=len(jobs), label="Composing", show_pos=True) as bar:
         batch = build_all(jobs, workers, force, lambda outcome: bar.update(1))
     for outcome in batch.outcomes:  # after the bar, so that it is not torn apart by the errors
-        _report_outcome(outcome)
+        report.issue_problems(outcome)
     return batch.outcomes, batch.warnings
-
-
-def _warn(warnings: list[str]) -> None:
-    """Troubles that changed nothing in the result (a cache composer had to do without), one a line."""
-    for warning in warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
-
-
-def _show(outcome: Outcome) -> None:
-    """An issue as it finishes: its problems, or the line of what was written."""
-    if outcome.problems:
-        _report_outcome(outcome)
-    else:
-        _describe(outcome)
-
-
-def _describe(outcome: Outcome) -> None:
-    """One line for a built issue, with the Gmail warning; one for an unchanged one."""
-    if outcome.status == "skipped":
-        click.echo(f"{outcome.path}: unchanged since its last build, skipped (--force rebuilds it)")
-        return
-    html, text, *extras = outcome.written
-    _warn_input(outcome)
-    click.echo(
-        f"{html} ({outcome.html_bytes / 1024:.1f} KB), {text} ({outcome.text_bytes / 1024:.1f} KB)"
-        f"{''.join(f', {extra}' for extra in extras)}; read time {outcome.read_minutes} min"
-    )
-    if outcome.clipped_by_gmail:
-        click.secho(
-            f"warning: {html} is {outcome.html_bytes / 1024:.1f} KB; Gmail clips emails over 102 KB and hides "
-            "the rest behind 'View entire message'. Shorten the issue.",
-            fg="yellow",
-            err=True,
-        )
-
-
-def _report_outcome(outcome: Outcome) -> None:
-    if outcome.traceback:
-        click.echo(outcome.traceback, err=True, nl=False)
-    for problem in outcome.problems:
-        click.secho(str(problem), fg="red", err=True)
-    for note in outcome.notes:
-        click.echo(note, err=True)
-    _warn_input(outcome)
-
-
-def _warn_input(outcome: Outcome) -> None:
-    """What the issue may not say as meant (named after another day than its date): built all the same."""
-    for warning in outcome.input_warnings:
-        click.secho(warning.as_warning(), fg="yellow", err=True)
 
 
 @main.command("archive")
@@ -293,24 +226,21 @@ def archive_command(files: tuple[Path, ...], output: Path | None, include_future
     sources = issues_named(files)
     site = output or publication_folder(sources[0], SITE_FOLDER)
     result = archive(sources, site, templates, include_future=include_future)
-    for problem in result.problems:
-        click.secho(str(problem), fg="red", err=True)
-    _warn(result.warnings)
+    report.problems(result.problems)
+    report.warnings(result.warnings)
     if result.future:
-        count = len(result.future)
-        were = "issue dated after today was" if count == 1 else "issues dated after today were"
-        click.echo(
-            f"{count} {were} left out: {', '.join(map(str, result.future))}; --include-future publishes "
-            f"{'it' if count == 1 else 'them'}",
-            err=True,
+        future = len(result.future)
+        report.note(
+            f"{report.count(future, 'issue dated after today was', 'issues dated after today were')} left out: "
+            f"{', '.join(map(str, result.future))}; --include-future publishes {report.plural(future, 'it', 'them')}"
         )
     for removed in result.removed:
-        click.echo(f"{removed}: removed, as its issue is no longer in the archive")
+        report.outcome(f"{removed}: removed, as its issue is no longer in the archive")
     if result.index:
-        click.echo(f"{result.index}: {_count(len(result.pages), 'issue')}; feed {result.feed}")
+        report.outcome(f"{result.index}: {report.count(len(result.pages), 'issue')}; feed {result.feed}")
     if result.failed:
-        click.echo(f"{_count(len(result.failed), 'issue')} left out", err=True)
-        sys.exit(1)
+        report.note(f"{report.count(len(result.failed), 'issue')} left out")
+        report.finish(report.FAILED)
 
 
 @main.command()
@@ -332,13 +262,13 @@ def init(folder: Path, name: str | None, url: str | None, lang: str | None) -> N
     started = start(folder, name, url, lang)
     issues = "" if folder == Path(".") else f" --folder {in_a_command(started.issues)}"
     written = [str(started.publication), f"{started.issues}/", *map(str, started.schemas)]
-    click.echo(f"wrote {', '.join(written[:-1])} and {written[-1]}; next:")
-    click.echo(
+    report.outcome(f"wrote {', '.join(written[:-1])} and {written[-1]}; next:")
+    report.outcome(
         f"edit {started.publication}: replace every <TODO …>, and fill in what it marks TO FILL "
         "(an editor with a YAML extension, such as VS Code's, completes its keys)"
     )
-    click.echo(f"compose new{issues}")
-    click.echo(f"compose {in_a_command(started.issues / 'DATE.yaml')}")
+    report.outcome(f"compose new{issues}")
+    report.outcome(f"compose {in_a_command(started.issues / 'DATE.yaml')}")
 
 
 @main.command()
@@ -364,8 +294,8 @@ def new(day: str | None, folder: Path | None) -> None:
 
     new = new_issue(folder or default_folder(Path(".")), parse_day(day) if day else date.today())
     if new.schema:
-        click.echo(f"wrote {new.schema}, the schema the issue's first line names for your editor's completion")
-    click.echo(f"{new.path}: write your text in place of every <TODO …>, then: compose {in_a_command(new.path)}")
+        report.outcome(f"wrote {new.schema}, the schema the issue's first line names for your editor's completion")
+    report.outcome(f"{new.path}: write your text in place of every <TODO …>, then: compose {in_a_command(new.path)}")
 
 
 @main.command()
@@ -384,7 +314,7 @@ def schema(kind: str) -> None:
     """
     from .commands.schema import path
 
-    click.echo(path(kind).read_text(encoding="utf-8"), nl=False)
+    report.data(path(kind).read_text(encoding="utf-8"))
 
 
 class CheckCommand(click.Command):
@@ -399,7 +329,7 @@ class CheckCommand(click.Command):
             if wants_json:
                 from .commands.check import ERROR, Finding, as_json
 
-                click.echo(as_json([Finding("", ERROR, "usage", error.format_message())]), nl=False)
+                report.data(as_json([Finding("", ERROR, "usage", error.format_message())]))
             raise
 
 
@@ -440,20 +370,19 @@ def check(
         findings = check_files(issues_named(files), templates, service)
     except ComposerError as error:  # nothing to check: an empty folder, a publication.yaml alone
         if output_format == "json":  # the reasons are findings too, printed as JSON, then on stderr as usual
-            click.echo(as_json(findings_from_error(error, "")), nl=False)
+            report.data(as_json(findings_from_error(error, "")))
         raise
     except Exception as error:  # a bug in composer: reported as every command reports one, after the JSON
         if output_format == "json":
-            click.echo(as_json([internal_error(internal_error_message(error))]), nl=False)
+            report.data(as_json([internal_error(internal_error_message(error))]))
         raise
     if output_format == "json":
-        click.echo(as_json(findings), nl=False)
+        report.data(as_json(findings))
     else:
-        for finding in findings:
-            click.secho(str(finding), fg="red" if finding.level == "error" else "yellow")
+        report.findings(findings)
         errors, warnings = counts(findings)
-        click.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True)
-    sys.exit(exit_status(findings, strict))
+        report.note(f"{report.count(errors, 'error')}, {report.count(warnings, 'warning')}")
+    report.finish(exit_status(findings, strict))
 
 
 @main.command()
@@ -487,12 +416,11 @@ def send(
     from .commands.send.send import TAGS_LEFT_OUT, prepare_test
 
     prepared = prepare_test(file, recipients, templates, service, test_prefix=test_prefix)
-    for warning in prepared.warnings:
-        click.secho(str(warning), fg="yellow", err=True)
+    report.finding_warnings(prepared.warnings)
     if prepared.tags_left_out:
-        click.echo(TAGS_LEFT_OUT, err=True)
+        report.note(TAGS_LEFT_OUT)
     sent = prepared.send()
-    click.echo(f"sent {sent.path} to {sent.to} through {sent.server}")
+    report.outcome(f"sent {sent.path} to {sent.to} through {sent.server}")
 
 
 @main.command()
@@ -532,18 +460,14 @@ def preview(
     issues = issues_named((target,))  # says what it will not do: an empty folder, publication.yaml alone
 
     def log(line: str, is_error: bool) -> None:
-        click.secho(line, fg="red" if is_error else None, err=is_error)
+        (report.problem if is_error else report.outcome)(line)
 
     def ready(url: str) -> None:
-        click.echo(f"Previewing {target} at {url} (Ctrl+C to stop)")
+        report.outcome(f"Previewing {target} at {url} (Ctrl+C to stop)")
 
     debug = bool(click.get_current_context().meta.get(DEBUG))
     folder = target if target.is_dir() else None
     serve(issues, port, folder, templates, service, open_browser, log, ready, idle_seconds=idle_seconds, debug=debug)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number or 'no'} {noun}{'' if number == 1 else 's'}"
 
 
 def run() -> None:

@@ -1,7 +1,8 @@
-"""The one exception root, every error a user can cause, and problems as data.
+"""The one exception root, every error a user can cause, problems and their places as data, and
+how a bug in composer is told.
 
 Everything an editor can cause ends up as a ComposerError; the CLI catches it in one
-place and prints each problem as ``path:line:column: field: message``. Every error class is
+place and prints each problem as ``path:line:column: field: message`` (Place says how). Every error class is
 here, so that this file is the whole list of what can go wrong.
 """
 
@@ -9,6 +10,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Place:
+    """Where in an input file: its path as shown, and a line and column, 1-based (both 0: the whole file)."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        """``file:line:column``, or the file alone when it is about the whole file: the one way every
+        message names a place (problems, warnings, `compose check`'s findings)."""
+        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
 
 
 @dataclass(frozen=True, order=True)
@@ -21,14 +36,28 @@ class Problem:
     field: str  # e.g. "stories[1].headline"; empty for problems of the file itself
     message: str
 
+    @classmethod
+    def whole_file(cls, path: str, message: str) -> Problem:
+        """A problem of the file at ``path`` as a whole (no line in it); of no file when ``path`` is empty."""
+        return cls(path, 0, 0, "", message)
+
+    @property
+    def place(self) -> Place:
+        return Place(self.path, self.line, self.column)
+
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        return ": ".join(part for part in (where, self.field, self.message) if part)
+        return ": ".join(part for part in (str(self.place), self.field, self.message) if part)
 
     def as_warning(self) -> str:
         """``path:line:column: field: warning: message``, for what is legal but may not be meant."""
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        return ": ".join(part for part in (where, self.field, "warning", self.message) if part)
+        return ": ".join(part for part in (str(self.place), self.field, "warning", self.message) if part)
+
+
+def internal_error_message(error: BaseException, during: str = "", then: str = "") -> str:
+    """How a bug in composer is told, wherever it happens: what failed, ``during`` what (" while
+    checking the email"), and ``then`` what to do (default: run again with --debug and report it)."""
+    then = then or "run the same command with --debug for the traceback, and report it"
+    return f"internal error in composer{during} ({type(error).__name__}: {error}); {then}"
 
 
 class ComposerError(Exception):
@@ -36,7 +65,7 @@ class ComposerError(Exception):
 
     def __init__(self, problems: list[Problem] | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem("", 0, 0, "", problems)]
+            problems = [Problem.whole_file("", problems)]
         self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.column, p.field))
         super().__init__("\n".join(str(p) for p in self.problems))
 

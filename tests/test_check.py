@@ -588,6 +588,9 @@ def test_findings_print_as_one_line_and_as_a_dict() -> None:
     assert str(finding) == "issues/a.yaml: warning: subject-length: too short"
     assert finding.as_dict() == {
         "path": "issues/a.yaml",
+        "file": "issues/a.yaml",
+        "line": 0,
+        "column": 0,
         "level": "warning",
         "rule": "subject-length",
         "message": "too short",

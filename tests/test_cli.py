@@ -215,7 +215,7 @@ def test_check_strict_fails_on_warnings_and_json_is_for_scripts(make_issue: Make
     assert run("check", "--strict", issue)[0] == 1
     code, out, _ = run("check", "--format", "json", issue)
     findings = json.loads(out)
-    assert code == 0 and {"path", "level", "rule", "message"} == set(findings[0])
+    assert code == 0 and {"path", "file", "line", "column", "level", "rule", "message"} == set(findings[0])
     assert {finding["rule"] for finding in findings} >= {"link-not-https"}
 
 

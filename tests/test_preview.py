@@ -1150,7 +1150,15 @@ def test_a_bug_in_check_is_an_error_finding_and_the_email_still_follows(
     )
     shown = preview.state_json(state)
     assert shown["findings"] == [
-        {"path": "issues/issue.yaml", "level": "error", "rule": "internal-error", "message": message}
+        {
+            "path": "issues/issue.yaml",
+            "file": "issues/issue.yaml",
+            "line": 0,
+            "column": 0,
+            "level": "error",
+            "rule": "internal-error",
+            "message": message,
+        }
     ]
     assert shown["problems"] == [] and shown["good_version"] == shown["version"], "the email itself is shown"
     assert lines[0] == f"issues/issue.yaml: error: internal-error: {message}"

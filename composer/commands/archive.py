@@ -234,11 +234,8 @@ def _refuse_links_on_the_way(site: Path, names: set[str]) -> None:
     if links:
         raise OutputProblem(
             [
-                Problem(
+                Problem.whole_file(
                     shown_path(link),
-                    0,
-                    0,
-                    "",
                     f"is a link, not a folder; compose archive writes pages only inside {shown_path(site)}/, "
                     "never through a link: remove the link (and move what it points to here, if it belongs "
                     "to the site), then run it again",
@@ -301,7 +298,7 @@ def _index_entries(sources: list[Path], result: ArchiveResult) -> tuple[list[Ent
                 f"belongs to {loaded.publication_path}, not to {publication_path} like the issues before it; "
                 "build each publication's archive on its own"
             )
-            _fail(result, source, InvalidInput([Problem(str(source), 0, 0, "", message)]))
+            _fail(result, source, InvalidInput([Problem.whole_file(str(source), message)]))
             continue
         entry = _entry(loaded)
         if entry.address in by_address:
@@ -309,7 +306,7 @@ def _index_entries(sources: list[Path], result: ArchiveResult) -> tuple[list[Ent
                 f"would have the archive address {entry.address} of {by_address[entry.address]}; "
                 "rename one of the two files"
             )
-            _fail(result, source, InvalidInput([Problem(str(source), 0, 0, "", message)]))
+            _fail(result, source, InvalidInput([Problem.whole_file(str(source), message)]))
             continue
         by_address[entry.address] = source
         entries.append(entry)

@@ -34,7 +34,16 @@ from ..core.folders import find_publication
 from ..core.output import cache_dir, write_atomically
 from ..core.render import take_cache_warnings, template_dirs, template_files
 from ..core.source import read_input
-from ..errors import CacheProblem, ComposerError, InvalidInput, OutputClash, OutputProblem, Problem, TemplateProblem
+from ..errors import (
+    CacheProblem,
+    ComposerError,
+    InvalidInput,
+    OutputClash,
+    OutputProblem,
+    Problem,
+    TemplateProblem,
+    internal_error_message,
+)
 from ..limits import ORPHAN_CHECK_SECONDS
 
 if TYPE_CHECKING:
@@ -98,7 +107,7 @@ def refuse_clashes(jobs: list[Job]) -> None:
                 f"would write {job.output / job.path.stem}.html over that of {first[key]}; "
                 "rename one of the two files, or build them into different -o folders"
             )
-            problems.append(Problem(str(job.path), 0, 0, "", message))
+            problems.append(Problem.whole_file(str(job.path), message))
         else:
             first[key] = job.path
     if problems:
@@ -127,8 +136,8 @@ def _build_one(job: Job, debug: bool) -> Outcome:
             notes = (f"{kept}: the MJML that failed, for inspection",)
         return Outcome(job.path, "failed", tuple(error.problems), notes=notes, traceback=_traceback(debug))
     except Exception as error:  # a bug in composer: reported, and the other issues go on
-        message_ = f"internal error in composer ({type(error).__name__}: {error}); run it alone with --debug"
-        problem = Problem(str(job.path), 0, 0, "", message_)
+        message_ = internal_error_message(error, then="run it alone with --debug")
+        problem = Problem.whole_file(str(job.path), message_)
         return Outcome(job.path, "crashed", (problem,), traceback=_traceback(debug))
     files = tuple(path for path in (written.html, written.text, written.mjml, written.eml) if path)
     return Outcome(

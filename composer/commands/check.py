@@ -2,7 +2,8 @@
 
 check() reads a composed email and returns findings; it prints nothing and touches no file.
 Each finding is one line, ``path: level: rule: message``, whose rule name stays stable for
-scripts (``--format json`` gives the same fields as a dict).
+scripts (``--format json`` gives the same fields as a dict, with the place as data too: file,
+line and column).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
@@ -24,8 +25,9 @@ from ..core.folders import shown_path
 from ..core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from ..core.places import Places, strings
 from ..core.source import Document, Key, field_name
-from ..errors import ComposerError, NoIssues, Problem, TemplateProblem
+from ..errors import ComposerError, NoIssues, Place, Problem, TemplateProblem
 from ..i18n import dates, labels, languages
+from ..report import count
 from .schema import Kind, modeline
 
 Level = Literal["error", "warning"]
@@ -105,19 +107,36 @@ _COLOUR_PAIRS = (
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing an editor should look at before sending, found in the file at ``path``
-    (``file:line:column`` when the finding has a place in it)."""
+    """One thing an editor should look at before sending, found in ``file`` at ``line`` and ``column``
+    (both 0 when it is about the whole file, or the email as a whole)."""
 
-    path: str
+    file: str
     level: Level
     rule: str  # short, kebab-case and stable: scripts filter on it
     message: str
+    line: int = 0
+    column: int = 0
+
+    @classmethod
+    def at(cls, place: Place, level: Level, rule: str, message: str) -> Finding:
+        return cls(place.file, level, rule, message, place.line, place.column)
+
+    @property
+    def place(self) -> Place:
+        return Place(self.file, self.line, self.column)
+
+    @property
+    def path(self) -> str:
+        """``file:line:column``, or the file alone: where the finding is, as one text."""
+        return str(self.place)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.level}: {self.rule}: {self.message}"
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    def as_dict(self) -> dict[str, str | int]:
+        """check's JSON: the place as one text (``path``, as printed) and as data, then the rest."""
+        place: dict[str, str | int] = {"path": self.path, "file": self.file, "line": self.line, "column": self.column}
+        return {**place, "level": self.level, "rule": self.rule, "message": self.message}
 
 
 def check(composed: Composed) -> list[Finding]:
@@ -147,7 +166,7 @@ def check(composed: Composed) -> list[Finding]:
         *_contrast(composed, places),
         *_at(path, _text_missing_links(composed, links)),
     ]
-    findings = [Finding(where, level, rule, message) for level, rule, message, where in _unique(found)]
+    findings = [Finding.at(where, level, rule, message) for level, rule, message, where in _unique(found)]
     findings += _merge_tags_typed(composed, places)  # each at its own line: not through _unique
     findings += _bare_addresses(composed, places)
     findings += [_yaml_warning(warning) for warning in composed.loaded.warnings]
@@ -162,7 +181,7 @@ def _yaml_warning(warning: Problem) -> Finding:
     day than its date. (A ' #' cutting a text short, once a warning here, is an error: source.py.)"""
     message = f"{warning.field}: {warning.message}" if warning.field else warning.message
     rule = "date-unlike-file-name"
-    return Finding(f"{warning.path}:{warning.line}:{warning.column}", WARNING, rule, message)
+    return Finding.at(warning.place, WARNING, rule, message)
 
 
 def _stale_schemas(composed: Composed, places: Places) -> list[Finding]:
@@ -174,7 +193,7 @@ def _stale_schemas(composed: Composed, places: Places) -> list[Finding]:
     )
     top = composed.loaded.publication_path.parent  # no command writes outside the publication's folder
     stale = [modeline.stale_schema(path, document, kind, top) for path, document, kind in files if document]
-    return [Finding(found.where, WARNING, found.rule, found.message) for found in stale if found]
+    return [Finding.at(found.where, WARNING, found.rule, found.message) for found in stale if found]
 
 
 def _labels_missing(composed: Composed, places: Places) -> list[Finding]:
@@ -190,13 +209,13 @@ def _labels_missing(composed: Composed, places: Places) -> list[Finding]:
     language = f"{name} ({tag})" if name else tag
     document = places.publication
     given = document.keys.get(("labels",)) if document else None
-    where = f"{document.path}:{given[0]}:{given[1]}" if document and given else places.to_add(document, "labels")
+    where = Place(document.path, *given) if document and given else places.to_add(document, "labels")
     message = (
         f'composer has no words of its own in {language}, so this issue shows English ones ("Read more", '
         f'"Unsubscribe") among yours: give them in labels: in publication.yaml, for {tag} (e.g. `unsubscribe: '
         f"{{{tag}: ...}}`) or as one text for every language: {', '.join(keys)}"
     )
-    return [Finding(where, WARNING, "labels-missing", message)]
+    return [Finding.at(where, WARNING, "labels-missing", message)]
 
 
 def _sources_without_links(composed: Composed, places: Places) -> list[Finding]:
@@ -209,13 +228,13 @@ def _sources_without_links(composed: Composed, places: Places) -> list[Finding]:
         if story.source is None or story.url is not None:
             continue
         place = document.values.get(("stories", number - 1, "source")) if document else None
-        where = f"{document.path}:{place[0]}:{place[1]}" if document and place else places.path
+        where = Place(document.path, *place) if document and place else places.whole
         shown, linked = (str(label).format(source=story.source) for label in (words.source, words.read_more_at))
         message = (
             f'stories[{number}].source: the story has no url:, so its source shows as "{shown}", with no link; '
             f'add the story\'s url: to link to it ("{linked}")'
         )
-        findings.append(Finding(where, WARNING, "source-without-link", message))
+        findings.append(Finding.at(where, WARNING, "source-without-link", message))
     return findings
 
 
@@ -236,15 +255,15 @@ def check_files(paths: list[Path], templates: Path | None = None, service: str |
 def findings_from_error(error: ComposerError, path: str) -> list[Finding]:
     """An issue at ``path`` that does not compose, as error findings in check's own format.
 
-    Each problem keeps its place (``file:line:column`` as the path); one of no file gets ``path``.
+    Each problem keeps its place; one of no file gets ``path``, as a whole.
     """
     rule = "template" if isinstance(error, TemplateProblem) else "invalid"
     rule = "no-issues" if isinstance(error, NoIssues) else rule  # nothing to check: an empty folder
     findings = []
     for problem in error.problems:
-        where = f"{problem.path}:{problem.line}:{problem.column}" if problem.line else problem.path or path
+        where = problem.place if problem.line else Place(problem.path or path)
         message = f"{problem.field}: {problem.message}" if problem.field else problem.message
-        findings.append(Finding(where, ERROR, rule, message))
+        findings.append(Finding.at(where, ERROR, rule, message))
     return findings
 
 
@@ -273,7 +292,7 @@ def counts(findings: list[Finding]) -> tuple[int, int]:
 def summary(findings: list[Finding]) -> str:
     """The counts in words, for a glance: "2 errors, 1 warning", "1 warning", "no findings"."""
     numbers = zip(counts(findings), ("error", "warning"), strict=True)
-    said = [f"{number} {noun}{'' if number == 1 else 's'}" for number, noun in numbers if number]
+    said = [count(number, noun) for number, noun in numbers if number]
     return ", ".join(said) or "no findings"
 
 
@@ -283,13 +302,13 @@ def exit_status(findings: list[Finding], strict: bool = False) -> int:
 
 
 _Found = tuple[Level, str, str]  # level, rule, message
-_Placed = tuple[Level, str, str, str]  # and where: the file, or file:line:column
+_Placed = tuple[Level, str, str, Place]  # and where
 
 
 def _at(path: str, found: Iterator[_Found]) -> Iterator[_Placed]:
-    """Findings about the email as a whole (or its templates), at the issue's plain path."""
+    """Findings about the email as a whole (or its templates), at the issue's file as a whole."""
     for level, rule, message in found:
-        yield level, rule, message, path
+        yield level, rule, message, Place(path)
 
 
 @dataclass(frozen=True)
@@ -369,9 +388,9 @@ def _merge_tags_typed(composed: Composed, places: Places) -> list[Finding]:
                 tag = match.group()
                 seen[tag] = seen.get(tag, 0) + 1  # the second same tag in a value is further on
                 place = _place_of(document, key, tag, seen[tag])
-                where = f"{shown}:{place[0]}:{place[1]}" if place else shown
+                where = Place(shown, *place) if place else Place(shown)
                 message = f"{field_name(key)}: {_typed_tag_message(tag, family, composed.links.service)}"
-                findings.append((order, place or (0, 0), Finding(where, WARNING, "merge-tag-typed", message)))
+                findings.append((order, place or (0, 0), Finding.at(where, WARNING, "merge-tag-typed", message)))
     return [finding for *_, finding in sorted(findings, key=lambda item: item[:2])]
 
 
@@ -402,13 +421,13 @@ def _bare_addresses(composed: Composed, places: Places) -> list[Finding]:
             for address in bare_addresses(text):
                 seen[address] = seen.get(address, 0) + 1
                 place = _place_of(document, key, address, seen[address])
-                where = f"{shown}:{place[0]}:{place[1]}" if place else shown
+                where = Place(shown, *place) if place else Place(shown)
                 link = link_for(address)
                 message = (
                     f"{field_name(key)}: {address} is not a link (some mail apps link it, others do not): write it "
                     f"as <{link}>, or link words to it: [the full story]({link})"
                 )
-                findings.append(Finding(where, WARNING, "link-bare-address", message))
+                findings.append(Finding.at(where, WARNING, "link-bare-address", message))
     return findings
 
 
@@ -448,7 +467,7 @@ def _is_merge_tag(href: str) -> bool:
 
 def _link_addresses(links: list[_Link], ids: set[str], places: Places) -> Iterator[_Placed]:
     for link in links:
-        where = places.of(link.href) or places.path
+        where = places.of(link.href) or places.whole
         href = link.href.strip()
         named = f' ("{link.text}")' if link.text else ""
         if href in ("", "#"):
@@ -456,7 +475,7 @@ def _link_addresses(links: list[_Link], ids: set[str], places: Places) -> Iterat
                 ERROR,
                 "link-empty",
                 (f'a link{named} has no address (href="{link.href}"): give it the page it should open'),
-                (places.of(f"[{link.text}]({link.href})") if link.text else None) or places.path,
+                (places.of(f"[{link.text}]({link.href})") if link.text else None) or places.whole,
             )
         elif _is_merge_tag(href) or href.lower().startswith(_FINE_SCHEMES):
             continue
@@ -506,7 +525,7 @@ def _same_url_different_text(links: list[_Link], read_more: str, places: Places)
                 WARNING,
                 "link-same-url-different-text",
                 (f"{quoted} {every} link to {href}: make sure each leads where its words say"),
-                places.of(href) or places.path,
+                places.of(href) or places.whole,
             )
 
 
@@ -521,7 +540,7 @@ def _vague_link_texts(links: list[_Link], places: Places) -> Iterator[_Placed]:
                     f'the link text "{link.text}" ({link.href}) says nothing about where it leads, and screen '
                     "readers list links by their text: link the words that name it instead"
                 ),
-                places.of(f"[{link.text}]({link.href}", f"[{link.text}]", link.href) or places.path,
+                places.of(f"[{link.text}]({link.href}", f"[{link.text}]", link.href) or places.whole,
             )
 
 
@@ -547,7 +566,7 @@ def _unsubscribe(composed: Composed, links: list[_Link], places: Places) -> Iter
                 f"no link in the email leads to {whose}, {unsubscribe}: the templates must link to it "
                 "(links.unsubscribe)"
             ),
-            places.path,
+            places.whole,
         )
 
 
@@ -576,7 +595,7 @@ def _postal_address(composed: Composed, places: Places) -> Iterator[_Placed]:
                 f'the postal address "{address}" is an example, and readers would see it in the footer: '
                 "put your own in address: in publication.yaml"
             ),
-            places.of(address) or places.path,
+            places.of(address) or places.whole,
         )
 
 
@@ -598,7 +617,7 @@ def _sender(composed: Composed, places: Places) -> Iterator[_Placed]:
 def _images(document: Any, places: Places) -> Iterator[_Placed]:
     for image in document.iter("img"):
         src = str(image.get("src") or "").strip()
-        where = places.of(src) or places.path
+        where = places.of(src) or places.whole
         named = src or "an image with no src"
         if not (image.get("alt") or "").strip():
             yield (
@@ -720,7 +739,7 @@ def _preheader(composed: Composed, document: Any, places: Places) -> Iterator[_P
                 "the templates do not put the preheader into the email, so inboxes show whatever text comes first "
                 "after the subject: keep <mj-preview>{{ preheader }}</mj-preview> in email.mjml.j2"
             ),
-            places.path,
+            places.whole,
         )
     if len(preheader) < shortest:
         yield (
@@ -785,7 +804,7 @@ def _contrast(composed: Composed, places: Places) -> Iterator[_Placed]:
             places.at(places.publication, "colours", foreground_name)
             or places.at(places.publication, "colours", background_name)
             or places.at(places.publication, "colours")
-            or places.path,
+            or places.whole,
         )
 
 

@@ -48,11 +48,8 @@ def load(path: Path) -> Loaded:
     publication = None
     if publication_path is None:
         problems.append(
-            Problem(
+            Problem.whole_file(
                 shown_path(path),
-                0,
-                0,
-                "",
                 f"no {PUBLICATION_FILE} in this folder or the folders above it; "
                 "it holds the publication's name, address and colours (see README)",
             )
@@ -90,14 +87,14 @@ def issues_named(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             issues = issue_files([path])
             if not issues:
-                problems.append(Problem(shown_path(path), 0, 0, "", _no_issue_in(path)))
+                problems.append(Problem.whole_file(shown_path(path), _no_issue_in(path)))
             found.extend(issues)
         elif path.name == PUBLICATION_FILE:
             publications.append(path)
         else:
             found.append(path)
     if not found and not problems:
-        problems = [Problem(shown_path(path), 0, 0, "", _not_an_issue(path)) for path in publications]
+        problems = [Problem.whole_file(shown_path(path), _not_an_issue(path)) for path in publications]
     if problems:
         raise NoIssues(problems)
     # `compose issues/ issues/x.yaml` builds x once; a link named on its own (latest.yaml) is its own issue.
@@ -223,7 +220,7 @@ def _markdown_problems(document: Document, model: type[BaseModel]) -> list[Probl
             f"the text makes {elements:,} paragraphs, list items, links and other elements, more than the "
             f"{MAX_MARKDOWN_ELEMENTS:,} composer puts in one email (a long briefing makes about 1,500); shorten it"
         )
-        found.append(Problem(document.path, 0, 0, "", message))
+        found.append(Problem.whole_file(document.path, message))
     return found
 
 

@@ -2,7 +2,7 @@
 or in publication.yaml, for `compose check` to point at.
 
 The email only knows an href or a src; the files are read again and that text is looked for in
-their values. What no file holds (a template's own link) has no place, and keeps the plain path.
+their values. What no file holds (a template's own link) has no place: it is about the issue as a whole.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..errors import ComposerError
+from ..errors import ComposerError, Place
 from .folders import shown_path
 from .load import Loaded
 from .source import Document, Key, read_yaml
@@ -25,13 +25,13 @@ class Places:
     """The places of texts in the files of one loaded issue, the issue first."""
 
     def __init__(self, loaded: Loaded, shown_issue: str) -> None:
-        self.path = shown_issue  # where a finding with no place of its own is shown
+        self.whole = Place(shown_issue)  # where a finding with no place of its own is shown
         self.issue = _read(loaded.path, shown_issue)
         self.publication = _read(loaded.publication_path, shown_path(loaded.publication_path))
         self.documents = [document for document in (self.issue, self.publication) if document is not None]
 
-    def of(self, *texts: str) -> str | None:
-        """``file:line:column`` of the first of ``texts`` found in a value (tried in order, each as
+    def of(self, *texts: str) -> Place | None:
+        """The place of the first of ``texts`` found in a value (tried in order, each as
         typed and percent-decoded, as markdown-it encodes hrefs), or None."""
         for text in texts:
             for wanted in dict.fromkeys((text, unquote(text))):
@@ -43,24 +43,23 @@ class Places:
                             continue
                         place = document.find_in_value(key, wanted)
                         if place:
-                            return f"{document.path}:{place[0]}:{place[1]}"
+                            return Place(document.path, *place)
         return None
 
-    def at(self, document: Document | None, *key: str) -> str | None:
-        """``file:line:column`` of the value of ``key`` in ``document``, or None when it has none."""
+    def at(self, document: Document | None, *key: str) -> Place | None:
+        """The place of the value of ``key`` in ``document``, or None when it has none."""
         if document is None or key not in document.values:
             return None
-        line, column = document.values[key]
-        return f"{document.path}:{line}:{column}"
+        return Place(document.path, *document.values[key])
 
-    def to_add(self, document: Document | None, key: str) -> str:
+    def to_add(self, document: Document | None, key: str) -> Place:
         """Where a top-level key that is missing goes: its commented-out line, as `compose init` and
         `compose new` write one (``# sender:``), else the file's first line."""
         if document is None:
-            return self.path
+            return self.whole
         commented = re.compile(rf"#\s*{re.escape(key)}\s*:")
         line = next((number for number, text in enumerate(document.lines, 1) if commented.match(text)), 1)
-        return f"{document.path}:{line}:1"
+        return Place(document.path, line, 1)
 
 
 def _read(path: Path, shown: str) -> Document | None:

@@ -94,7 +94,7 @@ def read_input(path: Path, shown_as: str | None = None) -> bytes:
     name = shown_as or str(path)
 
     def refuse(message: str) -> InvalidInput:
-        return InvalidInput([Problem(name, 0, 0, "", message)])
+        return InvalidInput([Problem.whole_file(name, message)])
 
     try:
         # Non-blocking, so that opening a pipe returns at once; what was opened is then checked (not

@@ -92,7 +92,7 @@ def test_compose_check_prints_each_tag_at_its_place_and_json_keeps_the_path(make
     assert len(strict.stdout.splitlines()) == 1  # Mailchimp's own tag is meant
     as_json = CliRunner().invoke(main, ["check", "--format", "json", str(path)], catch_exceptions=False)
     [first, second] = json.loads(as_json.stdout)
-    assert set(first) == {"path", "level", "rule", "message"}
+    assert set(first) == {"path", "file", "line", "column", "level", "rule", "message"}
     assert (first["path"], second["path"]) == (f"{path}:6:17", f"{path}:6:28")
 
 

@@ -28,11 +28,16 @@ def check_json(folder: Path, *arguments: str, code: str = "") -> tuple[int, list
     return result.returncode, json.loads(result.stdout), result.stderr
 
 
+def whole_file_error(file: str, rule: str, message: str) -> dict[str, Any]:
+    """An error finding as the JSON gives it, about ``file`` as a whole (no line, no column) or of no file."""
+    return {"path": file, "file": file, "line": 0, "column": 0, "level": "error", "rule": rule, "message": message}
+
+
 def test_an_empty_folder_is_a_finding(tmp_path: Path) -> None:
     (tmp_path / "issues").mkdir()
     status, findings, errors = check_json(tmp_path, "issues")
     message = "this folder holds no issue files (*.yaml); name an issue file, or a folder holding some"
-    assert (status, findings) == (1, [{"path": "issues", "level": "error", "rule": "no-issues", "message": message}])
+    assert (status, findings) == (1, [whole_file_error("issues", "no-issues", message)])
     assert errors == f"issues: {message}\n"  # the same line as without --format json
 
 
@@ -41,7 +46,7 @@ def test_a_folder_with_only_its_publication_is_a_finding(tmp_path: Path) -> None
     shutil.copy(PUBLICATION, tmp_path / "issues")
     status, findings, _ = check_json(tmp_path, "issues")
     message = "no issue in this folder, only its publication.yaml; `compose new --folder issues` starts one"
-    assert (status, findings) == (1, [{"path": "issues", "level": "error", "rule": "no-issues", "message": message}])
+    assert (status, findings) == (1, [whole_file_error("issues", "no-issues", message)])
     status, findings, _ = check_json(tmp_path, "issues/publication.yaml")
     assert status == 1 and [finding["rule"] for finding in findings] == ["no-issues"]
     assert findings[0]["message"].startswith("this is the publication's file, not an issue; name an issue file")
@@ -58,7 +63,7 @@ def test_a_folder_with_only_its_publication_is_a_finding(tmp_path: Path) -> None
 )
 def test_a_wrong_command_line_is_a_finding(tmp_path: Path, arguments: tuple[str, ...], message: str) -> None:
     status, findings, errors = check_json(tmp_path, *arguments)
-    assert (status, findings) == (2, [{"path": "", "level": "error", "rule": "usage", "message": message}])
+    assert (status, findings) == (2, [whole_file_error("", "usage", message)])
     assert errors.endswith(f"Error: {message}\n")
 
 
@@ -78,13 +83,11 @@ def test_a_bug_in_composer_is_a_finding(tmp_path: Path) -> None:
         "internal error in composer (KeyError: 'boom'); run the same command with --debug for the traceback, "
         "and report it"
     )
-    assert (status, findings) == (2, [{"path": "", "level": "error", "rule": "internal-error", "message": message}])
+    assert (status, findings) == (2, [whole_file_error("", "internal-error", message)])
     assert errors == message + "\n"
 
 
 def test_a_text_that_is_not_unicode_still_makes_a_json_document() -> None:
     # A file name of bytes that are not UTF-8 reaches Python as lone surrogates, which no encoder writes.
     document = as_json([Finding("issues/caf\udce9.yaml", ERROR, "invalid", "no such file \ud800")])
-    assert json.loads(document) == [
-        {"path": "issues/caf\ufffd.yaml", "level": "error", "rule": "invalid", "message": "no such file \ufffd"}
-    ]
+    assert json.loads(document) == [whole_file_error("issues/caf\ufffd.yaml", "invalid", "no such file \ufffd")]

@@ -26,7 +26,7 @@ from ...core import render
 from ...core.folders import PUBLICATION_FILE, find_publication, shown_name, shown_path
 from ...core.load import issue_files
 from ...core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
-from ...errors import ComposerError, InvalidInput, Problem
+from ...errors import ComposerError, InvalidInput, Problem, internal_error_message
 from ...i18n import languages
 from .. import check
 from ..check import Finding
@@ -119,10 +119,7 @@ class Preview:
         """How a bug in composer is told; with --debug, its traceback goes to the terminal first."""
         if self.debug:
             self.log(traceback.format_exc().rstrip(), True)
-        return (
-            f"internal error in composer{during} ({type(error).__name__}: {error}); "
-            "run the preview with --debug for the traceback, and report it"
-        )
+        return internal_error_message(error, during, "run the preview with --debug for the traceback, and report it")
 
     def watched(self) -> list[Path]:
         """The folders whose files can change an email: the issues', publication.yaml's, the templates'."""
@@ -274,11 +271,8 @@ def refuse_links_out(path: Path) -> None:
             shown = shown_path(file)
             raise InvalidInput(
                 [
-                    Problem(
+                    Problem.whole_file(
                         shown,
-                        0,
-                        0,
-                        "",
                         f"is a link to a file outside {shown_path(file.parent)}/; the preview reads only "
                         "files in the folder they are in: put the file itself there instead of a link",
                     )

@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from ... import PACKAGE_FOLDER
-from ...errors import CannotServe
+from ...errors import CannotServe, internal_error_message
 from ...limits import PREVIEW_BACKLOG, PREVIEW_IDLE_SECONDS, PREVIEW_MAX_CONNECTIONS
 from .preview import Preview
 
@@ -109,13 +109,9 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line in the terminal instead of socketserver's traceback; a client gone is no error."""
         error = sys.exc_info()[1]
-        if isinstance(error, ConnectionError | TimeoutError):
+        if error is None or isinstance(error, ConnectionError | TimeoutError):
             return
-        self.preview.log(
-            f"internal error in composer while answering a request ({type(error).__name__}: {error}); "
-            "the preview goes on",
-            True,
-        )
+        self.preview.log(internal_error_message(error, " while answering a request", "the preview goes on"), True)
 
 
 class _Handler(BaseHTTPRequestHandler):

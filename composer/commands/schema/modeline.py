@@ -22,7 +22,7 @@ import yaml
 
 from ...core.folders import folders_above, shown_path
 from ...core.source import Document, read_input
-from ...errors import InvalidInput
+from ...errors import InvalidInput, Place
 from .. import schema
 from . import Kind
 
@@ -59,7 +59,7 @@ class StaleSchema(NamedTuple):
     """A schema file a modeline names that is not this composer's: missing, or from another version."""
 
     rule: str  # schema-missing or schema-outdated
-    where: str  # file:line:column of the modeline
+    where: Place  # of the modeline
     message: str
 
 
@@ -76,7 +76,7 @@ def stale_schema(path: Path, document: Document, kind: Kind, top: Path) -> Stale
     if found is None:
         return None
     line, column, typed = found
-    where = f"{document.path}:{line}:{column}"
+    where = Place(document.path, line, column)
     target = typed.split("#", 1)[0]  # a fragment names a part of the file
     if _URL.match(target) or Path(target).is_absolute():
         return None

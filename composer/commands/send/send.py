@@ -91,10 +91,11 @@ def prepare_test(
     if errors:
         # Each as `compose check` words it, then why nothing went out.
         problems = [
-            Problem(finding.path, 0, 0, "", f"{ERROR}: {finding.rule}: {finding.message}") for finding in errors
+            Problem(finding.file, finding.line, finding.column, "", f"{ERROR}: {finding.rule}: {finding.message}")
+            for finding in errors
         ]
-        closing = Problem(
-            str(composed.source), 0, 0, "", "nothing sent: mend the errors above first (see compose check)"
+        closing = Problem.whole_file(
+            str(composed.source), "nothing sent: mend the errors above first (see compose check)"
         )
         raise NotSent([*problems, closing])
     tags_left_out = composed.links.service is not None

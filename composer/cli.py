@@ -1,5 +1,5 @@
-"""The command line: a thin layer over the library, and the only place that prints or exits, each
-command through report.py's functions.
+"""The command line: a thin layer over the library. With report.py, through which every command
+prints and chooses its exit status, it is the only place that prints or exits.
 
 Every ComposerError is caught in one place, ComposeGroup.invoke: its problems are printed one a
 line and the exit status is 1; any other exception is a bug in composer, exit status 2. --debug,

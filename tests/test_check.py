@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -635,6 +636,49 @@ def test_an_issue_that_does_not_validate_becomes_findings_with_their_place(make_
     [finding] = findings_from_error(caught.value, str(path))
     assert (finding.level, finding.rule) == ("error", "invalid")
     assert str(finding) == f"{path}:5:15: error: invalid: stories[1].headline: must not be empty"
+
+
+def check_json(*paths: Path) -> list[dict[str, object]]:
+    result = CliRunner().invoke(main, ["check", "--format", "json", *map(str, paths)], catch_exceptions=False)
+    findings: list[dict[str, object]] = json.loads(result.stdout)
+    return findings
+
+
+def test_json_gives_a_problem_its_file_line_and_column_and_a_whole_file_problem_zeros(
+    make_issue: MakeIssue, tmp_path: Path
+) -> None:
+    path = make_issue(CLEAN_ISSUE.replace("headline: First headline", 'headline: ""'), CLEAN_PUBLICATION)
+    missing = tmp_path / "issues" / "2020-02-04.yaml"
+    at_field, whole_file = check_json(path, missing)
+    assert at_field == {
+        "path": f"{path}:5:15",  # as scripts read it before, and as the text output prints it
+        "file": str(path),
+        "line": 5,
+        "column": 15,
+        "level": "error",
+        "rule": "invalid",
+        "message": "stories[1].headline: must not be empty",
+    }
+    assert (whole_file["path"], whole_file["file"], whole_file["line"], whole_file["column"]) == (
+        str(missing),
+        str(missing),
+        0,
+        0,
+    )
+    assert whole_file["rule"] == "invalid" and "no such file" in str(whole_file["message"])
+
+
+def test_json_gives_check_s_own_findings_their_place_as_data(make_issue: MakeIssue) -> None:
+    path = make_issue(issue_with(body="The [minutes](http://example.com/minutes)."), NO_ADDRESS)
+    findings = check_json(path)
+    places = {(finding["rule"], finding["file"], finding["line"], finding["column"]) for finding in findings}
+    assert ("link-not-https", str(path), 6, 26) in places  # a link, found again in the issue
+    publication = str(path.parent / "publication.yaml")
+    assert ("postal-address-missing", publication, 1, 1) in places  # where the key goes
+    for finding in findings:  # the joined text says the same place
+        file, line, column = finding["file"], finding["line"], finding["column"]
+        assert isinstance(line, int) and isinstance(column, int)
+        assert finding["path"] == (f"{file}:{line}:{column}" if line else file)
 
 
 def test_check_reads_nothing_but_the_composed_email(clean: Composed, tmp_path: Path) -> None:

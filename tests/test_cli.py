@@ -470,6 +470,42 @@ def test_a_bug_in_composer_is_an_internal_error_not_a_traceback(
     assert ("Traceback (most recent call last)" in err) is debug
 
 
+EVERY_COMMAND = "run the same command with --debug for the traceback, and report it"
+
+
+@pytest.mark.parametrize(
+    ("command", "broken", "then"),
+    [
+        # A batch goes on with its other issues: the bug is that issue's one line.
+        (["build", "{sample}", "-o", "{tmp}"], "composer.core.pipeline.compose", "run it alone with --debug"),
+        (["archive", "{sample}", "-o", "{tmp}"], "composer.core.load.load", EVERY_COMMAND),
+        (["send", "{sample}", "--to", "editor@example.org"], "composer.commands.send.send.compose", EVERY_COMMAND),
+    ],
+    ids=["build", "archive", "send"],
+)
+def test_a_bug_in_the_pipeline_is_told_in_the_one_wording_with_exit_status_2(
+    command: list[str], broken: str, then: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def bug(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(broken, bug)
+    code, out, err = run(*(argument.format(sample=SAMPLE, tmp=tmp_path) for argument in command))
+    said = f"internal error in composer (RuntimeError: a bug); {then}"
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"{SAMPLE}: {said}" if command[0] == "build" else said]
+
+
+def test_numbers_are_said_in_words_the_same_way_everywhere() -> None:
+    from composer.report import count, plural
+
+    assert [count(number, "issue") for number in (0, 1, 2)] == ["no issues", "1 issue", "2 issues"]
+    assert count(2, "issue dated after today was", "issues dated after today were") == (
+        "2 issues dated after today were"
+    )
+    assert (plural(1, "it", "them"), plural(3, "it", "them")) == ("it", "them")
+
+
 @pytest.mark.parametrize(
     ("command", "error"),
     [

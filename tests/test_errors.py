@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 
 from composer.cli import main
 from composer.core.models import EVERY_ITEM, Issue, Publication, markdown_fields
+from composer.errors import ComposerError, Place, Problem
 
 from .conftest import ISSUE, ROOT
 
@@ -326,3 +327,25 @@ def test_an_e_mail_address_with_an_invisible_character_is_refused(in_tmp: Path) 
         "invisible character, ZERO WIDTH SPACE (U+200B), after 'desk@exam', as text copied from a web page or Word "
         "often does: delete it, or type the e-mail address again"
     ]
+
+
+# Places and problems as data ------------------------------------------------------------------
+
+
+def test_a_place_is_written_file_line_column_or_the_file_alone() -> None:
+    assert str(Place("issues/2020-02-03.yaml", 4, 15)) == "issues/2020-02-03.yaml:4:15"
+    assert str(Place("issues/2020-02-03.yaml")) == "issues/2020-02-03.yaml"  # the whole file
+    assert str(Place("C:/briefs/a.yaml", 2, 1)) == "C:/briefs/a.yaml:2:1"  # a colon in the name stays
+    problem = Problem("issues/a.yaml", 4, 15, "stories[1].headline", "must not be empty")
+    assert problem.place == Place("issues/a.yaml", 4, 15)
+    assert str(problem) == "issues/a.yaml:4:15: stories[1].headline: must not be empty"
+    assert problem.as_warning() == "issues/a.yaml:4:15: stories[1].headline: warning: must not be empty"
+
+
+def test_a_whole_file_problem_has_no_line_column_or_field() -> None:
+    problem = Problem.whole_file("issues/a.yaml", "no such file")
+    assert problem == Problem("issues/a.yaml", 0, 0, "", "no such file")
+    assert problem.place == Place("issues/a.yaml")
+    assert str(problem) == "issues/a.yaml: no such file"
+    assert problem.as_warning() == "issues/a.yaml: warning: no such file"
+    assert str(ComposerError("the clipboard is unreachable")) == "the clipboard is unreachable"  # of no file

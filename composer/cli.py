@@ -348,7 +348,7 @@ def _asks_for_json(args: list[str]) -> bool:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="json: a list of {path, level, rule, message} for scripts.",
+    help="json: a list of {path, file, line, column, level, rule, message} for scripts.",
 )
 @templates_option
 @esp_option

@@ -253,14 +253,14 @@ def test_unchanged_issues_are_skipped_until_something_they_use_changes(make_issu
     assert (out_dir / "2020-02-03.html").stat().st_mtime_ns == built
     # The issue itself, then publication.yaml (shared by both) change.
     first.write_text(first.read_text(encoding="utf-8").replace("First headline", "New headline"), encoding="utf-8")
-    assert run(first.parent, "-o", out_dir)[1].endswith("\n1 built, 1 unchanged (skipped; --force rebuilds them)\n")
+    assert run(first.parent, "-o", out_dir)[1].endswith("\n1 built, 1 unchanged (skipped; --force rebuilds it)\n")
     assert "New headline" in (out_dir / "2020-02-03.html").read_text(encoding="utf-8")
     publication = first.parent / "publication.yaml"
     publication.write_text(publication.read_text(encoding="utf-8").replace("The Daily Test", "The Daily"), "utf-8")
     assert run(first.parent, "-o", out_dir)[1].endswith("\n2 built\n")
     # A deleted output is rebuilt; --force rebuilds everything.
     (out_dir / "2020-02-04.txt").unlink()
-    assert run(first.parent, "-o", out_dir)[1].endswith("\n1 built, 1 unchanged (skipped; --force rebuilds them)\n")
+    assert run(first.parent, "-o", out_dir)[1].endswith("\n1 built, 1 unchanged (skipped; --force rebuilds it)\n")
     assert run(first.parent, "-o", out_dir, "--force")[1].endswith("\n2 built\n")
 
 

@@ -429,7 +429,7 @@ def summary(outcomes: list[Outcome]) -> str:
     failed = len(outcomes) - built - skipped
     parts = [f"{built} built"]
     if skipped:
-        parts.append(f"{skipped} unchanged (skipped; --force rebuilds them)")
+        parts.append(f"{skipped} unchanged (skipped; --force rebuilds {'it' if skipped == 1 else 'them'})")
     if failed:
         parts.append(f"{failed} failed")
     return ", ".join(parts)

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import DISTRIBUTION
 from .core.esp import SERVICES  # a table and a dataclass: cheap enough for --help
 from .errors import ComposerError
 from .limits import PREVIEW_IDLE_SECONDS
+from .package import DISTRIBUTION
 
 if TYPE_CHECKING:
     from .commands.build import Job, Outcome
@@ -165,14 +165,13 @@ def build(
     from .commands.build import Job, build_one, refuse_clashes, summary
     from .core.folders import BUILD_FOLDER, publication_folder
     from .core.load import issues_named
+    from .core.render import RenderOptions
 
     paths = issues_named(files)
+    options = RenderOptions(templates, service)
     if to_clipboard and len(paths) != 1:
         raise click.UsageError(f"--copy takes one issue, not {len(paths)}")
-    jobs = [
-        Job(path, output or publication_folder(path, BUILD_FOLDER), templates, service, with_mjml, with_eml)
-        for path in paths
-    ]
+    jobs = [Job(path, output or publication_folder(path, BUILD_FOLDER), options, with_mjml, with_eml) for path in paths]
     refuse_clashes(jobs)
     if click.get_current_context().meta.get(DEBUG):
         # One by one in this process, every unchanged issue too, each failure with its traceback.
@@ -435,9 +434,10 @@ def check(
     """
     from .commands.check import as_json, check_files, counts, exit_status, findings_from_error, internal_error
     from .core.load import issues_named
+    from .core.render import RenderOptions
 
     try:
-        findings = check_files(issues_named(files), templates, service)
+        findings = check_files(issues_named(files), RenderOptions(templates, service))
     except ComposerError as error:  # nothing to check: an empty folder, a publication.yaml alone
         if output_format == "json":  # the reasons are findings too, printed as JSON, then on stderr as usual
             click.echo(as_json(findings_from_error(error, "")), nl=False)
@@ -485,8 +485,9 @@ def send(
     error; its warnings are shown first. A mailing service's merge tags are left out of a test.
     """
     from .commands.send.send import TAGS_LEFT_OUT, prepare_test
+    from .core.render import RenderOptions
 
-    prepared = prepare_test(file, recipients, templates, service, test_prefix=test_prefix)
+    prepared = prepare_test(file, recipients, RenderOptions(templates, service), test_prefix=test_prefix)
     for warning in prepared.warnings:
         click.secho(str(warning), fg="yellow", err=True)
     if prepared.tags_left_out:
@@ -528,6 +529,7 @@ def preview(
     """
     from .commands.preview.server import serve
     from .core.load import issues_named
+    from .core.render import RenderOptions
 
     issues = issues_named((target,))  # says what it will not do: an empty folder, publication.yaml alone
 
@@ -539,7 +541,8 @@ def preview(
 
     debug = bool(click.get_current_context().meta.get(DEBUG))
     folder = target if target.is_dir() else None
-    serve(issues, port, folder, templates, service, open_browser, log, ready, idle_seconds=idle_seconds, debug=debug)
+    options = RenderOptions(templates, service)
+    serve(issues, port, folder, options, open_browser, log, ready, idle_seconds=idle_seconds, debug=debug)
 
 
 def _count(number: int, noun: str) -> str:

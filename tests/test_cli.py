@@ -437,7 +437,7 @@ def test_editor_backup_files_in_templates_change_nothing(
 def test_a_backup_file_is_never_taken_for_a_template(make_templates: MakeTemplates) -> None:
     import jinja2
 
-    from composer.core.render import environment
+    from composer.core.templates import environment
 
     templates = make_templates({"email.txt.j2~": "Backup\n", "partials/note.j2": "Note\n"})
     env = environment((templates,), "text")

@@ -14,6 +14,7 @@ from .package import DISTRIBUTION, PACKAGE_FOLDER
 
 if TYPE_CHECKING:
     from .core.pipeline import Composed, compose, write
+    from .core.render import RenderOptions
 
 __all__ = [
     "DISTRIBUTION",
@@ -23,6 +24,7 @@ __all__ = [
     "InvalidInput",
     "OutputProblem",
     "Problem",
+    "RenderOptions",
     "TemplateProblem",
     "compose",
     "write",
@@ -35,4 +37,8 @@ def __getattr__(name: str) -> Any:
         from .core import pipeline
 
         return getattr(pipeline, name)
+    if name == "RenderOptions":
+        from .core.render import RenderOptions
+
+        return RenderOptions
     raise AttributeError(name)

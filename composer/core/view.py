@@ -25,7 +25,7 @@ from .web_address import issue_url
 # the subject: `compose check` warns outside them, and a preheader taken from the summary is cut to fit.
 PREHEADER_LENGTH = (40, 140)
 
-Texts = str | dict[str, str]  # a publication's text, given once or per language (models.PerLanguage)
+Texts = str | dict[str, str]  # a publication's text, given once or per language (texts.PerLanguage)
 
 
 def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:

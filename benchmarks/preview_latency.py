@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no Chromium at {CHROMIUM}; `make chromium` installs Debian's.", file=sys.stderr)
         return 2
     from composer.commands.preview import preview
-    from composer.core import render  # the watcher settings it reports, the templates it copies
+    from composer.core.templates import default_templates  # the templates it copies
 
     with tempfile.TemporaryDirectory(prefix="compose-preview-bench-") as scratch:
         folder = Path(scratch)
@@ -230,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A copy of the templates, named with --templates, so that only it is watched: others
         # editing the repository's templates must not set off rebuilds in the middle of a run.
         templates = folder / "templates"
-        shutil.copytree(render.default_templates(), templates)
+        shutil.copytree(default_templates(), templates)
         sample = ISSUE.read_text(encoding="utf-8")
         if HEADLINE not in sample:
             raise SystemExit(f"error: the sample's first headline is no longer {HEADLINE!r}; update HEADLINE")

@@ -7,27 +7,24 @@ composed.html, composed.text
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ComposerError, InvalidInput, OutputProblem, Problem, TemplateProblem
+from .package import DISTRIBUTION, PACKAGE_FOLDER
 
 if TYPE_CHECKING:
     from .core.pipeline import Composed, compose, write
-
-# The package's own folder: its data (i18n/labels/, commands/schema/*.json, commands/preview/assets/, the
-# packaged templates/) are found from here, never from a module's own __file__, so a module moved into a
-# subpackage still finds them.
-PACKAGE_FOLDER = Path(__file__).resolve().parent
-
-DISTRIBUTION = "briefing-composer"  # the name on PyPI ("composer" is another project's); the package keeps its name
+    from .core.render import RenderOptions
 
 __all__ = [
+    "DISTRIBUTION",
+    "PACKAGE_FOLDER",
     "Composed",
     "ComposerError",
     "InvalidInput",
     "OutputProblem",
     "Problem",
+    "RenderOptions",
     "TemplateProblem",
     "compose",
     "write",
@@ -40,4 +37,8 @@ def __getattr__(name: str) -> Any:
         from .core import pipeline
 
         return getattr(pipeline, name)
+    if name == "RenderOptions":
+        from .core.render import RenderOptions
+
+        return RenderOptions
     raise AttributeError(name)

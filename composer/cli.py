@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import DISTRIBUTION, report
+from . import report
 from .core.esp import SERVICES  # a table and a dataclass: cheap enough for --help
 from .errors import ComposerError, internal_error_message
+from .i18n.counting import count, plural
 from .limits import PREVIEW_IDLE_SECONDS
+from .package import DISTRIBUTION
 
 if TYPE_CHECKING:
     from .commands.build import Job, Outcome
@@ -151,14 +153,13 @@ def build(
     from .commands.build import Job, build_one, refuse_clashes, summary
     from .core.folders import BUILD_FOLDER, publication_folder
     from .core.load import issues_named
+    from .core.render import RenderOptions
 
     paths = issues_named(files)
+    options = RenderOptions(templates, service)
     if to_clipboard and len(paths) != 1:
         raise click.UsageError(f"--copy takes one issue, not {len(paths)}")
-    jobs = [
-        Job(path, output or publication_folder(path, BUILD_FOLDER), templates, service, with_mjml, with_eml)
-        for path in paths
-    ]
+    jobs = [Job(path, output or publication_folder(path, BUILD_FOLDER), options, with_mjml, with_eml) for path in paths]
     refuse_clashes(jobs)
     if click.get_current_context().meta.get(DEBUG):
         # One by one in this process, every unchanged issue too, each failure with its traceback.
@@ -231,15 +232,15 @@ def archive_command(files: tuple[Path, ...], output: Path | None, include_future
     if result.future:
         future = len(result.future)
         report.note(
-            f"{report.count(future, 'issue dated after today was', 'issues dated after today were')} left out: "
-            f"{', '.join(map(str, result.future))}; --include-future publishes {report.plural(future, 'it', 'them')}"
+            f"{count(future, 'issue dated after today was', 'issues dated after today were')} left out: "
+            f"{', '.join(map(str, result.future))}; --include-future publishes {plural(future, 'it', 'them')}"
         )
     for removed in result.removed:
         report.outcome(f"{removed}: removed, as its issue is no longer in the archive")
     if result.index:
-        report.outcome(f"{result.index}: {report.count(len(result.pages), 'issue')}; feed {result.feed}")
+        report.outcome(f"{result.index}: {count(len(result.pages), 'issue')}; feed {result.feed}")
     if result.failed:
-        report.note(f"{report.count(len(result.failed), 'issue')} left out")
+        report.note(f"{count(len(result.failed), 'issue')} left out")
         report.finish(report.FAILED)
 
 
@@ -365,9 +366,10 @@ def check(
     """
     from .commands.check import as_json, check_files, counts, exit_status, findings_from_error, internal_error
     from .core.load import issues_named
+    from .core.render import RenderOptions
 
     try:
-        findings = check_files(issues_named(files), templates, service)
+        findings = check_files(issues_named(files), RenderOptions(templates, service))
     except ComposerError as error:  # nothing to check: an empty folder, a publication.yaml alone
         if output_format == "json":  # the reasons are findings too, printed as JSON, then on stderr as usual
             report.data(as_json(findings_from_error(error, "")))
@@ -381,7 +383,7 @@ def check(
     else:
         report.findings(findings)
         errors, warnings = counts(findings)
-        report.note(f"{report.count(errors, 'error')}, {report.count(warnings, 'warning')}")
+        report.note(f"{count(errors, 'error')}, {count(warnings, 'warning')}")
     report.finish(exit_status(findings, strict))
 
 
@@ -414,8 +416,9 @@ def send(
     error; its warnings are shown first. A mailing service's merge tags are left out of a test.
     """
     from .commands.send.send import TAGS_LEFT_OUT, prepare_test
+    from .core.render import RenderOptions
 
-    prepared = prepare_test(file, recipients, templates, service, test_prefix=test_prefix)
+    prepared = prepare_test(file, recipients, RenderOptions(templates, service), test_prefix=test_prefix)
     report.finding_warnings(prepared.warnings)
     if prepared.tags_left_out:
         report.note(TAGS_LEFT_OUT)
@@ -456,6 +459,7 @@ def preview(
     """
     from .commands.preview.server import serve
     from .core.load import issues_named
+    from .core.render import RenderOptions
 
     issues = issues_named((target,))  # says what it will not do: an empty folder, publication.yaml alone
 
@@ -467,7 +471,8 @@ def preview(
 
     debug = bool(click.get_current_context().meta.get(DEBUG))
     folder = target if target.is_dir() else None
-    serve(issues, port, folder, templates, service, open_browser, log, ready, idle_seconds=idle_seconds, debug=debug)
+    options = RenderOptions(templates, service)
+    serve(issues, port, folder, options, open_browser, log, ready, idle_seconds=idle_seconds, debug=debug)
 
 
 def run() -> None:

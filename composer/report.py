@@ -4,8 +4,8 @@ warnings and outcomes through these functions, and chooses its exit status with 
 What a command made (the files written, check's findings) goes to stdout; what went wrong and
 what to look at goes to stderr: problems in red, warnings in yellow, notes plain. The exit status
 is 0 when all went well, FAILED (1) when the editor has something to mend, BUG (2) for a bug in
-composer (click gives 2 to a wrong command line too). The messages are English, so one small
-pluraliser, count(), says every number.
+composer (click gives 2 to a wrong command line too). The messages are English: i18n/counting.py's
+count() says every number (the commands use it too).
 """
 
 from __future__ import annotations
@@ -26,17 +26,6 @@ if TYPE_CHECKING:
 OK = 0
 FAILED = 1  # a problem the editor (or the machine) caused: mend it and run again
 BUG = 2  # a bug in composer
-
-
-def plural(number: int, one: str, other: str = "") -> str:
-    """``one`` for exactly one, else ``other`` (default: ``one`` and an s): "issue", "issues"; "it", "them"."""
-    return one if number == 1 else other or f"{one}s"
-
-
-def count(number: int, noun: str, nouns: str = "") -> str:
-    """``number`` of ``noun`` in words: "no issues", "1 issue", "2 issues"; ``nouns`` when the plural
-    is not ``noun`` and an s ("1 issue was", "2 issues were")."""
-    return f"{number or 'no'} {plural(number, noun, nouns)}"
 
 
 def data(text: str | bytes) -> None:

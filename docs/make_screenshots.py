@@ -22,6 +22,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Route, sync_playwright
 
 from composer.core.pipeline import compose
+from composer.core.render import RenderOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2017-11-09.yaml"
@@ -85,7 +86,7 @@ def shoot(browser: Browser, page_file: Path, width: int, scheme: str, target: Pa
 
 
 def main() -> int:
-    html = compose(SAMPLE, ROOT / "templates").html
+    html = compose(SAMPLE, RenderOptions(ROOT / "templates")).html
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         pages = {True: Path(folder) / "email.html", False: Path(folder) / "email-no-style.html"}
         pages[True].write_text(html, encoding="utf-8")

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Route, sync_playwright
 from composer.commands.archive import ArchiveResult, archive
 from composer.core.colours import oklch
 from composer.core.pipeline import compose
+from composer.core.render import RenderOptions
 from composer.core.web_address import issue_address
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue
@@ -202,7 +203,7 @@ def test_the_emails_web_version_is_the_issues_archive_page(make_issue: MakeIssue
 
 
 def test_a_mailing_services_own_web_version_tag_wins(make_issue: MakeIssue) -> None:
-    composed = compose(make_issue(issue_yaml("2020-02-03"), name="2020-02-03.yaml"), service="mailchimp")
+    composed = compose(make_issue(issue_yaml("2020-02-03"), name="2020-02-03.yaml"), RenderOptions(service="mailchimp"))
     hrefs = [a.get("href") for a in lxml.html.fromstring(composed.html).iter("a")]
     assert "*|ARCHIVE|*" in hrefs
     assert not any("2020/02/03" in (href or "") for href in hrefs)

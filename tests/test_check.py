@@ -12,10 +12,12 @@ from click.testing import CliRunner
 
 from composer.cli import main
 from composer.commands.check import MERGE_TAGS, Finding, check, check_files, exit_status, findings_from_error
-from composer.core import esp, render
+from composer.core import esp
 from composer.core.colours import contrast_ratio
 from composer.core.folders import shown_path
 from composer.core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
+from composer.core.render import RenderOptions
+from composer.core.templates import default_templates
 from composer.errors import InvalidInput
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
@@ -89,7 +91,7 @@ SAMPLE_ADDRESS_LINE = (SAMPLE.parent / "publication.yaml").read_text().splitline
 
 @pytest.mark.parametrize("service", [None, *sorted(esp.SERVICES)])
 def test_the_sample_passes_for_every_service_but_for_its_example_address(service: str | None) -> None:
-    findings = check(compose(SAMPLE, service=service))
+    findings = check(compose(SAMPLE, RenderOptions(service=service)))
     if service == "mailchimp":  # Mailchimp puts the list's own address where the example was
         assert findings == []
         return
@@ -239,7 +241,7 @@ def test_no_unsubscribe_link_without_a_service_is_an_error(make_issue: MakeIssue
 
 @pytest.mark.parametrize("service", sorted(esp.SERVICES))
 def test_every_services_tag_counts_as_the_unsubscribe_link(make_issue: MakeIssue, service: str) -> None:
-    composed = compose(make_issue(CLEAN_ISSUE, SENT + f"address: {ADDRESS}\n"), service=service)
+    composed = compose(make_issue(CLEAN_ISSUE, SENT + f"address: {ADDRESS}\n"), RenderOptions(service=service))
     assert check(composed) == []
 
 
@@ -248,7 +250,7 @@ def test_templates_that_drop_the_services_unsubscribe_link_are_an_error(
 ) -> None:
     footer = "<mj-section><mj-column><mj-text>Goodbye</mj-text></mj-column></mj-section>"
     make_templates({"partials/footer.mjml.j2": footer})
-    composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION), service="mailchimp")
+    composed = compose(make_issue(CLEAN_ISSUE, PUBLICATION), RenderOptions(service="mailchimp"))
     unsubscribe = [str(finding) for finding in check(composed) if finding.rule == "unsubscribe-missing"]
     assert unsubscribe == [
         f"{composed.source}: error: unsubscribe-missing: no link in the email leads to Mailchimp's unsubscribe "
@@ -278,7 +280,7 @@ def test_an_address_in_publication_yaml_is_in_the_footer_and_enough(clean: Compo
 
 
 def test_mailchimp_fills_in_the_address(make_issue: MakeIssue) -> None:
-    composed = compose(make_issue(CLEAN_ISSUE, NO_ADDRESS), service="mailchimp")
+    composed = compose(make_issue(CLEAN_ISSUE, NO_ADDRESS), RenderOptions(service="mailchimp"))
     assert "*|HTML:LIST_ADDRESS_HTML|*" in composed.html and "*|LIST:ADDRESS|*" in composed.text
     assert check(composed) == []
 
@@ -292,7 +294,7 @@ def test_buttondown_does_not_fill_in_the_address(make_issue: MakeIssue) -> None:
 
 
 def test_the_address_given_is_used_where_a_service_has_none(make_issue: MakeIssue) -> None:
-    composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION), service="buttondown")
+    composed = compose(make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION), RenderOptions(service="buttondown"))
     assert ADDRESS in composed.text
     assert check(composed) == []
 
@@ -323,7 +325,9 @@ def test_an_example_address_is_a_warning(make_issue: MakeIssue, address: str) ->
 
 
 def test_an_example_address_a_service_replaces_is_never_seen(make_issue: MakeIssue) -> None:
-    composed = compose(make_issue(CLEAN_ISSUE, NO_ADDRESS + "address: 1 Example Street\n"), service="mailchimp")
+    composed = compose(
+        make_issue(CLEAN_ISSUE, NO_ADDRESS + "address: 1 Example Street\n"), RenderOptions(service="mailchimp")
+    )
     assert "Example Street" not in composed.html + composed.text
     assert check(composed) == []
 
@@ -358,7 +362,7 @@ def test_templates_whose_styles_predate_the_quote_cell_leave_quotes_bare(
     make_issue: MakeIssue, make_templates: MakeTemplates
 ) -> None:
     # A copy of composer's styles from before quotes sat in a cell: the blockquote styled, the cell not.
-    styles = (render.default_templates() / "partials" / "styles.mjml.j2").read_text(encoding="utf-8")
+    styles = (default_templates() / "partials" / "styles.mjml.j2").read_text(encoding="utf-8")
     old = re.sub(r"(?m)^  \.quote.*\n", "", styles)
     assert old != styles
     make_templates({"partials/styles.mjml.j2": old})
@@ -496,8 +500,6 @@ def test_a_missing_preheader_is_a_warning(clean: Composed) -> None:
 def test_templates_that_leave_out_the_preheader_are_a_warning(
     make_issue: MakeIssue, make_templates: MakeTemplates
 ) -> None:
-    from composer.core.render import default_templates
-
     ours = (default_templates() / "email.mjml.j2").read_text(encoding="utf-8")
     without_preview = re.sub(r"<mj-preview>.*?</mj-preview>", "", ours, flags=re.S)
     assert without_preview != ours
@@ -800,11 +802,11 @@ def test_tags_of_the_service_the_issue_is_for_are_meant(make_issue: MakeIssue) -
         "may see it as typed: write it differently, or remove it"
     )
     # --esp wins over publication.yaml, as for the email itself.
-    assert typed_tags(compose(path, service="mailgun")) == [
+    assert typed_tags(compose(path, RenderOptions(service="mailgun"))) == [
         f'{path}:6:17: stories[1].body: "*|FNAME|*"',
         f'{path}:6:47: stories[1].body: "{{{{ subscriber.email }}}}"',
     ]
-    assert typed_tags(compose(path, service="buttondown")) == [
+    assert typed_tags(compose(path, RenderOptions(service="buttondown"))) == [
         f'{path}:6:17: stories[1].body: "*|FNAME|*"',
         f'{path}:6:31: stories[1].body: "%recipient%"',
     ]
@@ -822,7 +824,7 @@ def test_a_tag_of_a_service_composer_does_not_know_says_the_warning_stays(make_i
 
 @pytest.mark.parametrize("service", sorted(esp.SERVICES))
 def test_the_tags_composer_puts_in_the_email_are_never_reported(clean: Composed, service: str) -> None:
-    composed = compose(clean.source, service=service)
+    composed = compose(clean.source, RenderOptions(service=service))
     assert any(tag in composed.html for tag in MERGE_TAGS)
     assert check(composed) == []
 

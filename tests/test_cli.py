@@ -437,7 +437,7 @@ def test_editor_backup_files_in_templates_change_nothing(
 def test_a_backup_file_is_never_taken_for_a_template(make_templates: MakeTemplates) -> None:
     import jinja2
 
-    from composer.core.render import environment
+    from composer.core.templates import environment
 
     templates = make_templates({"email.txt.j2~": "Backup\n", "partials/note.j2": "Note\n"})
     env = environment((templates,), "text")
@@ -497,7 +497,7 @@ def test_a_bug_in_the_pipeline_is_told_in_the_one_wording_with_exit_status_2(
 
 
 def test_numbers_are_said_in_words_the_same_way_everywhere() -> None:
-    from composer.report import count, plural
+    from composer.i18n.counting import count, plural
 
     assert [count(number, "issue") for number in (0, 1, 2)] == ["no issues", "1 issue", "2 issues"]
     assert count(2, "issue dated after today was", "issues dated after today were") == (

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from composer.cli import main
 from composer.core import esp
 from composer.core.pipeline import compose
+from composer.core.render import RenderOptions
 from composer.errors import InvalidInput
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue
@@ -23,7 +24,7 @@ def hrefs(html: str) -> list[str]:
 @pytest.mark.parametrize("name", sorted(esp.SERVICES))
 def test_each_services_tags_survive_into_both_parts(name: str) -> None:
     service = esp.SERVICES[name]
-    composed = compose(SAMPLE, service=name)
+    composed = compose(SAMPLE, RenderOptions(service=name))
     # Byte for byte in the HTML source itself, not only after parsing.
     assert f'href="{service.unsubscribe}"' in composed.html
     assert f"Unsubscribe: {service.unsubscribe}" in composed.text
@@ -39,7 +40,7 @@ def test_each_services_tags_survive_into_both_parts(name: str) -> None:
 
 
 def test_mailchimp_uses_its_text_form_of_the_address_in_the_plain_part() -> None:
-    composed = compose(SAMPLE, service="mailchimp")
+    composed = compose(SAMPLE, RenderOptions(service="mailchimp"))
     assert "*|LIST:ADDRESS|*" in composed.text and "*|HTML:LIST_ADDRESS_HTML|*" not in composed.text
     assert "*|HTML:LIST_ADDRESS_HTML|*" in composed.html
 
@@ -53,7 +54,7 @@ def test_without_a_service_the_publications_own_urls_are_used() -> None:
 def test_publication_esp_is_the_default_and_the_option_wins(make_issue: MakeIssue) -> None:
     issue = make_issue(publication=PUBLICATION + "esp: mailgun\n")
     assert "%unsubscribe_url%" in hrefs(compose(issue).html)
-    assert "*|UNSUB|*" in hrefs(compose(issue, service="mailchimp").html)
+    assert "*|UNSUB|*" in hrefs(compose(issue, RenderOptions(service="mailchimp")).html)
 
 
 def test_web_version_url_is_filled_with_the_issues_date(make_issue: MakeIssue) -> None:
@@ -62,8 +63,10 @@ def test_web_version_url_is_filled_with_the_issues_date(make_issue: MakeIssue) -
     assert "https://news.example.com/archive/2020-02-03" in hrefs(composed.html)
     assert "View this email in your browser: https://news.example.com/archive/2020-02-03" in composed.text
     # A service's own web version wins; one without keeps the publication's.
-    assert "*|ARCHIVE|*" in hrefs(compose(issue, service="mailchimp").html)
-    assert "https://news.example.com/archive/2020-02-03" in hrefs(compose(issue, service="sendgrid").html)
+    assert "*|ARCHIVE|*" in hrefs(compose(issue, RenderOptions(service="mailchimp")).html)
+    assert "https://news.example.com/archive/2020-02-03" in hrefs(
+        compose(issue, RenderOptions(service="sendgrid")).html
+    )
 
 
 def test_an_unknown_service_in_publication_yaml_is_an_error_at_its_line(make_issue: MakeIssue) -> None:

@@ -23,6 +23,7 @@ from composer import errors
 from composer.commands.send import message, smtp
 from composer.core import esp
 from composer.core.pipeline import Composed, compose
+from composer.core.render import RenderOptions
 from composer.errors import ComposerError, InvalidInput
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue
@@ -126,7 +127,7 @@ def test_the_date_defaults_to_now_with_a_time_zone() -> None:
 
 @pytest.mark.parametrize("name", sorted(esp.SERVICES))
 def test_a_services_merge_tag_is_no_list_unsubscribe_header(name: str) -> None:
-    composed = compose(SAMPLE, service=name)
+    composed = compose(SAMPLE, RenderOptions(service=name))
     parsed = parse(message.as_bytes(message.message(composed, now=NOW)))
     assert "List-Unsubscribe" not in parsed and "List-Unsubscribe-Post" not in parsed
     assert_is_the_issue(parsed, composed)  # the tags stay in the bodies, for the service to fill in
@@ -737,7 +738,11 @@ def local_env(port: int) -> dict[str, str]:
 def sample_warnings(service: str | None = None) -> str:
     from composer.commands.check import check
 
-    return "".join(f"{finding}\n" for finding in check(compose(SAMPLE, service=service)) if finding.level == "warning")
+    return "".join(
+        f"{finding}\n"
+        for finding in check(compose(SAMPLE, RenderOptions(service=service)))
+        if finding.level == "warning"
+    )
 
 
 def test_send_to_repeated_addresses_is_one_test_message_to_each_once(

@@ -14,10 +14,11 @@ import wcwidth
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composer.core import markdown, render
+from composer.core import markdown
 from composer.core.load import load
 from composer.core.markdown import References
 from composer.core.pipeline import compose
+from composer.core.templates import underline
 from composer.errors import InvalidInput
 
 from .conftest import MakeIssue
@@ -477,8 +478,8 @@ def test_latin_words_and_addresses_in_japanese_text_are_not_broken() -> None:
 
 
 def test_underline_is_as_wide_as_the_heading_in_columns() -> None:
-    assert render.underline("日本語のニュース") == "日本語のニュース\n" + "-" * 16
-    assert render.underline(f"Caf{E_ACUTE}\n{FAMILY}!", "=") == f"Caf{E_ACUTE}\n{FAMILY}!\n===="
+    assert underline("日本語のニュース") == "日本語のニュース\n" + "-" * 16
+    assert underline(f"Caf{E_ACUTE}\n{FAMILY}!", "=") == f"Caf{E_ACUTE}\n{FAMILY}!\n===="
 
 
 # Letters and digits, wide characters (ideographs, kana, Hangul, a fullwidth letter, emoji

@@ -34,8 +34,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from composer.commands.check import Finding
 from composer.commands.check import check as check_email
 from composer.commands.preview.preview import Preview
-from composer.core import render
 from composer.core.pipeline import Composed, compose
+from composer.core.render import RenderOptions
+from composer.core.templates import default_templates
 from composer.errors import InvalidInput
 
 from .conftest import ISSUE, PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
@@ -202,7 +203,7 @@ def sample_copy(tmp_path: Path) -> Path:
 
 def composer_templates() -> dict[str, str]:
     """Composer's own templates, by relative name: a copy for a test to edit."""
-    default = render.default_templates()
+    default = default_templates()
     return {str(path.relative_to(default)): path.read_text(encoding="utf-8") for path in sorted(default.rglob("*.j2"))}
 
 
@@ -1106,7 +1107,7 @@ def test_the_terminal_lists_the_findings_when_they_change_and_the_state_keeps_th
     monkeypatch.chdir(tmp_path)
     path = make_issue(CLICK_HERE)
     lines: list[str] = []
-    preview = Preview([path], None, lambda line, is_error: lines.append(line))
+    preview = Preview([path], RenderOptions(), lambda line, is_error: lines.append(line))
     state = preview.issues[path.stem]
 
     def rebuild() -> list[str]:
@@ -1141,7 +1142,7 @@ def test_a_bug_in_check_is_an_error_finding_and_the_email_still_follows(
 
     monkeypatch.setattr("composer.commands.check.check", broken_check)
     lines: list[str] = []
-    preview = Preview([path], None, lambda line, is_error: lines.append(line))
+    preview = Preview([path], RenderOptions(), lambda line, is_error: lines.append(line))
     state = preview.issues[path.stem]
     preview.rebuild([state])
     message = (

@@ -9,8 +9,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from composer.core import render
 from composer.core.pipeline import compose
+from composer.core.templates import environment
 from composer.errors import InvalidInput
 from composer.i18n import dates
 
@@ -107,7 +107,7 @@ def test_a_partial_shared_by_both_templates_is_escaped_only_in_the_html(
         path.write_text(source, encoding="utf-8")
     issue = make_issue("title: Syria & Iraq <update>\n" + ISSUE)
     for _ in range(2):
-        render.environment.cache_clear()
+        environment.cache_clear()
         composed = compose(issue)
         assert composed.text.endswith("Syria & Iraq <update>\n")
         assert "Syria &amp; Iraq &lt;update&gt;</div>" in composed.html

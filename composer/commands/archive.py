@@ -33,14 +33,14 @@ from typing import Any
 
 import jinja2
 
-from ..core import colours, load, markdown, render
+from ..core import load, markdown, view
 from ..core.folders import shown_path
 from ..core.models import Publication
 from ..core.output import write_atomically
+from ..core.templates import environment, render_template, take_cache_warnings, template_dirs
 from ..core.web_address import issue_address, issue_url
 from ..errors import ComposerError, InvalidInput, OutputProblem, Problem
-from ..i18n import labels, languages, scripts
-from ..i18n.languages import is_right_to_left
+from ..i18n import languages, scripts
 
 INDEX_TEMPLATE = "archive/index.html.j2"
 ISSUE_TEMPLATE = "archive/issue.html.j2"
@@ -119,8 +119,7 @@ def archive(
     """
     sources = load.issues_named(paths)
     result = ArchiveResult(site)
-    template_dirs = render.template_dirs(sources[0], templates)
-    env = render.environment(template_dirs, "web")
+    env = environment(template_dirs(sources[0], templates), "web")
 
     entries, publication = _index_entries(sources, result)
     if not include_future:
@@ -128,13 +127,10 @@ def archive(
         result.future = [entry.source for entry in reversed(entries) if entry.date > last_day]
         entries = [entry for entry in entries if entry.date <= last_day]
     if publication is None:  # no issue valid: the site is left as it is, rather than emptied
-        result.warnings.extend(render.take_cache_warnings())
+        result.warnings.extend(take_cache_warnings())
         return result
     # The site's own words (index, feed) in the publication's language; each issue's page has its own.
-    publication = publication.model_copy(update={"labels": labels.for_language(publication.labels, publication.lang)})
-    # The name as each issue's page shows it, with typography: true (render.build_view).
-    typography = publication.lang if publication.typography else None
-    publication = publication.model_copy(update={"name": markdown.typeset(publication.name, typography)})
+    publication = view.shown_publication(publication, publication.lang)
     earlier = _read_manifest(site, result)
     planned = {*SITE_FILES, *(entry.page for entry in entries)}
     _refuse_links_on_the_way(site, planned)  # before anything is written
@@ -142,20 +138,14 @@ def archive(
     _write_manifest(site, earlier | planned)
 
     site_view = {
-        "publication": publication,
-        "colours": publication.colours,
-        "dark": colours.dark_palette(publication.colours),
-        "lang": publication.lang,
-        "dir": "rtl" if is_right_to_left(publication.lang) else "ltr",
+        **view.page(publication, publication.lang),
         "root": "",
         "scripts": scripts.stylesheet_rules(),  # each script's faces and breaks, keyed on :lang()
         # The front page is in the publication's language: its notice in that language too.
-        "notice": languages.pick(publication.notice, publication.lang, publication.lang)[0]
-        if publication.notice
-        else None,
+        "notice": view.chosen(publication.notice, publication, publication.lang).text if publication.notice else None,
     }
     result.stylesheet = site / "style.css"
-    write_atomically(result.stylesheet, render.render_template(env, STYLE_TEMPLATE, site_view))
+    write_atomically(result.stylesheet, render_template(env, STYLE_TEMPLATE, site_view))
 
     built: list[Entry] = []
     for position, entry in enumerate(entries):
@@ -173,13 +163,13 @@ def archive(
     # Written last, so that while the pages are written the old index still links to whole pages.
     years = [(year, [entry for entry in built if entry.date.year == year]) for year in _years(built)]
     result.index = site / PAGE
-    write_atomically(result.index, render.render_template(env, INDEX_TEMPLATE, {**site_view, "years": years}))
+    write_atomically(result.index, render_template(env, INDEX_TEMPLATE, {**site_view, "years": years}))
     result.feed = site / "feed.xml"
-    write_atomically(result.feed, render.render_template(env, FEED_TEMPLATE, _feed_view(publication, built)))
+    write_atomically(result.feed, render_template(env, FEED_TEMPLATE, _feed_view(publication, built)))
     written = {*SITE_FILES, *(entry.page for entry in built)}
     result.removed = _remove(site, (earlier | planned) - written, result.warnings)
     _write_manifest(site, written)
-    result.warnings.extend(render.take_cache_warnings())
+    result.warnings.extend(take_cache_warnings())
     return result
 
 
@@ -315,19 +305,19 @@ def _index_entries(sources: list[Path], result: ArchiveResult) -> tuple[list[Ent
 
 
 def _entry(loaded: load.Loaded) -> Entry:
-    view = render.build_view(loaded)
+    shown = view.build_view(loaded)
     issue = loaded.issue
     return Entry(
         source=loaded.path,
         date=issue.date,
         address=issue_address(issue.date, loaded.path),
-        title=view["title"],
-        # Set as the issue's own page sets it, with typography: true (render.typography).
-        summary_html=markdown.to_html(issue.summary, view["lang"] if loaded.publication.typography else None),
-        date_line=view["date_line"],
-        read_time_line=view["read_time_line"],
-        read_minutes=view["read_minutes"],
-        lang=view["lang"],
+        title=shown["title"],
+        # Set as the issue's own page sets it (the templates' markdown filter), with typography: true.
+        summary_html=markdown.to_html(issue.summary, view.typography_lang(loaded.publication, shown["lang"])),
+        date_line=shown["date_line"],
+        read_time_line=shown["read_time_line"],
+        read_minutes=shown["read_minutes"],
+        lang=shown["lang"],
     )
 
 
@@ -335,20 +325,20 @@ def _render_page(
     env: jinja2.Environment, loaded: load.Loaded, entry: Entry, newer: Entry | None, older: Entry | None
 ) -> str:
     """One issue's page: the email's content, with links to its neighbours."""
-    view = render.build_view(loaded)
-    return render.render_template(
+    shown = view.build_view(loaded)
+    return render_template(
         env,
         ISSUE_TEMPLATE,
         {
-            **view,
+            **shown,
             "entry": entry,
             "root": ISSUE_ROOT,
             "newer": newer,
             "older": older,
             "url": issue_url(loaded.publication.url, entry.date, entry.source),
             # The arrows point the way the page reads: back is to the right in a right-to-left page.
-            "previous_issue": languages.point_the_way(str(view["publication"].labels.previous_issue), view["lang"]),
-            "next_issue": languages.point_the_way(str(view["publication"].labels.next_issue), view["lang"]),
+            "previous_issue": languages.point_the_way(str(shown["publication"].labels.previous_issue), shown["lang"]),
+            "next_issue": languages.point_the_way(str(shown["publication"].labels.next_issue), shown["lang"]),
         },
     )
 

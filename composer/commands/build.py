@@ -29,11 +29,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import DISTRIBUTION, PACKAGE_FOLDER
 from ..core.folders import find_publication
 from ..core.output import cache_dir, write_atomically
-from ..core.render import take_cache_warnings, template_dirs, template_files
 from ..core.source import read_input
+from ..core.templates import take_cache_warnings, template_dirs, template_files
 from ..errors import (
     CacheProblem,
     ComposerError,
@@ -44,18 +43,20 @@ from ..errors import (
     TemplateProblem,
     internal_error_message,
 )
+from ..i18n.counting import plural
 from ..limits import ORPHAN_CHECK_SECONDS
+from ..package import DISTRIBUTION, PACKAGE_FOLDER
 
 if TYPE_CHECKING:
     from ..core.pipeline import Composed
+    from ..core.render import RenderOptions
 
 
 @dataclass(frozen=True)
 class Job:
     path: Path
     output: Path
-    templates: Path | None = None
-    service: str | None = None
+    options: RenderOptions
     with_mjml: bool = False
     with_eml: bool = False
 
@@ -125,7 +126,7 @@ def _build_one(job: Job, debug: bool) -> Outcome:
     from ..core.pipeline import compose, write
 
     try:
-        composed = compose(job.path, job.templates, job.service)
+        composed = compose(job.path, job.options)
         eml = _eml(composed) if job.with_eml else None  # before writing: all or nothing
         written = write(composed, job.output, job.with_mjml, eml)
     except ComposerError as error:
@@ -333,12 +334,12 @@ def _fingerprint(job: Job, templates_digests: dict[tuple[Path, ...], str]) -> st
     if toolchain is None:
         return None
     digest = hashlib.sha256(toolchain.encode())
-    options = [job.service, job.with_mjml, job.with_eml, str(job.templates)]
+    options = [job.options.service, job.with_mjml, job.with_eml, str(job.options.templates)]
     digest.update(json.dumps(options).encode())
     publication = find_publication(job.path)
     for path in (job.path, publication):
         digest.update(_file_bytes(path) if path else b"-")
-    folders = template_dirs(job.path, job.templates)
+    folders = template_dirs(job.path, job.options.templates)
     if folders not in templates_digests:
         templates_digests[folders] = _templates_digest(folders)
     digest.update(templates_digests[folders].encode())
@@ -429,7 +430,7 @@ def summary(outcomes: list[Outcome]) -> str:
     failed = len(outcomes) - built - skipped
     parts = [f"{built} built"]
     if skipped:
-        parts.append(f"{skipped} unchanged (skipped; --force rebuilds {'it' if skipped == 1 else 'them'})")
+        parts.append(f"{skipped} unchanged (skipped; --force rebuilds {plural(skipped, 'it', 'them')})")
     if failed:
         parts.append(f"{failed} failed")
     return ", ".join(parts)

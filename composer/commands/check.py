@@ -24,10 +24,12 @@ from ..core.colours import contrast_ratio, hex_colour, luminance, rgb
 from ..core.folders import shown_path
 from ..core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from ..core.places import Places, strings
+from ..core.render import DEFAULT_OPTIONS, RenderOptions
 from ..core.source import Document, Key, field_name
+from ..core.view import PREHEADER_LENGTH
 from ..errors import ComposerError, NoIssues, Place, Problem, TemplateProblem
 from ..i18n import dates, labels, languages
-from ..report import count
+from ..i18n.counting import count
 from .schema import Kind, modeline
 
 Level = Literal["error", "warning"]
@@ -36,7 +38,6 @@ WARNING: Level = "warning"
 
 GMAIL_WARNING_BYTES = 90 * 1024  # close enough to Gmail's limit that a service's tracking links may tip it over
 SUBJECT_LENGTH = (10, 78)  # shorter says little; longer is cut in most inboxes
-PREHEADER_LENGTH = (40, 140)  # inboxes show this much of it after the subject
 WCAG_AA = 4.5  # minimum contrast ratio for normal-size text (WCAG 2.x, 1.4.3)
 
 # Every tag a mailing service fills in: as an href it is a link, not a typo.
@@ -148,8 +149,7 @@ def check(composed: Composed) -> list[Finding]:
         if anchor.get("href") is not None  # an <a> without href is an anchor, not a link
     ]
     path = shown_path(composed.source)  # as load shows files: relative to here, when inside it
-    issue, publication = composed.loaded.issue, composed.loaded.publication
-    read_more = labels.for_language(publication.labels, issue.lang or publication.lang).read_more
+    read_more = labels.for_language(composed.loaded.publication.labels, composed.loaded.lang).read_more
     places = Places(composed.loaded, path)
     found = [
         *_at(path, _size(composed)),
@@ -200,7 +200,7 @@ def _labels_missing(composed: Composed, places: Places) -> list[Finding]:
     """An issue in a language composer has no words for (no composer/i18n/labels/<lang>.yaml) shows English
     ones ("Read more", "Unsubscribe") among its own, unless publication.yaml's labels give them for it."""
     publication = composed.loaded.publication
-    lang = composed.loaded.issue.lang or publication.lang
+    lang = composed.loaded.lang
     keys = labels.missing(publication.labels, lang)
     if not keys:
         return []
@@ -222,7 +222,7 @@ def _sources_without_links(composed: Composed, places: Places) -> list[Finding]:
     """A story's source: without its url: is shown as "Source: AP", with no link to the story: most often
     the url was forgotten, as the source's words say where the full story is."""
     issue, publication = composed.loaded.issue, composed.loaded.publication
-    words = labels.for_language(publication.labels, issue.lang or publication.lang)
+    words = labels.for_language(publication.labels, composed.loaded.lang)
     document, findings = places.issue, []
     for number, story in enumerate(issue.stories, 1):
         if story.source is None or story.url is not None:
@@ -238,7 +238,7 @@ def _sources_without_links(composed: Composed, places: Places) -> list[Finding]:
     return findings
 
 
-def check_files(paths: list[Path], templates: Path | None = None, service: str | None = None) -> list[Finding]:
+def check_files(paths: list[Path], options: RenderOptions = DEFAULT_OPTIONS) -> list[Finding]:
     """Every finding for each issue file: check()'s, or the reasons it does not compose.
 
     A finding in a file the issues share (publication.yaml's missing sender) is listed once, not
@@ -246,7 +246,7 @@ def check_files(paths: list[Path], templates: Path | None = None, service: str |
     findings = []
     for path in paths:
         try:
-            findings += check(compose(path, templates, service))
+            findings += check(compose(path, options))
         except ComposerError as error:  # an issue that does not compose is a finding like any other
             findings += findings_from_error(error, str(path))
     return list(dict.fromkeys(findings))

@@ -16,10 +16,11 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InvalidInput, NoIssues, Problem
+from ..i18n.texts import PER_LANGUAGE_TAGS
 from ..limits import MAX_MARKDOWN_CHARACTERS, MAX_MARKDOWN_ELEMENTS
 from . import markdown
 from .folders import PUBLICATION_FILE, find_publication, in_a_command, shown_path
-from .models import EVERY_ITEM, PER_LANGUAGE_TAGS, WHAT_FOR, Issue, Publication, markdown_fields
+from .models import EVERY_ITEM, WHAT_FOR, Issue, Publication, markdown_fields
 from .source import Document, Key, field_name, read_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -35,6 +36,11 @@ class Loaded:
     publication_path: Path
     # What may not be meant, though it validates (a file named after another day than its date).
     warnings: tuple[Problem, ...] = ()
+
+    @property
+    def lang(self) -> str:
+        """The issue's language: its own ``lang:``, else the publication's."""
+        return self.issue.lang or self.publication.lang
 
 
 def load(path: Path) -> Loaded:

@@ -13,78 +13,37 @@ import typing
 import unicodedata
 from collections.abc import Iterable
 from datetime import date as Date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    ConfigDict,
-    Discriminator,
     Field,
-    StringConstraints,
-    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from ..i18n import dates
+from ..i18n.labels import Labels, ReadTime
 from ..i18n.languages import RIGHT_TO_LEFT, is_right_to_left
+from ..i18n.texts import (
+    PLACEHOLDER_MARK,
+    Language,
+    PerLanguage,
+    Strict,
+    Text,
+    not_placeholder,
+    visible,
+)
 from . import headers
 
-__all__ = ["RIGHT_TO_LEFT", "is_right_to_left"]  # kept importable from here, where they were
+# Kept importable from here, where they were.
+__all__ = ["PLACEHOLDER_MARK", "RIGHT_TO_LEFT", "Labels", "ReadTime", "is_right_to_left"]
 LINK_SCHEMES = ("http", "https", "mailto")
 
-# What `compose new` writes where the editor has yet to write: `<TODO write the headline>`.
-# No editor types "<TODO" in a briefing, so refusing it in every field never catches their own
-# words, and a placeholder half deleted ("<TODO write the") is still caught: none can be sent.
-PLACEHOLDER_MARK = "<TODO"
-_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER_MARK) + r"\s*(?P<instruction>[^<>]*?)\s*>")
-
-
-def _not_placeholder(value: Any) -> Any:
-    """Refuse a value that still holds a skeleton placeholder, with the placeholder's own instruction."""
-    if not isinstance(value, str) or PLACEHOLDER_MARK not in value:
-        return value
-    whole = _PLACEHOLDER.search(value)
-    instruction = whole.group("instruction") if whole and whole.group("instruction") else "write your own text"
-    if whole and whole.group(0) == value.strip():
-        raise ValueError(f"still the skeleton's placeholder; {instruction}")
-    shown = whole.group(0) if whole else PLACEHOLDER_MARK
-    raise ValueError(f"still holds the skeleton's placeholder '{shown}'; {instruction} in its place")
-
-
-# Characters that show nothing on their own: format characters (zero-width spaces and joiners, direction
-# marks, soft hyphens, U+2060, U+FEFF: category Cf), the combining grapheme joiner, Hangul fillers, the
-# blank Braille pattern and variation selectors. Inside words they are fine; a text of them alone is empty.
-_SHOWS_NOTHING = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800" + "".join(map(chr, range(0xFE00, 0xFE10))))
-
-
-def _visible(text: str) -> str:
-    """Refuse a text that holds something but shows nothing, as an empty one is refused."""
-    if text and all(
-        character.isspace() or character in _SHOWS_NOTHING or unicodedata.category(character) == "Cf"
-        for character in text
-    ):
-        kinds = list(dict.fromkeys(character for character in text if not character.isspace()))
-        names = ", ".join(
-            f"{unicodedata.name(character, 'a format character')} (U+{ord(character):04X})" for character in kinds[:4]
-        ) + (f" and {len(kinds) - 4} more" if len(kinds) > 4 else "")
-        raise ValueError(
-            f"the text has only invisible characters, {names}, as text pasted from a web page or Word may: "
-            "write it, or delete the invisible characters"
-        )
-    return text
-
-
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1),
-    AfterValidator(_visible),
-    AfterValidator(_not_placeholder),
-]
 # One line: a headline or subject typed over several YAML lines (`|`) is one line all the same.
 Line = Annotated[Text, AfterValidator(lambda text: " ".join(text.split()))]
 
@@ -104,7 +63,7 @@ HeaderLine = Annotated[Line, BeforeValidator(lambda value: _header_safe(value))]
 def _not_blank(text: str) -> str:
     if not text.strip():
         raise ValueError("must not be empty")
-    return _visible(text)
+    return visible(text)
 
 
 class _MarkdownMark:
@@ -116,7 +75,7 @@ class _MarkdownMark:
 
 MARKDOWN = _MarkdownMark()
 # Kept as typed: indentation is meaningful.
-Markdown = Annotated[str, AfterValidator(_not_blank), AfterValidator(_not_placeholder), MARKDOWN]
+Markdown = Annotated[str, AfterValidator(_not_blank), AfterValidator(not_placeholder), MARKDOWN]
 EVERY_ITEM = "[]"  # in a field path of markdown_fields(): each item of a list, each value of a mapping
 
 
@@ -171,31 +130,6 @@ def _email_address(value: str) -> str:
     return value
 
 
-def _language(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
-        raise ValueError(f"{value!r} is not a language tag such as en, en-GB, ar or fr-CA")
-    return value
-
-
-def _known_language(value: str) -> str:
-    # A tag of the right shape can still be a slip ("arr", "eng"): a language CLDR does not know is one.
-    from babel import localedata
-
-    if not localedata.exists(value.split("-")[0].lower()):
-        raise ValueError(f"{value!r} is not a language composer knows; write its tag, such as en, ar or fr-CA")
-    return value
-
-
-def _one_language_at_least(value: Any) -> Any:
-    if isinstance(value, dict) and not value:
-        raise ValueError("give the text in at least one language, e.g. 'en: ...', or write the text itself")
-    return value
-
-
-def _one_or_per_language(value: Any) -> str:
-    return "per_language" if isinstance(value, dict) else "every_language"
-
-
 def _colour(value: str) -> str:
     if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value):
         raise ValueError(f"{value!r} is not a colour written #rrggbb, e.g. #1a1a1a")
@@ -209,24 +143,10 @@ def _iso_date(value: Any) -> Any:
 Link = Annotated[Text, AfterValidator(_link)]
 WebAddress = Annotated[Text, AfterValidator(_web_address)]
 EmailAddress = Annotated[Text, AfterValidator(_email_address), BeforeValidator(lambda value: _header_safe(value, ""))]
-Language = Annotated[Text, AfterValidator(_language)]
-KnownLanguage = Annotated[Language, AfterValidator(_known_language)]
 Colour = Annotated[Text, AfterValidator(_colour)]
 IsoDate = Annotated[Date, BeforeValidator(_iso_date)]
 # The placeholder first: "should be a whole number, not '<TODO …>'" would hide what to do.
-Pixels = Annotated[int, BeforeValidator(_not_placeholder), Field(ge=1, le=2000)]
-
-_T = TypeVar("_T")
-# The union's two tags, which pydantic puts into an error's location; load.py leaves them out. Not
-# "one": labels' read_time has a key of that name (a plural category), which must stay in the location.
-PER_LANGUAGE_TAGS = ("every_language", "per_language")
-# A publication text given once (in the publication's lang) or per language:
-# `notice: {en: "...", ar: "..."}`. languages.pick() chooses the one an issue shows.
-PerLanguage = Annotated[
-    Annotated[_T, Tag("every_language")] | Annotated[dict[KnownLanguage, _T], Tag("per_language")],
-    Discriminator(_one_or_per_language),
-    BeforeValidator(_one_language_at_least),
-]
+Pixels = Annotated[int, BeforeValidator(not_placeholder), Field(ge=1, le=2000)]
 
 
 def _date_pattern(text: str) -> str:
@@ -245,10 +165,6 @@ def _mailing_service(name: str) -> str:
     if name not in SERVICES:
         raise ValueError(f"unknown mailing service {name!r}; use one of {', '.join(SERVICES)}")
     return name
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # What a required field is for, said when it is missing or empty (load.py): "Field required" alone
@@ -304,7 +220,7 @@ class Issue(Strict):
     lang: Language | None = None
     summary: Markdown
     stories: list[Story] = Field(min_length=1)
-    recommended_reads: list[Read] = []
+    recommended_reads: list[Read] = []  # noqa: RUF012 - a pydantic field (Strict is a BaseModel), copied per model
 
 
 class CallToAction(Strict):
@@ -322,80 +238,6 @@ class Colours(Strict):
     accent: Colour = "#b3261e"
     muted: Colour = "#666666"
     button_text: Colour = "#ffffff"
-
-
-def _label(**samples: object) -> AfterValidator:
-    """Checks a label's {placeholders} against ``samples``, its only ones."""
-    return AfterValidator(lambda text: dates.check_pattern(text, samples))
-
-
-MinutesLabel = Annotated[Text, _label(minutes=3)]
-
-
-class ReadTime(Strict):
-    """ "Read time: about {minutes} minutes" for each CLDR plural category the language uses (English:
-    one, other; Russian: one, few, many, other); a category not given takes ``other``."""
-
-    zero: MinutesLabel | None = None
-    one: MinutesLabel | None = None
-    two: MinutesLabel | None = None
-    few: MinutesLabel | None = None
-    many: MinutesLabel | None = None
-    other: MinutesLabel | None = None
-
-
-PLURAL_CATEGORIES = frozenset(ReadTime.model_fields)
-
-
-def _one_text_for_every_number(value: Any) -> Any:
-    # read_time as one text, as publication.yaml had it before plural forms: the "other" category.
-    if isinstance(value, str):
-        dates.check_pattern(value, {"minutes": 3})  # its problem at read_time itself, not read_time.other
-        return {"other": value}
-    return value
-
-
-def _categories_or_per_language(value: Any) -> str:
-    # read_time is a mapping itself, by plural category ({one: …, other: …}); one by language names none.
-    if isinstance(value, dict) and not PLURAL_CATEGORIES & set(value):
-        return "per_language"
-    return "every_language"
-
-
-ReadTimes = Annotated[ReadTime, BeforeValidator(_one_text_for_every_number)]
-# read_time for every language, or per language: `read_time: {en: {one: …, other: …}, he: {…}}`.
-PerLanguageReadTime = Annotated[
-    Annotated[ReadTimes, Tag("every_language")] | Annotated[dict[KnownLanguage, ReadTimes], Tag("per_language")],
-    Discriminator(_categories_or_per_language),
-    BeforeValidator(_one_language_at_least),
-]
-
-
-class Labels(Strict):
-    """The email's own words around the editor's. A key not given comes from the language's file
-    (composer/i18n/labels/), else from English: see labels.for_language. In publication.yaml each key
-    takes one text for every language, or one per language (`unsubscribe: {en: …, he: …}`)."""
-
-    published: PerLanguage[Annotated[Text, _label(date="Nov. 9, 2017")]] | None = None
-    read_time: PerLanguageReadTime | None = None
-    read_time_one: Annotated[Text, _label(minutes=1)] | None = None  # before plural forms: for exactly one minute
-    read_more: PerLanguage[Text] | None = None
-    read_more_at: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None
-    source: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None  # a story's source without url:
-    photo_credit: PerLanguage[Annotated[Text, _label(credit="AP")]] | None = None
-    image: PerLanguage[Annotated[Text, _label(alt="A street")]] | None = None  # the plain text's [Image: {alt}]
-    in_this_issue: PerLanguage[Text] | None = None
-    recommended_reads: PerLanguage[Text] | None = None
-    unsubscribe: PerLanguage[Text] | None = None
-    web_version: PerLanguage[Text] | None = None
-    # A label and what follows it, in the plain text ("Unsubscribe: https://…") and the default title:
-    # French puts a no-break space before the colon, Chinese and Japanese a full-width one.
-    colon: PerLanguage[Annotated[Text, AfterValidator(dates.check_colon)]] | None = None
-    # The web archive's own words (compose archive).
-    previous_issue: PerLanguage[Text] | None = None
-    next_issue: PerLanguage[Text] | None = None
-    all_issues: PerLanguage[Text] | None = None
-    feed: PerLanguage[Text] | None = None
 
 
 class Sender(Strict):
@@ -464,7 +306,7 @@ class Publication(Strict):
     characters_per_minute: Annotated[int, Field(ge=50, le=3000)] | None = None
     notice: PerLanguage[Markdown] | None = None
     contact: EmailAddress | None = None
-    calls_to_action: list[CallToAction] = []
+    calls_to_action: list[CallToAction] = []  # noqa: RUF012 - a pydantic field, copied per model
     contents: bool = False  # an "In this issue" list of the headlines, after the summary
     typography: bool = False  # curly quotes, dashes and … in the issue's language's style, in every text (typeset.py)
     colours: Colours = Colours()

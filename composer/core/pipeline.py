@@ -7,9 +7,10 @@ from pathlib import Path
 
 from ..errors import EmailTooLarge, TemplateProblem
 from ..limits import MAX_EMAIL_BYTES
-from . import esp, load, render
+from . import esp, load
 from .mjml_to_html import to_html
 from .output import write_atomically
+from .render import DEFAULT_OPTIONS, RenderOptions, render
 
 GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips messages larger than this ("[Message clipped]")
 
@@ -44,8 +45,9 @@ class Composed:
         return self.html_bytes > GMAIL_CLIP_BYTES
 
 
-def compose(path: Path, templates: Path | None = None, service: str | None = None) -> Composed:
-    """Compile the issue at ``path`` for ``service`` (esp.SERVICES; default: publication.yaml's).
+def compose(path: Path, options: RenderOptions = DEFAULT_OPTIONS) -> Composed:
+    """Compile the issue at ``path`` with ``options``: its templates, and the mailing service whose
+    merge tags go in (esp.SERVICES; default: publication.yaml's).
 
     Raises ComposerError (InvalidInput, TemplateProblem).
 
@@ -55,7 +57,7 @@ def compose(path: Path, templates: Path | None = None, service: str | None = Non
     3. to_html: MRML compiles the MJML, premailer inlines our CSS.
     """
     loaded = load.load(path)
-    rendered = render.render(loaded, render.template_dirs(path, templates), service)
+    rendered = render(loaded, options)
     try:
         html = to_html(rendered.mjml)
     except TemplateProblem as error:

@@ -3,7 +3,7 @@
 Markdown fields get their quotes, dashes and ellipses from the Markdown typographer as they are
 rendered (markdown.py). The plain texts an editor writes (the title, the subject and preheader,
 headlines, sources, captions, credits, alt texts, reads' titles and notes) are set here, once, when
-the view is built (render.build_view), with the same quotation marks (markdown.typeset): every
+the view is built (view.build_view), with the same quotation marks (markdown.typeset): every
 template, composer's own or a publication's, the plain text and the web archive show them so.
 """
 

@@ -1,6 +1,6 @@
 """An issue's web address: its page in the web archive, and so the email's "view in your browser".
 
-Its own module because both the email (render.py) and the archive (archive.py) need it, and the
+Its own module because both the email (view.py) and the archive (archive.py) need it, and the
 address must be the same in both.
 """
 

@@ -3,7 +3,7 @@ its lines may break, and how fast it is read.
 
 An issue's script comes from its language tag: a script subtag when given (zh-Hant), else the
 script CLDR says the language (and region: zh-TW) is most likely written in (Babel's likely
-subtags). The email takes the settings of its issue's script (render.build_view: ``script``); the
+subtags). The email takes the settings of its issue's script (view.build_view: ``script``); the
 web archive's one stylesheet keys the same settings on :lang(), for every page and every run of
 another language inside one (stylesheet_rules).
 """

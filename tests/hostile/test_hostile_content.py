@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from composer import limits
-from composer.core import render
 from composer.core.mjml_to_html import inline_css
+from composer.core.templates import default_templates
 from composer.errors import IncompleteEmail
 
 from ..conftest import ROOT
@@ -285,7 +285,7 @@ def test_an_email_over_the_size_limit_is_refused_and_not_written(folder: Path) -
     # twelve times (a loop left in by mistake) makes it 4 MB.
     items = "|\n" + ("      - " + "word " * 40 + "\n") * 900
     (folder / "issues" / "long.yaml").write_text(HEAD + items, encoding="utf-8")
-    story = (render.default_templates() / "partials" / "story.mjml.j2").read_text()
+    story = (default_templates() / "partials" / "story.mjml.j2").read_text()
     (folder / "templates" / "partials").mkdir(parents=True)
     repeated = "{% for _ in range(12) %}" + story + "{% endfor %}"
     (folder / "templates" / "partials" / "story.mjml.j2").write_text(repeated, encoding="utf-8")

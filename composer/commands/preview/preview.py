@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...core import render
 from ...core.folders import PUBLICATION_FILE, find_publication, shown_name, shown_path
 from ...core.load import issue_files
 from ...core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
+from ...core.render import RenderOptions
+from ...core.templates import is_backup_file, template_dirs
 from ...errors import ComposerError, InvalidInput, Problem, internal_error_message
 from ...i18n import languages
 from .. import check
@@ -62,14 +63,12 @@ class Preview:
     def __init__(
         self,
         paths: list[Path],
-        templates: Path | None,
+        options: RenderOptions,
         log: Callable[[str, bool], None],
         folder: Path | None = None,
-        service: str | None = None,
         debug: bool = False,
     ) -> None:
-        self.templates = templates
-        self.service = service
+        self.options = options
         self.log = log
         self.debug = debug  # add the traceback of a bug in composer to the terminal
         self.watch_problem = ""  # why saves are not followed at the moment; "" while watching works
@@ -83,7 +82,7 @@ class Preview:
             started = time.perf_counter()
             try:
                 refuse_links_out(state.path)
-                composed = compose(state.path, self.templates, self.service)
+                composed = compose(state.path, self.options)
             except ComposerError as error:
                 state.problems = [str(problem) for problem in error.problems]
                 for line in state.problems:
@@ -129,7 +128,7 @@ class Preview:
             publication = find_publication(state.path)
             if publication:
                 folders.add(publication.parent.resolve())
-            folders.update(folder.resolve() for folder in render.template_dirs(state.path, self.templates))
+            folders.update(folder.resolve() for folder in template_dirs(state.path, self.options.templates))
         return sorted(folders)
 
     def follow_folder(self) -> list[IssueState]:
@@ -177,13 +176,13 @@ class Preview:
         template_folders = {
             folder.resolve()
             for state in self.issues.values()
-            for folder in render.template_dirs(state.path, self.templates)
+            for folder in template_dirs(state.path, self.options.templates)
         }
 
         def relevant(change: Any, path: str) -> bool:
             """Issue and publication files, and anything in a templates folder; not editors' swap files."""
             name = Path(path).name
-            if name.startswith(".") or name.endswith(".tmp") or render.is_backup_file(name):
+            if name.startswith(".") or name.endswith(".tmp") or is_backup_file(name):
                 return False
             # --templates names a folder of any name: it counts as a templates folder too
             in_templates = "templates" in Path(path).parts or any(map(Path(path).is_relative_to, template_folders))
@@ -246,8 +245,8 @@ class Preview:
             "subject": good.subject if good else None,
             "preheader": good.preheader if good else None,
             # The subject and preheader are the issue's own words: the page marks their language.
-            "lang": (good.loaded.issue.lang or good.loaded.publication.lang) if good else None,
-            "dir": languages.direction(good.loaded.issue.lang or good.loaded.publication.lang) if good else None,
+            "lang": good.loaded.lang if good else None,
+            "dir": languages.direction(good.loaded.lang) if good else None,
             "title": good.title if good else None,
             "date": good.loaded.issue.date.isoformat() if good else None,
             "html_bytes": good.html_bytes if good else 0,

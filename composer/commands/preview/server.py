@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from ... import PACKAGE_FOLDER
+from ...core.render import DEFAULT_OPTIONS, RenderOptions
 from ...errors import CannotServe, internal_error_message
 from ...limits import PREVIEW_BACKLOG, PREVIEW_IDLE_SECONDS, PREVIEW_MAX_CONNECTIONS
+from ...package import PACKAGE_FOLDER
 from .preview import Preview
 
 ASSETS = PACKAGE_FOLDER / "commands" / "preview" / "assets"
@@ -233,8 +234,7 @@ def serve(
     paths: list[Path],
     port: int,
     folder: Path | None = None,
-    templates: Path | None = None,
-    service: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
     open_browser: bool = False,
     log: Callable[[str, bool], None] = lambda line, is_error: print(line),
     ready: Callable[[str], None] | None = None,
@@ -252,7 +252,7 @@ def serve(
         raise CannotServe(f"cannot listen on {host}:{port}: {error.strerror}") from None
     actual_port = server.server_address[1]
     server.allowed_hosts = {f"{name}:{actual_port}" for name in (host, "localhost", "[::1]")}
-    preview = Preview(paths, templates, log, folder, service, debug)
+    preview = Preview(paths, options, log, folder, debug)
     server.preview = preview
     url = f"http://{host}:{actual_port}/"
     stop = stop or threading.Event()

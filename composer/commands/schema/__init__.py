@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from ... import PACKAGE_FOLDER
 from ...core.esp import SERVICES
+from ...package import PACKAGE_FOLDER
 
 Kind = Literal["issue", "publication"]
 KINDS: tuple[Kind, ...] = ("issue", "publication")

@@ -83,7 +83,7 @@ def message(
     for header, value in headers.items():
         mail[header] = _Encoded(header, value) if not str(value).isascii() else value
     # Each part says its language (RFC 3282): readers' screen readers and translators go by it.
-    lang = composed.loaded.issue.lang or publication.lang
+    lang = composed.loaded.lang
     mail.set_content(composed.text, subtype="plain", charset="utf-8", headers=[f"Content-Language: {lang}"])
     mail.add_alternative(composed.html, subtype="html", charset="utf-8", headers=[f"Content-Language: {lang}"])
     read_back(as_bytes(mail), {header: str(value) for header, value in headers.items()}, composed)

@@ -10,6 +10,7 @@ fills in (a reader of the test would see `*|UNSUB|*`). It goes as one message to
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from ...core.esp import OWN_LINKS
 from ...core.pipeline import compose
+from ...core.render import DEFAULT_OPTIONS, RenderOptions
 from ...errors import BadAddress, NotSent, Problem
 from ..check import ERROR, WARNING, Finding, check
 from .message import address, message
@@ -74,8 +76,7 @@ def recipients(given: Iterable[str]) -> tuple[str, ...]:
 def prepare_test(
     path: Path,
     to: str | Iterable[str],
-    templates: Path | None = None,
-    service: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
     environ: Mapping[str, str] = os.environ,
     *,
     test_prefix: bool = True,
@@ -84,7 +85,7 @@ def prepare_test(
     ``to`` holds addresses, as recipients() reads them. Raises ComposerError: InvalidInput,
     NotSent (check's errors), NoSender, BadAddress or SmtpSettingsProblem."""
     addresses = recipients([to] if isinstance(to, str) else to)
-    composed = compose(path, templates, service)
+    composed = compose(path, options)
     # The gate and the warnings are about the issue as the list will get it, merge tags and all.
     findings = check(composed)
     errors = [finding for finding in findings if finding.level == ERROR]
@@ -100,7 +101,7 @@ def prepare_test(
         raise NotSent([*problems, closing])
     tags_left_out = composed.links.service is not None
     if tags_left_out:
-        composed = compose(path, templates, OWN_LINKS)
+        composed = compose(path, dataclasses.replace(options, service=OWN_LINKS))
     mail = message(composed, to=addresses, subject_prefix=TEST_PREFIX if test_prefix else "")
     settings = smtp_settings(environ, composed.loaded.publication.smtp)
     warnings = [finding for finding in findings if finding.level == WARNING]
@@ -110,8 +111,7 @@ def prepare_test(
 def send_test(
     path: Path,
     to: str | Iterable[str],
-    templates: Path | None = None,
-    service: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
     environ: Mapping[str, str] = os.environ,
     *,
     test_prefix: bool = True,
@@ -119,4 +119,4 @@ def send_test(
     """Send the issue at ``path`` to ``to`` through the SMTP server set in ``environ`` (COMPOSE_SMTP_*)
     or publication.yaml. Raises ComposerError: InvalidInput, NotSent (check's errors), NoSender,
     BadAddress, SmtpSettingsProblem or SendFailed. prepare_test() first, to see check's warnings."""
-    return prepare_test(path, to, templates, service, environ, test_prefix=test_prefix).send()
+    return prepare_test(path, to, options, environ, test_prefix=test_prefix).send()

@@ -1,7 +1,8 @@
 """The email's own words ("Read more", "Unsubscribe"…) in the issue's language.
 
-Each language composer knows has a file here, ``<language>.yaml``, with every key of models.Labels
-and ``read_time`` per CLDR plural category; a language written in two scripts has a file for the
+Each language composer knows has a file here, ``<language>.yaml``, with every key of Labels (the
+model of these words, defined here: publication.yaml's ``labels:`` is one too) and ``read_time``
+per CLDR plural category; a language written in two scripts has a file for the
 other one too, ``<language>-<Script>.yaml`` (zh-Hant: the traditional characters of zh-TW and
 zh-HK, which CLDR infers from the region). An issue's words come, key by key (and read_time
 category by category), from publication.yaml's ``labels:`` (a text for every language, or the one
@@ -12,16 +13,91 @@ file, else English (publication.yaml's English words first).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Tag
 
-from ... import PACKAGE_FOLDER
-from ...core.models import Labels, ReadTime
+from ...package import PACKAGE_FOLDER
 from .. import dates
 from ..languages import pick, primary
+from ..texts import KnownLanguage, PerLanguage, Strict, Text, one_language_at_least
 
 FOLDER = PACKAGE_FOLDER / "i18n" / "labels"
+
+
+def _label(**samples: object) -> AfterValidator:
+    """Checks a label's {placeholders} against ``samples``, its only ones."""
+    return AfterValidator(lambda text: dates.check_pattern(text, samples))
+
+
+MinutesLabel = Annotated[Text, _label(minutes=3)]
+
+
+class ReadTime(Strict):
+    """ "Read time: about {minutes} minutes" for each CLDR plural category the language uses (English:
+    one, other; Russian: one, few, many, other); a category not given takes ``other``."""
+
+    zero: MinutesLabel | None = None
+    one: MinutesLabel | None = None
+    two: MinutesLabel | None = None
+    few: MinutesLabel | None = None
+    many: MinutesLabel | None = None
+    other: MinutesLabel | None = None
+
+
+PLURAL_CATEGORIES = frozenset(ReadTime.model_fields)
+
+
+def _one_text_for_every_number(value: Any) -> Any:
+    # read_time as one text, as publication.yaml had it before plural forms: the "other" category.
+    if isinstance(value, str):
+        dates.check_pattern(value, {"minutes": 3})  # its problem at read_time itself, not read_time.other
+        return {"other": value}
+    return value
+
+
+def _categories_or_per_language(value: Any) -> str:
+    # read_time is a mapping itself, by plural category ({one: …, other: …}); one by language names none.
+    if isinstance(value, dict) and not PLURAL_CATEGORIES & set(value):
+        return "per_language"
+    return "every_language"
+
+
+ReadTimes = Annotated[ReadTime, BeforeValidator(_one_text_for_every_number)]
+# read_time for every language, or per language: `read_time: {en: {one: …, other: …}, he: {…}}`.
+PerLanguageReadTime = Annotated[
+    Annotated[ReadTimes, Tag("every_language")] | Annotated[dict[KnownLanguage, ReadTimes], Tag("per_language")],
+    Discriminator(_categories_or_per_language),
+    BeforeValidator(one_language_at_least),
+]
+
+
+class Labels(Strict):
+    """The email's own words around the editor's. A key not given comes from the language's file
+    (composer/i18n/labels/), else from English: see labels.for_language. In publication.yaml each key
+    takes one text for every language, or one per language (`unsubscribe: {en: …, he: …}`)."""
+
+    published: PerLanguage[Annotated[Text, _label(date="Nov. 9, 2017")]] | None = None
+    read_time: PerLanguageReadTime | None = None
+    read_time_one: Annotated[Text, _label(minutes=1)] | None = None  # before plural forms: for exactly one minute
+    read_more: PerLanguage[Text] | None = None
+    read_more_at: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None
+    source: PerLanguage[Annotated[Text, _label(source="AP")]] | None = None  # a story's source without url:
+    photo_credit: PerLanguage[Annotated[Text, _label(credit="AP")]] | None = None
+    image: PerLanguage[Annotated[Text, _label(alt="A street")]] | None = None  # the plain text's [Image: {alt}]
+    in_this_issue: PerLanguage[Text] | None = None
+    recommended_reads: PerLanguage[Text] | None = None
+    unsubscribe: PerLanguage[Text] | None = None
+    web_version: PerLanguage[Text] | None = None
+    # A label and what follows it, in the plain text ("Unsubscribe: https://…") and the default title:
+    # French puts a no-break space before the colon, Chinese and Japanese a full-width one.
+    colon: PerLanguage[Annotated[Text, AfterValidator(dates.check_colon)]] | None = None
+    # The web archive's own words (compose archive).
+    previous_issue: PerLanguage[Text] | None = None
+    next_issue: PerLanguage[Text] | None = None
+    all_issues: PerLanguage[Text] | None = None
+    feed: PerLanguage[Text] | None = None
 
 
 def languages() -> list[str]:

@@ -47,7 +47,7 @@ class Composed:
 def compose(path: Path, templates: Path | None = None, service: str | None = None) -> Composed:
     """Compile the issue at ``path`` for ``service`` (esp.SERVICES; default: publication.yaml's).
 
-    Raises ComposerError (InvalidInput, TemplateProblem).
+    Raises ComposerError: InvalidInput (EmailTooLarge among them), TemplateProblem, IncompleteEmail.
 
     The steps, in order:
     1. load: read the YAML safely, validate issue and publication, check every Markdown link;

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.commands import schema
 from composer.commands.init import publication_text
 from composer.core.models import Publication
 from composer.core.source import read_yaml
+
+from .conftest import run
 
 # A line "key: <TODO …>" (or "- key: <TODO …>"), and a commented-out key, as in test_new.
 PLACEHOLDER_LINE = re.compile(r"(?m)^(?P<before>\s*(?:- )?(?P<key>[a-z_]+): )<TODO [^>]*>")
@@ -47,11 +47,6 @@ WRITTEN = {
     "user": "editor",
     "starttls": "yes",
 }
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def filled(text: str) -> str:

@@ -6,14 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.commands import schema
 from composer.commands.check import Finding, check
 from composer.core.pipeline import compose
 
-from .conftest import MakeIssue
+from .conftest import MakeIssue, cli
 from .test_check import CLEAN_ISSUE, CLEAN_PUBLICATION
 
 MODELINE = "# yaml-language-server: $schema={}\n"
@@ -48,7 +46,7 @@ def test_a_schema_file_from_another_composer_is_a_warning_until_refreshed(make_i
         "file from, was written by another version of composer, so the editor may miss keys or mark good ones: "
         "refresh it with `compose schema issue > issues/issue.schema.json`"
     ]
-    refreshed = CliRunner().invoke(main, ["schema", "issue"], catch_exceptions=False).stdout  # the command
+    refreshed = cli("schema", "issue").stdout  # the command
     copy.write_bytes(refreshed.replace("\n", "\r\n").encode("utf-8"))  # as a shell on Windows may save it
     assert schema_findings(path) == []
 
@@ -96,7 +94,7 @@ def test_no_modeline_a_web_address_or_an_absolute_path_is_not_checked(make_issue
 
 def test_compose_check_prints_the_warning_at_the_first_line(make_issue: MakeIssue) -> None:
     path = make_issue(MODELINE.format("issue.schema.json") + CLEAN_ISSUE, CLEAN_PUBLICATION)
-    result = CliRunner().invoke(main, ["check", "issues/issue.yaml"], catch_exceptions=False)
+    result = cli("check", "issues/issue.yaml")
     assert result.exit_code == 0
     assert result.stdout.startswith("issues/issue.yaml:1:1: warning: schema-missing: the first line names ")
-    assert CliRunner().invoke(main, ["check", "--strict", str(path)]).exit_code == 1
+    assert cli("check", "--strict", str(path)).exit_code == 1

@@ -17,11 +17,8 @@ from .test_check import CLEAN_ISSUE, CLEAN_PUBLICATION
 MODELINE = "# yaml-language-server: $schema={}\n"
 
 
-@pytest.fixture(autouse=True)
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The current folder is above issues/, so that the commands show issues/… as typed."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+# The current folder is above issues/, so that the commands show issues/… as typed.
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
 
 def schema_findings(path: Path) -> list[Finding]:
@@ -62,7 +59,7 @@ def test_publication_yaml_s_schema_is_checked_too(make_issue: MakeIssue) -> None
     assert schema_findings(path) == []
 
 
-def test_the_command_names_the_file_from_the_current_folder(make_issue: MakeIssue, here: Path) -> None:
+def test_the_command_names_the_file_from_the_current_folder(make_issue: MakeIssue, in_tmp: Path) -> None:
     path = make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION)
     below = path.parent / "2020" / "2020-02-03.yaml"
     below.parent.mkdir()
@@ -70,7 +67,7 @@ def test_the_command_names_the_file_from_the_current_folder(make_issue: MakeIssu
     (finding,) = schema_findings(below)
     assert (finding.path, finding.rule) == ("issues/2020/2020-02-03.yaml:1:1", "schema-missing")
     assert finding.message.endswith("`compose schema issue > issues/issue.schema.json`")
-    spaced = here / "My Brief"
+    spaced = in_tmp / "My Brief"
     spaced.mkdir()
     moved = spaced / below.name
     moved.write_text(MODELINE.format("issue.schema.json") + CLEAN_ISSUE, encoding="utf-8")

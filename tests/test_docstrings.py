@@ -1,16 +1,18 @@
 """Every module, function, class, constant or file that composer's docstrings and comments name exists.
 
-The modules are read with ast, never imported (a module added tomorrow is read the same way, and no
-heavy library loads). What counts as a name is what the docstrings write, in these forms:
+The modules are read with ast, never imported: a module added tomorrow is read the same way, and no
+heavy library loads. A name is what the docstrings and comments write in one of these forms:
 - ``module.name`` or ``Class.name``, with or without backticks or a call's parentheses
-  (``render.build_view``, ``models.PLACEHOLDER_MARK``, ``ComposeGroup.invoke``, ``composer.core``);
-- a file or folder of the code: ``email.py``, ``core/render.py``, ``tests/test_vnu.py``, ``composer/i18n/labels/``;
-- a call: ``check()``, ``build_one()``, ``archive(paths, site)``;
-- a constant or a class: ``MAX_FILE_BYTES``, ``ComposerError``;
-- a name in double backticks with an underscore or a capital inside: ``idle_seconds``, ``Entry``.
+  (render.build_view, models.PLACEHOLDER_MARK, ComposeGroup.invoke, composer.core);
+- a file or folder of the code: email.py, core/render.py, tests/test_vnu.py, composer/i18n/labels/;
+- a call: check(), build_one(), archive(paths, site);
+- a CONSTANT or a CamelCase class: MAX_FILE_BYTES, ComposerError;
+- a word in double backticks with an underscore or a capital inside: ``idle_seconds``, ``Entry``.
 Each is looked for in the whole package: a module or subpackage by its last name or its dotted path,
-a name a module defines (function, class, constant, import, field, method, parameter), a file. Names
-that are not composer's (libraries, the standard library, formats) are in OUTSIDE, listed by hand.
+then what that module defines; a name any module defines (function, class, constant, import, field,
+method, parameter) or writes as a string (a JSON key, an environment variable, a service's name); a
+file. Not composer's and so not looked for: the standard library's modules, Python's builtins, and
+OUTSIDE, a short list kept by hand (the libraries composer runs on, and a few names of theirs).
 """
 
 from __future__ import annotations
@@ -53,7 +55,6 @@ OUTSIDE = frozenset(
         "StrictUndefined",  # jinja2's
         "node",  # a PyYAML node: node.value
         "read_text",  # Path.read_text()
-        "connect",  # SMTP.connect()
         # specifications, systems and formats
         "CommonMark",  # the Markdown specification
         "PR_SET_PDEATHSIG",  # Linux's prctl
@@ -76,7 +77,7 @@ class Names:
     members: dict[str, set[str]] = field(default_factory=dict)  # a class's methods, fields and attributes
     anywhere: set[str] = field(default_factory=set)  # every name defined anywhere, parameters included
     attributes: set[str] = field(default_factory=set)  # every class's members, and what is set as x.name
-    texts: set[str] = field(default_factory=set)  # the code's strings that are a NAME: environment variables
+    texts: set[str] = field(default_factory=set)  # strings of the code that are a word: "SendGrid", "XDG_CACHE_HOME"
     files: set[str] = field(default_factory=set)  # every file and folder of the package and the tests, relative
 
 
@@ -101,11 +102,9 @@ def read_package(package: Path = PACKAGE) -> Names:
         names.anywhere |= top
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
-                members: set[str] = set()
-                for child in ast.walk(node):
-                    members |= defined_by(child) if child in node.body else set()
-                    if isinstance(child, ast.Attribute) and isinstance(child.ctx, ast.Store):
-                        members.add(child.attr)  # self.changed = ...
+                members = set().union(*(defined_by(statement) for statement in node.body))  # fields, methods
+                stored = (child for child in ast.walk(node) if isinstance(child, ast.Attribute))
+                members |= {child.attr for child in stored if isinstance(child.ctx, ast.Store)}  # self.changed = …
                 names.members.setdefault(node.name, set()).update(members)
                 names.anywhere |= members | {node.name}
                 names.attributes |= members
@@ -121,7 +120,7 @@ def read_package(package: Path = PACKAGE) -> Names:
                 names.anywhere.add(node.attr)
                 names.attributes.add(node.attr)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and TEXT_NAME.fullmatch(node.value):
-                names.texts.add(node.value)
+                names.texts.add(node.value)  # a name the code writes as text: a JSON key, a variable, a service
     for root in (package, ROOT / "tests"):
         for path in root.rglob("*"):
             if "__pycache__" not in path.parts:
@@ -152,7 +151,7 @@ DOTTED = re.compile(rf"(?<![\w./\-@:{{]){IDENTIFIER}(?:\.{IDENTIFIER})+(?:\*|(?!
 FILE = re.compile(r"(?<![\w./\-])(?:[\w\-]+/)*[\w\-]+\.py\b|(?<![\w./\-])(?:composer|tests)/(?:[\w\-.]+/)*[\w\-.]*")
 CALL = re.compile(rf"(?<![\w.]){IDENTIFIER}(?=\((?:\)|[a-z_, ]+\)))")
 CONSTANT = re.compile(r"(?<![\w.*{])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![\w*])")
-TEXT_NAME = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]*")  # in a string: "COMPOSE_SMTP_", "XDG_CACHE_HOME"
+TEXT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 CLASS = re.compile(r"(?<![\w.\-#])[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+(?![\w\-])")
 LITERAL = re.compile(rf"``({IDENTIFIER})``")
 URL = re.compile(r"[a-z][a-z0-9+.\-]*://\S+|\S+@\S+")
@@ -193,14 +192,16 @@ def exists(name: str, module: Path, names: Names) -> bool:
     if not rest:
         if re.fullmatch(r"[A-Z]\w+s", head) and head[:-1] in names.anywhere:  # a plural: TemplateProblems
             return True
-        if any(head.startswith(text) for text in names.texts if text.endswith("_") or text == head):
+        if any(head.startswith(text) for text in names.texts if text.endswith("_") and text.isupper()):
             return True  # an environment variable: "COMPOSE_SMTP_" + "HOST"
-        return head in names.anywhere
+        return head in names.anywhere or head in names.texts
     if head in names.members:  # Class.attribute
         return rest[0] in names.members[head] and all(part in names.anywhere for part in rest[1:])
     # A value and its attributes (publication.labels, read_time.other): a name composer defines somewhere,
-    # then attributes of its classes (not any function: batch.build_all names a module that is gone).
-    return head in names.anywhere and all(part in names.attributes for part in rest)
+    # then attributes of its classes (not any function: batch.build_all names a module that is gone); or
+    # keys the code writes as text (an API's recipients.list_id).
+    known = names.attributes | names.texts
+    return (head in names.anywhere or head in names.texts) and all(part in known for part in rest)
 
 
 def attributes_exist(path: Path, attributes: list[str], names: Names) -> bool:
@@ -219,7 +220,7 @@ def file_exists(name: str, module: Path, names: Names) -> bool:
     here = module.parent.relative_to(ROOT).as_posix()
     if relative in names.files or f"{package}/{relative}" in names.files or f"{here}/{relative}" in names.files:
         return True
-    return any(known.endswith("/" + relative) for known in names.files)
+    return any(known.startswith(f"{package}/") and known.endswith(f"/{relative}") for known in names.files)
 
 
 # --- where docstrings and comments are -----------------------------------------------------------

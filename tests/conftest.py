@@ -1,16 +1,24 @@
-"""Shared test helpers: small issue trees written into tmp_path, and the sample's paths."""
+"""Shared test helpers: small issue trees written into tmp_path, the sample's paths, `compose` run in
+this process (cli, run), one headless Chromium for the whole run (browser), the composed sample."""
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
 import textwrap
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import settings
+
+from composer.cli import main
+from composer.core.pipeline import Composed, compose
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # CI runs the property tests with a fixed seed: a submission lands or not on its own merits, and a
 # new counterexample is found here, in development, where the random seeds keep exploring.
@@ -20,6 +28,15 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2017-11-09.yaml"
+# Debian's Chromium, which Playwright drives (it cannot download a browser of its own here).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 # The edition the sample reproduces, as the site's archive kept it (shared/seeds/000_487d43e7e5401dcc.txt).
 SEED = ROOT / "tests" / "fixtures" / "seed-2017-11-09.txt"
 
@@ -143,3 +160,41 @@ def make_templates(tmp_path: Path) -> MakeTemplates:
         return folder
 
     return make
+
+
+def cli(*args: str | Path, env: Mapping[str, str | None] | None = None) -> Result:
+    """`compose ARGS` run in this process (click's CliRunner), with ``env`` added to the environment:
+    its exit_code, stdout and stderr apart. An exception composer lets out fails the test with its
+    traceback, rather than passing for an exit status of 1."""
+    return CliRunner().invoke(main, [str(arg) for arg in args], env=env, catch_exceptions=False)
+
+
+def run(*args: str | Path, env: Mapping[str, str | None] | None = None) -> tuple[int, str, str]:
+    """cli(), as (exit status, stdout, stderr)."""
+    result = cli(*args, env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, launched once for the whole run: each test opens its own context or page
+    (its viewport, colour scheme and routes) and closes it, so no test sees another's state."""
+    from playwright.sync_api import sync_playwright  # only the browser tests need Playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def sample() -> Composed:
+    """The sample issue (issues/2017-11-09.yaml), composed once: Composed is frozen."""
+    return compose(SAMPLE)
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current folder is tmp_path, so that paths show as an editor types them: issues/x.yaml."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

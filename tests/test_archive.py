@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import pytest
-from playwright.sync_api import Browser, Route, sync_playwright
+from playwright.sync_api import Browser, Route
 
 from composer.commands.archive import ArchiveResult, archive
 from composer.core.colours import oklch
@@ -20,7 +20,7 @@ from composer.core.render import RenderOptions
 from composer.core.web_address import issue_address
 
 from .conftest import PUBLICATION, SAMPLE, MakeIssue
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, MINIMUM_CONTRAST, contrast, hex_of, hue_difference, hue_of, luminance
+from .test_browser import MINIMUM_CONTRAST, contrast, hex_of, hue_difference, hue_of, luminance
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -376,14 +376,6 @@ def test_a_right_to_left_issue_reads_right_to_left(make_issue: MakeIssue, tmp_pa
 
 
 # --- In a browser -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser

@@ -25,7 +25,6 @@ from composer.i18n.languages import LRI, LRM, PDI, RLI, RLM
 
 from .conftest import MakeIssue
 from .test_browser import DESKTOP, PHONE, open_email
-from .test_browser import browser as browser  # its one Chromium, as a fixture here too
 
 BRAND = "The Meridian Brief"
 # The default title's month, as each language's long date writes it beside the day: "5 ديسمبر 2026".

@@ -1,6 +1,6 @@
 """The compiled email as a reader sees it: headless Chromium (Debian's) opens the HTML file.
 
-One browser serves the whole module; each test opens its own page at the width it needs. No page
+One browser (conftest's) serves the whole run; each test opens its own page at the width it needs. No page
 may reach the network: every request that is not file:// or data: is aborted and recorded, and
 only the email's own image URLs may be among them.
 """
@@ -18,23 +18,15 @@ from typing import Any, Literal
 
 import pytest
 from lxml import html as lxml_html
-from playwright.sync_api import Browser, FloatRect, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, FloatRect, Page, Request, Route
 
 from composer.core.colours import oklch
-from composer.core.pipeline import compose
+from composer.core.pipeline import Composed, compose
 
 from .conftest import SAMPLE, SEED, MakeIssue
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SMALLEST_PHONE, PHONE, NARROW, DESKTOP = 320, 375, 600, 800
 PHONE_SCREEN_HEIGHT = 667  # a 375 x 667 phone: what a reader sees before scrolling
 CONTENT_WIDTH = 600
@@ -58,22 +50,9 @@ class Opened:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def sample_html() -> str:
-    return compose(SAMPLE).html
-
-
-@pytest.fixture(scope="module")
-def sample_file(sample_html: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_file(sample: Composed, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("browser") / "2017-11-09.html"
-    path.write_text(sample_html, encoding="utf-8")
+    path.write_text(sample.html, encoding="utf-8")
     return path
 
 

@@ -8,9 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.commands.check import MERGE_TAGS, Finding, check, check_files, exit_status, findings_from_error
 from composer.core import esp
 from composer.core.colours import contrast_ratio
@@ -20,7 +18,7 @@ from composer.core.render import RenderOptions
 from composer.core.templates import default_templates
 from composer.errors import InvalidInput
 
-from .conftest import PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
+from .conftest import PUBLICATION, SAMPLE, MakeIssue, MakeTemplates, cli
 
 # A publication and an issue that pass every check: each test below adds one fault to them.
 ADDRESS = "12 Mill Lane, Springfield, IL 62701"
@@ -309,7 +307,7 @@ def test_a_missing_address_fails_only_a_strict_check(make_issue: MakeIssue) -> N
 def test_compose_check_strict_exits_1_on_a_missing_address(make_issue: MakeIssue) -> None:
     issue = make_issue(CLEAN_ISSUE, NO_ADDRESS)
     for strict, status in (([], 0), (["--strict"], 1)):
-        result = CliRunner().invoke(main, ["check", *strict, str(issue)], catch_exceptions=False)
+        result = cli("check", *strict, str(issue))
         assert (result.exit_code, result.stderr) == (status, "no errors, 1 warning\n")
         assert result.stdout.startswith(f"{issue.parent / 'publication.yaml'}:1:1: warning: postal-address-missing: ")
 

@@ -11,16 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from composer.cli import main
 
-from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE, MakeIssue, MakeTemplates
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE, MakeIssue, MakeTemplates, run
 
 
 def test_compose_writes_html_and_text_named_after_the_issue(tmp_path: Path) -> None:

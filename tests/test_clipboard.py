@@ -7,16 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
-
-from .conftest import SAMPLE, MakeIssue
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(arg) for arg in args])
-    return result.exit_code, result.stdout, result.stderr
+from .conftest import SAMPLE, MakeIssue, run
 
 
 def test_no_clipboard_is_said_clearly_and_the_files_are_still_written(

@@ -18,13 +18,12 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
 
-from composer.cli import main
 from composer.core.models import EVERY_ITEM, Issue, Publication, markdown_fields
 from composer.errors import ComposerError, Place, Problem
 
 from .conftest import ISSUE, ROOT
+from .conftest import cli as compose  # `compose ARGS`, in this process
 
 BAD = ROOT / "tests" / "fixtures" / "bad"
 PUBLICATION = BAD / "publication.yaml"  # valid, so that only the issue's own faults are reported
@@ -78,17 +77,6 @@ def stage(case: str, folder: Path) -> Path:
     else:
         shutil.copy(BAD / f"{case}.yaml", issue)
     return issue.relative_to(folder)
-
-
-def compose(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run from tmp_path, so error lines show paths as the editor typed them: issues/x.yaml."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 @pytest.mark.parametrize("case", CASES)

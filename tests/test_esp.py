@@ -6,15 +6,13 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.core import esp
 from composer.core.pipeline import compose
 from composer.core.render import RenderOptions
 from composer.errors import InvalidInput
 
-from .conftest import PUBLICATION, SAMPLE, MakeIssue
+from .conftest import PUBLICATION, SAMPLE, MakeIssue, cli
 
 
 def hrefs(html: str) -> list[str]:
@@ -79,11 +77,11 @@ def test_an_unknown_service_in_publication_yaml_is_an_error_at_its_line(make_iss
 
 
 def test_esp_option_on_the_command_line(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, [str(SAMPLE), "--esp", "buttondown", "-o", str(tmp_path / "out")])
+    result = cli(str(SAMPLE), "--esp", "buttondown", "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     html = (tmp_path / "out" / "2017-11-09.html").read_text(encoding="utf-8")
     assert 'href="{{ unsubscribe_url }}"' in html and 'href="{{ email.absolute_url }}"' in html
-    refused = CliRunner().invoke(main, [str(SAMPLE), "--esp", "nope", "-o", str(tmp_path / "out")])
+    refused = cli(str(SAMPLE), "--esp", "nope", "-o", str(tmp_path / "out"))
     assert refused.exit_code == 2 and "'nope' is not one of" in refused.output
 
 
@@ -100,5 +98,5 @@ def test_mailchimp_tags_typed_in_markdown_reach_mailchimp_whole(make_issue: Make
     assert document.xpath("//em/text()") == ["welcome"]
     assert 'href="https://example.com/prefs?e=*|EMAIL|*"' in composed.html
     assert "Hello *|FNAME|*, and welcome." in composed.text and "https://example.com/prefs?e=*|EMAIL|*" in composed.text
-    result = CliRunner().invoke(main, ["check", str(issue)])
+    result = cli("check", str(issue))
     assert "merge-tag-typed" not in result.output  # meant for the publication's own service

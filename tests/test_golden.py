@@ -6,16 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from composer.core.pipeline import Composed, compose
+from composer.core.pipeline import Composed
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT, SAMPLE, cli
 
 GOLDEN = ROOT / "tests" / "golden"
-
-
-@pytest.fixture(scope="module")
-def sample() -> Composed:
-    return compose(SAMPLE)
 
 
 @pytest.mark.parametrize("kind", ["html", "txt", "mjml"])
@@ -37,11 +32,8 @@ def test_every_golden_file_is_checked() -> None:
 
 
 def test_golden_files_are_what_the_cli_writes(tmp_path: Path) -> None:
-    from click.testing import CliRunner
 
-    from composer.cli import main
-
-    result = CliRunner().invoke(main, [str(SAMPLE), "--mjml", "-o", str(tmp_path)], catch_exceptions=False)
+    result = cli(str(SAMPLE), "--mjml", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     for kind in ("html", "txt", "mjml"):
         written = (tmp_path / f"{SAMPLE.stem}.{kind}").read_text(encoding="utf-8")

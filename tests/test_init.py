@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.commands import schema
 from composer.commands.init import publication_text
 from composer.core.models import Publication
 from composer.core.source import read_yaml
+
+from .conftest import run
 
 # A line "key: <TODO …>" (or "- key: <TODO …>"), and a commented-out key, as in test_new.
 PLACEHOLDER_LINE = re.compile(r"(?m)^(?P<before>\s*(?:- )?(?P<key>[a-z_]+): )<TODO [^>]*>")
@@ -49,11 +49,6 @@ WRITTEN = {
 }
 
 
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
 def filled(text: str) -> str:
     """Every <TODO …> replaced: with the editor's words by key, else with a sentence."""
     return PLACEHOLDER_LINE.sub(
@@ -72,14 +67,7 @@ def listed(folder: Path) -> list[str]:
     return sorted(child.name for child in folder.iterdir() if child.name != ".git")
 
 
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty folder, the current one (paths show as typed)."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def test_init_then_new_then_filled_in_composes_and_check_lists_what_is_left(here: Path) -> None:
+def test_init_then_new_then_filled_in_composes_and_check_lists_what_is_left(in_tmp: Path) -> None:
     code, out, err = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
     assert (code, err) == (0, "")
     assert out == (
@@ -89,8 +77,8 @@ def test_init_then_new_then_filled_in_composes_and_check_lists_what_is_left(here
         "compose new\n"
         "compose issues/DATE.yaml\n"
     )
-    assert listed(here) == ["issues", "publication.schema.json", "publication.yaml"]
-    assert listed(here / "issues") == ["issue.schema.json"]
+    assert listed(in_tmp) == ["issues", "publication.schema.json", "publication.yaml"]
+    assert listed(in_tmp / "issues") == ["issue.schema.json"]
     code, out, _ = run("new", "2026-12-01")
     assert (code, out) == (  # the schema init wrote is named, and none written
         0,
@@ -118,15 +106,15 @@ def test_init_then_new_then_filled_in_composes_and_check_lists_what_is_left(here
         "issue is sent from, which `compose send` and --eml need: add sender: with name: and email: (the address your "
         "mailing service sends from)",
     ]
-    lines = (here / "publication.yaml").read_text(encoding="utf-8").splitlines()
+    lines = (in_tmp / "publication.yaml").read_text(encoding="utf-8").splitlines()
     for key in ("sender", "unsubscribe_url", "address"):  # each under its "TO FILL" comment
         assert any(line.startswith("# TO FILL") for line in lines[line_of(key) - 3 : line_of(key) - 1]), key
 
 
-def test_without_name_and_url_their_placeholders_are_refused_at_their_line(here: Path) -> None:
+def test_without_name_and_url_their_placeholders_are_refused_at_their_line(in_tmp: Path) -> None:
     assert run("init")[0] == 0
     assert run("new", "2026-12-01")[0] == 0
-    issue = here / "issues" / "2026-12-01.yaml"
+    issue = in_tmp / "issues" / "2026-12-01.yaml"
     issue.write_text(filled(issue.read_text(encoding="utf-8")), encoding="utf-8")
     code, _, err = run(issue, "-o", "out")
     assert code == 1
@@ -134,53 +122,53 @@ def test_without_name_and_url_their_placeholders_are_refused_at_their_line(here:
         "publication.yaml:9:7: name: still the skeleton's placeholder; write the publication's name",
         "publication.yaml:10:6: url: still the skeleton's placeholder; paste the publication's web address, https://…",
     ]
-    publication = here / "publication.yaml"
+    publication = in_tmp / "publication.yaml"
     publication.write_text(filled(publication.read_text(encoding="utf-8")), encoding="utf-8")
     assert run(issue, "-o", "out")[0] == 0
 
 
-def test_publication_yaml_and_the_issues_name_the_schemas_written_beside_them(here: Path) -> None:
+def test_publication_yaml_and_the_issues_name_the_schemas_written_beside_them(in_tmp: Path) -> None:
     assert run("init", "brief")[0] == 0
     assert run("new", "2026-12-01", "--folder", "brief/issues")[0] == 0
     for path, kind in (
-        (here / "brief" / "publication.yaml", "publication"),
-        (here / "brief" / "issues" / "2026-12-01.yaml", "issue"),
+        (in_tmp / "brief" / "publication.yaml", "publication"),
+        (in_tmp / "brief" / "issues" / "2026-12-01.yaml", "issue"),
     ):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema={kind}.schema.json"
         assert (path.parent / f"{kind}.schema.json").read_bytes() == schema.path(kind).read_bytes()
-    assert read_yaml(here / "brief" / "publication.yaml").data["url"].startswith("<TODO")  # a comment to YAML
+    assert read_yaml(in_tmp / "brief" / "publication.yaml").data["url"].startswith("<TODO")  # a comment to YAML
 
 
-def test_schema_files_already_there_are_left_as_they_are(here: Path) -> None:
+def test_schema_files_already_there_are_left_as_they_are(in_tmp: Path) -> None:
     # A second start in a folder whose publication.yaml was removed: its schemas, perhaps old, stay.
-    (here / "publication.schema.json").write_text("{}", encoding="utf-8")
-    (here / "issues").mkdir()
-    (here / "issues" / "issue.schema.json").write_text("{}", encoding="utf-8")
+    (in_tmp / "publication.schema.json").write_text("{}", encoding="utf-8")
+    (in_tmp / "issues").mkdir()
+    (in_tmp / "issues" / "issue.schema.json").write_text("{}", encoding="utf-8")
     code, out, err = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "wrote publication.yaml and issues/; next:"
-    assert (here / "publication.schema.json").read_text(encoding="utf-8") == "{}"
-    assert (here / "issues" / "issue.schema.json").read_text(encoding="utf-8") == "{}"
-    (here / "publication.schema.json").unlink()
-    (here / "publication.yaml").unlink()
+    assert (in_tmp / "publication.schema.json").read_text(encoding="utf-8") == "{}"
+    assert (in_tmp / "issues" / "issue.schema.json").read_text(encoding="utf-8") == "{}"
+    (in_tmp / "publication.schema.json").unlink()
+    (in_tmp / "publication.yaml").unlink()
     code, out, _ = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
     assert code == 0 and out.splitlines()[0] == "wrote publication.yaml, issues/ and publication.schema.json; next:"
 
 
-def test_an_existing_publication_yaml_is_never_overwritten(here: Path) -> None:
-    (here / "publication.yaml").write_bytes(b"name: Mine\r\nurl: https://example.org/\r\n")
+def test_an_existing_publication_yaml_is_never_overwritten(in_tmp: Path) -> None:
+    (in_tmp / "publication.yaml").write_bytes(b"name: Mine\r\nurl: https://example.org/\r\n")
     code, out, err = run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")
     assert (code, out) == (1, "")
     assert err == (
         "publication.yaml already exists; compose init never overwrites it: edit that file, "
         "or start in another folder\n"
     )
-    assert (here / "publication.yaml").read_bytes() == b"name: Mine\r\nurl: https://example.org/\r\n"
-    assert listed(here) == ["publication.yaml"]  # no issues/, no draft
+    assert (in_tmp / "publication.yaml").read_bytes() == b"name: Mine\r\nurl: https://example.org/\r\n"
+    assert listed(in_tmp) == ["publication.yaml"]  # no issues/, no draft
 
 
-def test_a_value_that_would_not_validate_is_refused_and_nothing_written(here: Path) -> None:
+def test_a_value_that_would_not_validate_is_refused_and_nothing_written(in_tmp: Path) -> None:
     code, _, err = run("init", "--name", "", "--url", "example.org", "--lang", "English")
     assert code == 1
     assert err.splitlines() == [
@@ -188,14 +176,14 @@ def test_a_value_that_would_not_validate_is_refused_and_nothing_written(here: Pa
         "--name: String should have at least 1 character",
         "--url: 'example.org' is not a full link; write it out, starting with https://",
     ]
-    assert listed(here) == []
+    assert listed(in_tmp) == []
 
 
-def test_another_folder_is_made_and_named_in_the_next_steps(here: Path) -> None:
+def test_another_folder_is_made_and_named_in_the_next_steps(in_tmp: Path) -> None:
     code, out, _ = run("init", "brief", "--name", "Le Brief", "--url", "https://example.org/", "--lang", "fr")
     assert code == 0
     assert out.splitlines()[2:] == ["compose new --folder brief/issues", "compose brief/issues/DATE.yaml"]
-    assert read_yaml(here / "brief" / "publication.yaml").data["lang"] == "fr"
+    assert read_yaml(in_tmp / "brief" / "publication.yaml").data["lang"] == "fr"
     code, out, _ = run("new", "2026-12-01", "--folder", "brief/issues")
     assert code == 0 and out.startswith("brief/issues/2026-12-01.yaml: ")
 
@@ -216,22 +204,22 @@ def test_a_name_is_kept_as_typed(tmp_path: Path, name: str) -> None:
     assert (publication.name, publication.lang) == (name, "no")
 
 
-def test_new_without_a_publication_says_to_run_init_and_writes_nothing(here: Path) -> None:
+def test_new_without_a_publication_says_to_run_init_and_writes_nothing(in_tmp: Path) -> None:
     code, out, err = run("new", "2026-12-01")
     assert (code, out) == (1, "")
     assert (
         err == "no publication.yaml in issues or the folders above it; run `compose init` first, then `compose new`\n"
     )
-    assert listed(here) == []
+    assert listed(in_tmp) == []
 
 
-def test_new_today_and_tomorrow(here: Path) -> None:
+def test_new_today_and_tomorrow(in_tmp: Path) -> None:
     assert run("init", "--name", "Test Brief", "--url", "https://example.org/brief/")[0] == 0
     before = date.today()
     assert run("new", "tomorrow")[0] == 0
     assert run("new", "today")[0] == 0
     after = date.today()  # the same day but at midnight
-    written = sorted(child.name for child in (here / "issues").glob("*.yaml"))
+    written = sorted(child.name for child in (in_tmp / "issues").glob("*.yaml"))
     assert written in (
         sorted(f"{day.isoformat()}.yaml" for day in (today, today + timedelta(days=1))) for today in (before, after)
     )

@@ -26,7 +26,7 @@ from composer.core.pipeline import Composed, compose
 from composer.core.render import RenderOptions
 from composer.errors import ComposerError, InvalidInput
 
-from .conftest import PUBLICATION, SAMPLE, MakeIssue
+from .conftest import PUBLICATION, SAMPLE, MakeIssue, cli
 
 NOW = datetime(2017, 11, 9, 6, 30, tzinfo=UTC)
 READER = "reader@example.org"
@@ -595,14 +595,6 @@ def test_starttls_asked_of_a_server_without_it_is_a_tls_error(smtp_server: Calla
 
 
 # --- through the command line ------------------------------------------------------------------
-
-
-def cli(*args: str | Path, env: dict[str, str] | None = None) -> Any:
-    from click.testing import CliRunner
-
-    from composer.cli import main
-
-    return CliRunner().invoke(main, [str(arg) for arg in args], env=env)
 
 
 def test_eml_flag_writes_the_message_beside_the_html(tmp_path: Path) -> None:

@@ -25,11 +25,6 @@ STYLED = """<mjml><mj-head>
 </mj-column></mj-section></mj-body></mjml>"""
 
 
-@pytest.fixture(scope="module")
-def sample() -> Composed:
-    return compose(SAMPLE)
-
-
 def paragraph_style(html: str) -> str:
     return lxml_html.fromstring(html).xpath("//p[text()='Hello']")[0].get("style") or ""
 

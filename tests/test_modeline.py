@@ -6,24 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.commands import schema
 from composer.commands.check import Finding, check
 from composer.core.pipeline import compose
 
-from .conftest import MakeIssue
+from .conftest import MakeIssue, cli
 from .test_check import CLEAN_ISSUE, CLEAN_PUBLICATION
 
 MODELINE = "# yaml-language-server: $schema={}\n"
 
 
-@pytest.fixture(autouse=True)
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The current folder is above issues/, so that the commands show issues/… as typed."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+# The current folder is above issues/, so that the commands show issues/… as typed.
+pytestmark = pytest.mark.usefixtures("in_tmp")
 
 
 def schema_findings(path: Path) -> list[Finding]:
@@ -48,7 +43,7 @@ def test_a_schema_file_from_another_composer_is_a_warning_until_refreshed(make_i
         "file from, was written by another version of composer, so the editor may miss keys or mark good ones: "
         "refresh it with `compose schema issue > issues/issue.schema.json`"
     ]
-    refreshed = CliRunner().invoke(main, ["schema", "issue"], catch_exceptions=False).stdout  # the command
+    refreshed = cli("schema", "issue").stdout  # the command
     copy.write_bytes(refreshed.replace("\n", "\r\n").encode("utf-8"))  # as a shell on Windows may save it
     assert schema_findings(path) == []
 
@@ -64,7 +59,7 @@ def test_publication_yaml_s_schema_is_checked_too(make_issue: MakeIssue) -> None
     assert schema_findings(path) == []
 
 
-def test_the_command_names_the_file_from_the_current_folder(make_issue: MakeIssue, here: Path) -> None:
+def test_the_command_names_the_file_from_the_current_folder(make_issue: MakeIssue, in_tmp: Path) -> None:
     path = make_issue(CLEAN_ISSUE, CLEAN_PUBLICATION)
     below = path.parent / "2020" / "2020-02-03.yaml"
     below.parent.mkdir()
@@ -72,7 +67,7 @@ def test_the_command_names_the_file_from_the_current_folder(make_issue: MakeIssu
     (finding,) = schema_findings(below)
     assert (finding.path, finding.rule) == ("issues/2020/2020-02-03.yaml:1:1", "schema-missing")
     assert finding.message.endswith("`compose schema issue > issues/issue.schema.json`")
-    spaced = here / "My Brief"
+    spaced = in_tmp / "My Brief"
     spaced.mkdir()
     moved = spaced / below.name
     moved.write_text(MODELINE.format("issue.schema.json") + CLEAN_ISSUE, encoding="utf-8")
@@ -96,7 +91,7 @@ def test_no_modeline_a_web_address_or_an_absolute_path_is_not_checked(make_issue
 
 def test_compose_check_prints_the_warning_at_the_first_line(make_issue: MakeIssue) -> None:
     path = make_issue(MODELINE.format("issue.schema.json") + CLEAN_ISSUE, CLEAN_PUBLICATION)
-    result = CliRunner().invoke(main, ["check", "issues/issue.yaml"], catch_exceptions=False)
+    result = cli("check", "issues/issue.yaml")
     assert result.exit_code == 0
     assert result.stdout.startswith("issues/issue.yaml:1:1: warning: schema-missing: the first line names ")
-    assert CliRunner().invoke(main, ["check", "--strict", str(path)]).exit_code == 1
+    assert cli("check", "--strict", str(path)).exit_code == 1

@@ -6,23 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
-
-from .conftest import PUBLICATION, SAMPLE, MakeIssue
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The current folder is tmp_path, so that paths show as an editor types them."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+from .conftest import PUBLICATION, SAMPLE, MakeIssue, run
 
 
 def story(headline: str, rest: str = "    body: A paragraph.\n") -> str:

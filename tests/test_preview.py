@@ -4,7 +4,7 @@ Each test starts its own server on a free port (`--port 0`) over issues written 
 those files on disk the way an editor's save does, and watches the page follow. The page tells
 when it has caught up: document.body.dataset.version is the latest rebuild it knows of, and
 dataset.shown the good version in its frames. Every wait is bounded by a few seconds and no test
-asserts how long anything took. One browser serves the module; nothing leaves the machine (the
+asserts how long anything took. One browser (conftest's) serves the run; nothing leaves the machine (the
 emails' remote images are answered with a blank picture).
 """
 
@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, ViewportSize
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from composer.commands.check import Finding
@@ -40,7 +40,6 @@ from composer.core.templates import default_templates
 from composer.errors import InvalidInput
 
 from .conftest import ISSUE, PUBLICATION, SAMPLE, MakeIssue, MakeTemplates
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
 from .test_safety import PAYLOADS, issue_data, label, publication_data
 
 STARTUP_SECONDS = 30  # importing the libraries and the first build, on a busy machine
@@ -230,14 +229,6 @@ def findings_of(path: Path) -> list[Finding]:
 
 
 # --- the browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -16,13 +16,11 @@ from typing import Any
 import lxml.html
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.core.pipeline import Composed, compose
 from composer.errors import InvalidInput
 
-from .conftest import MakeIssue
+from .conftest import MakeIssue, cli
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -295,7 +293,7 @@ def test_the_cli_refuses_a_javascript_link_and_writes_nothing(make_issue: MakeIs
         """
     )
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, [str(path), "-o", str(out)])
+    result = cli(str(path), "-o", str(out))
     assert result.exit_code == 1
     assert (
         f"{path}:5:24: stories[1].body: links must start with http:, https:, mailto: — 'javascript:' is not allowed"

@@ -9,15 +9,13 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ValidationError
 
-from composer.cli import main
 from composer.commands import schema
 from composer.core.models import Issue, Publication
 
-from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE
+from .conftest import ISSUE, PUBLICATION, ROOT, SAMPLE, cli
 from .test_check import CLEAN_ISSUE, EVERY_ISSUE_FIELD
 from .test_languages import ARABIC_ISSUE, NOTICE_PER_LANGUAGE, SENDER
 from .test_text import ISSUE as RICH_ISSUE
@@ -145,6 +143,6 @@ def test_the_publication_schema_refuses_what_the_model_refuses(name: str) -> Non
 
 @pytest.mark.parametrize("kind", schema.KINDS)
 def test_compose_schema_prints_the_shipped_schema(kind: str) -> None:
-    result = CliRunner().invoke(main, ["schema", kind], catch_exceptions=False)
+    result = cli("schema", kind)
     assert result.exit_code == 0
     assert json.loads(result.stdout) == json.loads(schema.path(kind).read_text(encoding="utf-8"))

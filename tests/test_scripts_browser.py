@@ -16,7 +16,7 @@ from composer.commands.archive import archive
 from composer.core.pipeline import compose
 
 from .conftest import MakeIssue
-from .test_browser import NARROW, PHONE, browser, open_email  # noqa: F401  (browser: the module's one Chromium)
+from .test_browser import NARROW, PHONE, open_email
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def email_file(make_issue: MakeIssue, tmp_path: Path, issue: str) -> Path:
 
 @contextmanager
 def open_archive_page(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     make_issue: MakeIssue,
     tmp_path: Path,
     issue: str,
@@ -81,7 +81,7 @@ STYLES_JS = """() => {
 
 @pytest.mark.parametrize("lang", list(QUOTES))
 def test_quotes_are_upright_where_the_script_has_no_italics(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     make_issue: MakeIssue,
     tmp_path: Path,
     lang: str,
@@ -113,7 +113,7 @@ def platform_fonts(page: Page, selector: str) -> list[str]:
     return [font["familyName"] for font in sorted(fonts, key=lambda font: -font["glyphCount"])]
 
 
-def test_a_japanese_issue_is_set_in_a_sans_cjk_face(browser: Browser, make_issue: MakeIssue, tmp_path: Path) -> None:  # noqa: F811
+def test_a_japanese_issue_is_set_in_a_sans_cjk_face(browser: Browser, make_issue: MakeIssue, tmp_path: Path) -> None:
     issue = issue_in("ja", "東京都は三日、来年度の予算案を発表した。")
     family = 'getComputedStyle(document.querySelector(".story p")).fontFamily'
     with open_email(browser, email_file(make_issue, tmp_path, issue), NARROW) as opened:
@@ -128,7 +128,7 @@ def test_a_japanese_issue_is_set_in_a_sans_cjk_face(browser: Browser, make_issue
 
 
 def test_a_japanese_read_in_an_english_issue_is_set_in_its_own_sans_face(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     make_issue: MakeIssue,
     tmp_path: Path,
 ) -> None:
@@ -150,7 +150,7 @@ def test_a_japanese_read_in_an_english_issue_is_set_in_its_own_sans_face(
 
 
 def test_a_soft_break_between_japanese_sentences_shows_no_space(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     make_issue: MakeIssue,
     tmp_path: Path,
 ) -> None:
@@ -177,7 +177,7 @@ LINE_STARTS_JS = """(p) => {
 
 
 def test_no_japanese_line_starts_with_a_closing_mark_at_375_px(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     make_issue: MakeIssue,
     tmp_path: Path,
 ) -> None:

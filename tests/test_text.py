@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 import wcwidth
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.core.pipeline import compose
 
-from .conftest import SAMPLE, SEED, MakeIssue
+from .conftest import SAMPLE, SEED, MakeIssue, cli
 
 WIDTH = 78
 LONG_STORY_URL = "https://example.com/2020/02/03/" + "the-full-story-with-a-slug-long-enough-to-pass-the-edge-" * 2
@@ -123,7 +121,7 @@ def sample_text() -> str:
 
 def test_the_cli_writes_the_same_text(make_issue: MakeIssue, tmp_path: Path) -> None:
     path = make_issue(ISSUE, PUBLICATION)
-    result = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out")])
+    result = cli(str(path), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "issue.txt").read_text(encoding="utf-8") == compose(path).text
 

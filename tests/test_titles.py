@@ -19,8 +19,8 @@ from composer.commands.send import message
 from composer.core import markdown
 from composer.core.pipeline import Composed, compose
 
-from .conftest import SAMPLE, MakeIssue
-from .test_browser import PHONE, browser, open_email  # noqa: F401 (browser: the module's one Chromium)
+from .conftest import MakeIssue
+from .test_browser import PHONE, open_email
 
 NBSP = "\u00a0"
 
@@ -210,11 +210,6 @@ def test_the_sample_shows_its_date_as_the_seed_did(sample: Composed) -> None:
         assert text.index(f"Executive Summary for November{NBSP}9th") < text.index(f"Published on Nov.{NBSP}9, 2017")
 
 
-@pytest.fixture(scope="module")
-def sample() -> Composed:
-    return compose(SAMPLE)
-
-
 # --- the day held to its month on a phone --------------------------------------------------------
 
 # A long publication name makes the title wrap on a phone; then the title's line narrows, two pixels at
@@ -260,7 +255,7 @@ SWEEP_JS = """([day, month]) => {
     ],
 )
 def test_a_default_title_keeps_its_day_and_month_on_one_line_on_a_phone(
-    browser: Browser,  # noqa: F811 (the fixture imported above)
+    browser: Browser,
     make_issue: MakeIssue,
     tmp_path: Path,
     lang: str,
@@ -314,7 +309,7 @@ CJK_SWEEP_JS = """(date) => {
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["ja", "zh"])
 def test_a_chinese_or_japanese_default_title_keeps_its_date_whole_on_a_phone(
-    browser: Browser,  # noqa: F811 (the fixture imported above)
+    browser: Browser,
     make_issue: MakeIssue,
     tmp_path: Path,
     lang: str,

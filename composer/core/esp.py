@@ -1,7 +1,7 @@
 """Mailing services and their merge tags: where each puts its unsubscribe link, web version and address.
 
 Adding a service is one entry in SERVICES. A tag goes into the email as typed, and survives
-MRML and premailer byte for byte (email.py sets hrefs aside while premailer runs).
+MRML and premailer byte for byte (mjml_to_html.py sets hrefs aside while premailer runs).
 """
 
 from __future__ import annotations

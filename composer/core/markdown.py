@@ -1,4 +1,5 @@
-"""One Markdown parser for both outputs: HTML for the email, wrapped text for the plain part.
+"""One Markdown parser for every output: HTML for the email and the web archive, wrapped text for
+the plain part, one line for the inbox preview.
 
 CommonMark with raw HTML switched off, so ``<script>`` typed by an editor stays literal text.
 Every link is parsed (markdown-it would otherwise silently drop ``javascript:`` links) and then
@@ -144,7 +145,7 @@ def typeset(text: str, typography: str | None) -> str:
 
 @lru_cache(maxsize=512)
 def parse(source: str, typography: str | None = None) -> tuple[Token, ...]:
-    """The token stream of ``source``; cached so validation and both renderers parse once.
+    """The token stream of ``source``; cached so validation and every renderer parse once.
     ``typography``: the language whose quotation marks and dashes to set, or None for none."""
     parser = _typographer(typography) if typography else _MD
     return tuple(parser.parse(source))

@@ -12,7 +12,8 @@ The traps, each handled here and tested in tests/test_mjml_to_html.py:
 - cssutils logs a warning for every mso- property; its log is silenced below ERROR.
 - MRML writes markup the W3C validator rejects (tests/test_vnu.py), mended by repair():
   vertical-align as a <td> attribute (mj-button's cell), height="auto" on <img> (an image of
-  unknown size), and a hidden preheader that screen readers would still read out.
+  unknown size), and a hidden preheader that screen readers would still read out; it also undoes
+  the Rust escapes MRML writes in the email's aria-label ("\\u{a0}"), which screen readers would spell.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The issue and publication files as strict pydantic models.
 
 Unknown keys are errors (``extra="forbid"``). Plain-text fields are stripped and must not be
-empty; Markdown fields are checked further (links, headings) by ``markdown.check``.
+empty; Markdown fields are checked further (links, images, headings) by load.py, with
+``markdown.problems``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Output files: their names, and writes that never leave a half-written file behind."""
+"""Writing files: writes that never leave a half-written file behind (write_atomically), and
+composer's folder in the user's cache (cache_dir). Which files an issue makes is pipeline.write's."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def compose(path: Path, options: RenderOptions = DEFAULT_OPTIONS) -> Composed:
     """Compile the issue at ``path`` with ``options``: its templates, and the mailing service whose
     merge tags go in (esp.SERVICES; default: publication.yaml's).
 
-    Raises ComposerError (InvalidInput, TemplateProblem).
+    Raises ComposerError: InvalidInput (EmailTooLarge among them), TemplateProblem, IncompleteEmail.
 
     The steps, in order:
     1. load: read the YAML safely, validate issue and publication, check every Markdown link;

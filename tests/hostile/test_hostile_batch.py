@@ -16,12 +16,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.commands.archive import MANIFEST, archive
 
-from ..conftest import ISSUE, PUBLICATION, MakeIssue
+from ..conftest import ISSUE, PUBLICATION, MakeIssue, run
 
 
 @pytest.fixture(autouse=True)
@@ -30,11 +28,6 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     return cache
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def run_process(*args: str | Path, cache: Path) -> subprocess.CompletedProcess[str]:

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from composer.cli import main
 from composer.commands.check import check
 from composer.core.pipeline import compose
 
-from ..conftest import MakeIssue
+from ..conftest import MakeIssue, cli
 from ..test_check import CLEAN_ISSUE, CLEAN_PUBLICATION, issue_with, typed_tags
 
 
@@ -80,17 +78,17 @@ def test_a_very_long_tag_is_not_one(make_issue: MakeIssue) -> None:
 
 def test_compose_check_prints_each_tag_at_its_place_and_json_keeps_the_path(make_issue: MakeIssue) -> None:
     path = make_issue(issue_with(body="Dear *|FNAME|*, %recipient%."), CLEAN_PUBLICATION)
-    result = CliRunner().invoke(main, ["check", str(path)], catch_exceptions=False)
+    result = cli("check", str(path))
     assert result.exit_code == 0  # warnings only
     assert [line.split(": ", 3)[:3] for line in result.stdout.splitlines()] == [
         [f"{path}:6:17", "warning", "merge-tag-typed"],
         [f"{path}:6:28", "warning", "merge-tag-typed"],
     ]
     assert result.stderr == "no errors, 2 warnings\n"
-    strict = CliRunner().invoke(main, ["check", "--strict", "--esp", "mailchimp", str(path)], catch_exceptions=False)
+    strict = cli("check", "--strict", "--esp", "mailchimp", str(path))
     assert strict.exit_code == 1 and strict.stdout.startswith(f"{path}:6:28: warning: merge-tag-typed: ")
     assert len(strict.stdout.splitlines()) == 1  # Mailchimp's own tag is meant
-    as_json = CliRunner().invoke(main, ["check", "--format", "json", str(path)], catch_exceptions=False)
+    as_json = cli("check", "--format", "json", str(path))
     [first, second] = json.loads(as_json.stdout)
     assert set(first) == {"path", "file", "line", "column", "level", "rule", "message"}
     assert (first["path"], second["path"]) == (f"{path}:6:17", f"{path}:6:28")

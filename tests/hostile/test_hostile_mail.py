@@ -21,7 +21,7 @@ from composer.commands.send import message, smtp
 from composer.core.pipeline import compose
 
 from .. import test_mail
-from ..conftest import ISSUE, PUBLICATION, SAMPLE, MakeIssue
+from ..conftest import ISSUE, PUBLICATION, SAMPLE, MakeIssue, cli
 from ..test_mail import (
     PASSWORD,
     PUBLICATION_WITH_SENDER,
@@ -29,7 +29,6 @@ from ..test_mail import (
     SENDER,
     USER,
     Mailbox,
-    cli,
     local,
     parse,
 )

@@ -1,11 +1,11 @@
 """The first line of the files `compose new` and `compose init` write: the modeline an editor's YAML
 language server reads, naming the JSON Schema it completes keys and marks mistakes from.
 
-It names a copy of the shipped schema (schema.py) kept beside the YAML files, by a path relative
-to them: yaml-language-server resolves it from the file's own folder, and drops ``..`` parts in some
-VS Code workspaces (vscode-yaml #1222), so the copy is beside the files where it can be. A copy is
-the schema of the composer that wrote it: `compose check` says when it no longer is this one's,
-with the command that writes it anew.
+It names a copy of the shipped schema (composer/commands/schema/) kept beside the YAML files, by a
+path relative to them: yaml-language-server resolves it from the file's own folder, and drops ``..``
+parts in some VS Code workspaces (vscode-yaml #1222), so the copy is beside the files where it can
+be. A copy is the schema of the composer that wrote it: `compose check` says when it no longer is
+this one's, with the command that writes it anew.
 """
 
 from __future__ import annotations

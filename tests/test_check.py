@@ -639,7 +639,7 @@ def test_an_issue_that_does_not_validate_becomes_findings_with_their_place(make_
 
 
 def check_json(*paths: Path) -> list[dict[str, object]]:
-    result = CliRunner().invoke(main, ["check", "--format", "json", *map(str, paths)], catch_exceptions=False)
+    result = cli("check", "--format", "json", *paths)
     findings: list[dict[str, object]] = json.loads(result.stdout)
     return findings
 

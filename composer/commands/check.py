@@ -82,7 +82,9 @@ _TAG_FAMILIES = (
     # *|FNAME|*, *|DATE:F j, Y|*: an upper-case name, so "**|bold|**" is not one; \* as Markdown escapes it.
     _TagFamily(r"\\?\*\|[A-Z][A-Z0-9_]{0,60}(?::[^|\n]{0,100}?)?\|\\?\*", "Mailchimp", ("mailchimp",)),
     _TagFamily(r"\{\{\{\s*[^{}\s][^{}\n]{0,100}\}\}\}", "SendGrid", ("sendgrid",)),
-    _TagFamily(r"\{\{\s*[^{}\s][^{}\n]{0,100}\}\}", "Buttondown or SendGrid", ("buttondown", "sendgrid")),
+    _TagFamily(
+        r"\{\{\s*[^{}\s][^{}\n]{0,100}\}\}", "Buttondown, SendGrid or listmonk", ("buttondown", "sendgrid", "listmonk")
+    ),
     _TagFamily(r"\{%-?\s*[A-Za-z][^\n]{0,100}?%\}", "Buttondown", ("buttondown",)),
     # Not a percent-encoded byte (%C3%A9 in a URL), nor a percentage ("50% off"): %ACCOUNT% goes unseen.
     _TagFamily(r"%(?![0-9A-Fa-f]{2})[A-Za-z][\w.-]{1,60}%", "Mailgun", ("mailgun",)),

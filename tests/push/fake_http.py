@@ -8,6 +8,7 @@ or a request to an address the fake does not serve (a send or a schedule among t
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections import deque
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from jsonschema import Draft202012Validator, FormatChecker
 from pytest_httpserver import HTTPServer
@@ -76,6 +78,7 @@ class FakeService:
     error_schema: str  # the service's failure body
 
     def __init__(self) -> None:
+        self.url = ""  # the scheme, host and port it is served at, once installed
         self.received: list[Received] = []
         self.problems: list[str] = []
         self._canned: deque[Answer] = deque()
@@ -103,7 +106,8 @@ class FakeService:
     def install(self, server: HTTPServer) -> str:
         """Serve this fake on ``server``; the scheme, host and port to point composer at."""
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
-        return f"http://127.0.0.1:{server.port}"
+        self.url = f"http://127.0.0.1:{server.port}"
+        return self.url
 
     def calls(self, method: str, pattern: str) -> list[Received]:
         """The requests received with this method to a path matching ``pattern`` (whole)."""
@@ -157,3 +161,19 @@ class FakeService:
         errors = schema_errors(schema, document)
         self.problems.extend(f"{what}: {error}" for error in errors)
         return bool(errors)
+
+
+def secret_forms(*secrets: str) -> list[bytes]:
+    """Every form a secret could be printed or written in: as is, URL-encoded, in base64 (as Basic auth
+    carries it, alone or after a user name), and JSON-escaped. Written here, not taken from composer."""
+    forms: set[str] = set()
+    for secret in secrets:
+        forms |= {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+        forms.add(base64.b64encode(secret.encode()).decode())
+    return [form.encode() for form in forms]
+
+
+def files_and_output(folder: Path, *printed: bytes) -> bytes:
+    """Every byte under ``folder`` and every byte printed: where a secret must not be."""
+    written = [path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()]
+    return b"\n".join([*written, *printed])

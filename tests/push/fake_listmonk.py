@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import itertools
 import re
 import uuid
 from typing import Any
@@ -41,6 +42,7 @@ class FakeListmonk(FakeService):
         self.subscribers = {SUBSCRIBER}
         self.campaigns: dict[int, dict[str, Any]] = {}
         self.test_sends: list[dict[str, Any]] = []  # each: the campaign as sent, and "to"
+        self._ids = itertools.count(1)  # a database sequence: a deleted campaign's id is not given again
 
     def routes(self) -> list[Route]:
         request, answer = "listmonk_campaign_request.json", "listmonk_campaign_response.json"
@@ -89,7 +91,7 @@ class FakeListmonk(FakeService):
         refused = self._refused(body)
         if refused:
             return refused
-        campaign_id = max(self.campaigns, default=0) + 1
+        campaign_id = next(self._ids)
         campaign = {
             "id": campaign_id,
             "uuid": str(uuid.uuid4()),
@@ -171,7 +173,7 @@ def _template_problem(text: str) -> str | None:
         words = match.group(1).split()
         if not words or words[0].startswith((".", '"', "$")) or words[0] in _FUNCTIONS:
             continue
-        return f'template: content:1: function "{words[0]}" not defined'
+        return f'template: content:1: function "{words[0].split(".")[0]}" not defined'
     if text.count("{{") != len(_EXPRESSION.findall(text)):
         return "template: content:1: unclosed action"
     return None

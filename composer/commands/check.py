@@ -21,6 +21,7 @@ import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml)
 from ..core import esp
 from ..core.colours import contrast_ratio, hex_colour, luminance, rgb
 from ..core.folders import shown_path
+from ..core.models import PUSH_SETTINGS, Publication
 from ..core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from ..core.places import Places, strings
 from ..core.source import Document, Key, field_name
@@ -156,6 +157,7 @@ def check(composed: Composed) -> list[Finding]:
     findings += _stale_schemas(composed, places)
     findings += _labels_missing(composed, places)
     findings += _sources_without_links(composed, places)
+    findings += _push_setting_missing(composed, places)
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
@@ -177,6 +179,29 @@ def _stale_schemas(composed: Composed, places: Places) -> list[Finding]:
     top = composed.loaded.publication_path.parent  # no command writes outside the publication's folder
     stale = [modeline.stale_schema(path, document, kind, top) for path, document, kind in files if document]
     return [Finding(found.where, WARNING, found.rule, found.message) for found in stale if found]
+
+
+def push_setting_missing(publication: Publication) -> str | None:
+    """Why `compose push` cannot make a draft in the service publication.yaml's esp: names, when its
+    block of settings (models.PUSH_SETTINGS) is missing; None when it has what it needs."""
+    service = publication.esp
+    settings = PUSH_SETTINGS.get(service or "")
+    if service is None or settings is None or getattr(publication, service, None) is not None:
+        return None
+    keys = ", ".join(f"{name}:" for name in settings.model_fields)
+    return (
+        f"esp: {service}, but publication.yaml has no {service}: settings, which compose push needs to make "
+        f"the draft: add {service}: with {keys} (see README, Push to your mailing service)"
+    )
+
+
+def _push_setting_missing(composed: Composed, places: Places) -> list[Finding]:
+    """At the line of esp:, the settings compose push needs for that service and publication.yaml lacks."""
+    message = push_setting_missing(composed.loaded.publication)
+    if message is None:
+        return []
+    where = places.at(places.publication, "esp") or shown_path(composed.loaded.publication_path)
+    return [Finding(where, WARNING, "push-setting-missing", message)]
 
 
 def _labels_missing(composed: Composed, places: Places) -> list[Finding]:

@@ -452,6 +452,46 @@ class Smtp(Strict):
         return value
 
 
+# The settings of `compose push` for each mailing service (commands/push/), one block a service, named
+# as esp: names it. IDs only: the service's key stays in the environment, never in this file.
+_Identifier = Annotated[Text, AfterValidator(lambda value: _no_spaces(value, "an ID"))]
+
+
+def _no_spaces(value: str, what: str) -> str:
+    if any(character.isspace() for character in value):
+        raise ValueError(f"{value!r} is not {what}: an ID has no spaces")
+    return value
+
+
+class MailchimpSettings(Strict):
+    """The audience the campaign goes to (Audience > Settings > Audience name and defaults: Audience ID)."""
+
+    audience_id: _Identifier
+
+
+class SendgridSettings(Strict):
+    """The Single Send's sender, unsubscribe group and contact lists (IDs from SendGrid's Marketing pages)."""
+
+    sender_id: Annotated[int, Field(ge=1)]
+    suppression_group_id: Annotated[int, Field(ge=1)]
+    list_ids: Annotated[list[_Identifier], Field(min_length=1)]
+
+
+class ListmonkSettings(Strict):
+    """The listmonk server (its address; LISTMONK_URL in the environment wins) and the lists the campaign goes to."""
+
+    url: WebAddress
+    list_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+
+
+# esp: names -> the block compose push needs for that service; a service not listed needs none.
+PUSH_SETTINGS: dict[str, type[Strict]] = {
+    "mailchimp": MailchimpSettings,
+    "sendgrid": SendgridSettings,
+    "listmonk": ListmonkSettings,
+}
+
+
 class Publication(Strict):
     name: HeaderLine  # in the title_pattern's subject
     url: WebAddress
@@ -477,6 +517,9 @@ class Publication(Strict):
     web_version_url: Annotated[Link, AfterValidator(_date_pattern)] | None = None
     address: Text | None = None
     smtp: Smtp | None = None
+    mailchimp: MailchimpSettings | None = None  # compose push --esp mailchimp
+    sendgrid: SendgridSettings | None = None  # compose push --esp sendgrid
+    listmonk: ListmonkSettings | None = None  # compose push --esp listmonk
 
     @field_validator("title_pattern")
     @classmethod

@@ -72,7 +72,9 @@ def test_an_unknown_service_in_publication_yaml_is_an_error_at_its_line(make_iss
         compose(issue)
     [problem] = caught.value.problems
     assert problem.field == "esp"
-    assert problem.message == "unknown mailing service 'mailchump'; use one of mailchimp, buttondown, sendgrid, mailgun, listmonk"
+    assert problem.message == (
+        "unknown mailing service 'mailchump'; use one of mailchimp, buttondown, sendgrid, mailgun, listmonk"
+    )
 
 
 def test_esp_option_on_the_command_line(tmp_path: Path) -> None:

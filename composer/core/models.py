@@ -482,6 +482,9 @@ class ListmonkSettings(Strict):
 
     url: WebAddress
     list_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    # A campaign template whose body is only {{ template "content" . }}: without one, listmonk wraps the
+    # issue in its default template's own header, footer and unsubscribe link.
+    template_id: Annotated[int, Field(ge=1)] | None = None
 
 
 # esp: names -> the block compose push needs for that service; a service not listed needs none.

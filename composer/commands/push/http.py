@@ -214,7 +214,8 @@ class Api:
     ) -> dict[str, Any]:
         status = response.status_code
         if status in (401, 403):
-            lacks = "lacks a permission this needs" if status == 403 else "is wrong or was revoked"
+            # 403: a key without the permission, or (listmonk) a wrong one: listmonk answers 403 for both.
+            lacks = "is wrong, or lacks a permission this needs" if status == 403 else "is wrong or was revoked"
             raise PushFailed(
                 f"{self.service} refused the key in {self.key_variable} ({status} {response.reason_phrase}): "
                 f"it {lacks}; make or check one in {self.service}'s settings and set {self.key_variable} to it"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from .base import Connection, Email, Service
 from .buttondown import Buttondown
+from .listmonk import Listmonk
 from .mailchimp import Mailchimp
+from .sendgrid import SendGrid
 
 __all__ = ["NO_DRAFTS", "SERVICES", "Connection", "Email", "Service"]
 
@@ -19,6 +21,8 @@ __all__ = ["NO_DRAFTS", "SERVICES", "Connection", "Email", "Service"]
 SERVICES: dict[str, type[Service]] = {
     "buttondown": Buttondown,
     "mailchimp": Mailchimp,
+    "sendgrid": SendGrid,
+    "listmonk": Listmonk,
 }
 
 # Services composer knows the merge tags of but that keep no drafts: why, and what to do instead.

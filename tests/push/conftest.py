@@ -48,6 +48,8 @@ EVERY_VARIABLE = (
     "LISTMONK_URL",
 )
 AUDIENCE = "a1b2c3d4e5"
+EMAIL = "buttondown-email"  # the schema of Buttondown's answers about an email
+CAMPAIGN = "mailchimp-campaign"  # and of Mailchimp's about a campaign
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -110,10 +112,13 @@ class FakeService:
         if failure is not None:
             return failure()
         if not self.authorised(seen):
-            return answer(401, {"detail": "Invalid token."})
+            return self.unauthorised()
         return self.route(seen)
 
     def authorised(self, seen: Seen) -> bool:
+        raise NotImplementedError
+
+    def unauthorised(self) -> Response:
         raise NotImplementedError
 
     def route(self, seen: Seen) -> Response:
@@ -129,7 +134,10 @@ class FakeService:
         return None
 
 
-def answer(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Response:
+def answer(status: int, body: Any = None, headers: dict[str, str] | None = None, schema: str | None = None) -> Response:
+    """The service's answer; with ``schema``, first checked to be as the service's description says."""
+    if schema is not None:
+        valid(body, schema)
     text = "" if body is None else json.dumps(body)
     return Response(text, status=status, headers=headers, content_type="application/json")
 
@@ -140,6 +148,9 @@ class FakeButtondown(FakeService):
     def authorised(self, seen: Seen) -> bool:
         return seen.headers.get("Authorization") == f"Token {self.key}"
 
+    def unauthorised(self) -> Response:
+        return answer(401, {"code": "api_key_invalid", "detail": "Invalid token."}, schema="buttondown-error")
+
     def route(self, seen: Seen) -> Response:
         if seen.headers.get("X-Api-Version") != "2026-04-01":
             self.refused.append(f"X-API-Version {seen.headers.get('X-Api-Version')!r}")
@@ -149,13 +160,13 @@ class FakeButtondown(FakeService):
         if seen.method == "POST" and seen.path == "/v1/emails":
             return self.checked(seen.body, "buttondown-create-email") or self.create(seen.body)
         if one and seen.method == "GET":
-            return self.found(one.group(1)) or answer(200, self.drafts[one.group(1)])
+            return self.found(one.group(1)) or answer(200, self.drafts[one.group(1)], schema=EMAIL)
         if one and seen.method == "PATCH":
             refused = self.found(one.group(1)) or self.checked(seen.body, "buttondown-update-email")
             if refused:
                 return refused
             self.drafts[one.group(1)].update(seen.body, modification_date=_now())
-            return answer(200, self.drafts[one.group(1)])
+            return answer(200, self.drafts[one.group(1)], schema=EMAIL)
         if test and seen.method == "POST":
             refused = self.found(test.group(1)) or self.checked(seen.body, "buttondown-send-draft")
             if refused:
@@ -185,10 +196,10 @@ class FakeButtondown(FakeService):
             **body,
             "status": body.get("status", "draft"),
         }
-        return answer(201, self.drafts[email_id])
+        return answer(201, self.drafts[email_id], schema=EMAIL)
 
     def found(self, email_id: str) -> Response | None:
-        return None if email_id in self.drafts else answer(404, {"detail": "Not found."})
+        return None if email_id in self.drafts else answer(404, {"detail": "Not found."}, schema="buttondown-error")
 
 
 class FakeMailchimp(FakeService):
@@ -203,6 +214,9 @@ class FakeMailchimp(FakeService):
         _, _, key = base64.b64decode(credentials).decode().partition(":")
         return key == self.key
 
+    def unauthorised(self) -> Response:
+        return mailchimp_error(401, "Your API key may be invalid, or you've attempted to access the wrong datacenter.")
+
     def route(self, seen: Seen) -> Response:
         one = re.fullmatch(r"/3\.0/campaigns/([^/]+)", seen.path)
         content = re.fullmatch(r"/3\.0/campaigns/([^/]+)/content", seen.path)
@@ -210,7 +224,7 @@ class FakeMailchimp(FakeService):
         if seen.method == "POST" and seen.path == "/3.0/campaigns":
             return self.checked(seen.body, "mailchimp-create-campaign") or self.create(seen.body)
         if one and seen.method == "GET":
-            return self.found(one.group(1)) or answer(200, self.drafts[one.group(1)])
+            return self.found(one.group(1)) or answer(200, self.drafts[one.group(1)], schema=CAMPAIGN)
         if one and seen.method == "PATCH":
             campaign = one.group(1)
             refused = self.found(campaign) or self.checked(seen.body, "mailchimp-update-campaign")
@@ -218,7 +232,7 @@ class FakeMailchimp(FakeService):
                 return refused
             self.drafts[campaign]["settings"].update(seen.body.get("settings", {}))
             self.drafts[campaign]["recipients"].update(seen.body.get("recipients", {}))
-            return answer(200, self.drafts[campaign])
+            return answer(200, self.drafts[campaign], schema=CAMPAIGN)
         if content and seen.method == "PUT":
             campaign = content.group(1)
             refused = self.found(campaign) or self.checked(seen.body, "mailchimp-set-content")
@@ -233,7 +247,7 @@ class FakeMailchimp(FakeService):
             self.tests.append((test.group(1), seen.body["test_emails"]))
             return Response(status=204)
         self.refused.append(f"unexpected {seen.method} {seen.path}")
-        return answer(404, {"title": "Resource Not Found", "status": 404, "detail": "not found"})
+        return mailchimp_error(404, "The requested resource could not be found.")
 
     def create(self, body: dict[str, Any]) -> Response:
         campaign = uuid.uuid4().hex[:10]
@@ -246,14 +260,36 @@ class FakeMailchimp(FakeService):
             "recipients": dict(body.get("recipients", {})),
             "settings": dict(body.get("settings", {})),
         }
-        return answer(200, self.drafts[campaign])
+        return answer(200, self.drafts[campaign], schema=CAMPAIGN)
 
     def found(self, campaign: str) -> Response | None:
         if campaign in self.drafts:
             return None
-        return answer(
-            404, {"title": "Resource Not Found", "status": 404, "detail": "The requested resource could not be found."}
-        )
+        return mailchimp_error(404, "The requested resource could not be found.")
+
+
+def mailchimp_error(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
+    """An error as Mailchimp answers with one: a problem detail document."""
+    body: dict[str, Any] = {
+        "type": "https://mailchimp.com/developer/marketing/docs/errors/",
+        "title": {400: "Invalid Resource", 401: "API Key Invalid", 404: "Resource Not Found"}.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": str(uuid.uuid4()),
+    }
+    if errors:
+        body["errors"] = errors
+    return answer(status, body, schema="mailchimp-error")
+
+
+def late(seconds: float, then: Callable[[], Response]) -> Callable[[], Response]:
+    """An answer that comes ``seconds`` late (after composer stopped waiting, in the tests that use it)."""
+
+    def answer_late() -> Response:
+        time.sleep(seconds)
+        return then()
+
+    return answer_late
 
 
 def _now() -> str:

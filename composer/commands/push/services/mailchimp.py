@@ -128,7 +128,7 @@ class Mailchimp(Service):
             raise PushFailed("Mailchimp's answer has no id for the campaign: look at the drafts in Mailchimp")
         if isinstance(web_id, bool) or not isinstance(web_id, int):
             raise PushFailed("Mailchimp's answer has no web_id for the campaign: look at the drafts in Mailchimp")
-        return Draft(campaign_id, f"https://{self.data_centre}.admin.mailchimp.com/campaigns/edit?id={web_id}")
+        return Draft(campaign_id, f"https://{self.data_centre}.admin.mailchimp.com/campaigns/show/?id={web_id}")
 
 
 def _web_id(draft: Draft) -> int:

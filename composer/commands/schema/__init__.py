@@ -203,6 +203,11 @@ KEYS: dict[str, Key] = {
         "the listmonk server's address (LISTMONK_URL wins)", "https://lists.example.com", WEB_ADDRESS
     ),
     "ListmonkSettings.list_ids": Key("the IDs of the lists the campaign goes to", [3]),
+    "ListmonkSettings.template_id": Key(
+        'optional: the ID of a campaign template whose body is only {{ template "content" . }} (else listmonk '
+        "wraps the issue in its default template)",
+        5,
+    ),
     "Labels.published": Key('"Published on {date}"', "Published on {date}"),
     "Labels.read_time": Key(
         '"Read time: about {minutes} minutes", or one per plural category', "Read time: about {minutes} minutes"

@@ -188,7 +188,7 @@ def push_setting_missing(publication: Publication) -> str | None:
     settings = PUSH_SETTINGS.get(service or "")
     if service is None or settings is None or getattr(publication, service, None) is not None:
         return None
-    keys = ", ".join(f"{name}:" for name in settings.model_fields)
+    keys = ", ".join(f"{name}:" for name, field in settings.model_fields.items() if field.is_required())
     return (
         f"esp: {service}, but publication.yaml has no {service}: settings, which compose push needs to make "
         f"the draft: add {service}: with {keys} (see README, Push to your mailing service)"

@@ -10,8 +10,10 @@ from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
+from composer.cli import main
 from composer.core.pipeline import compose
 
 from . import fake_listmonk
@@ -187,3 +189,15 @@ def test_listmonks_own_message_is_shown(push: PushRunner, listmonk: FakeListmonk
     assert result.status == 1
     assert 'Error compiling campaign body: template: content:1: function "subscriber" not defined' in result.stderr
     assert listmonk.campaigns == {} and not (listmonk_issue.parent / "drafts.json").exists()
+
+
+def test_without_its_settings_nothing_is_pushed_and_check_names_the_required_ones(
+    push: PushRunner, listmonk: FakeListmonk, issue: Path
+) -> None:
+    publication = issue.parent / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8") + "esp: listmonk\n", encoding="utf-8")
+    wanted = "add listmonk: with url:, list_ids: (see README"  # template_id: is optional
+    checked = CliRunner().invoke(main, ["check", str(issue)])
+    assert "warning: push-setting-missing: esp: listmonk" in checked.output and wanted in checked.output
+    result = push(issue, env=env(listmonk))
+    assert result.status == 1 and wanted in result.stderr and listmonk.received == []

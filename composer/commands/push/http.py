@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -83,13 +84,21 @@ def service_address(environ: Mapping[str, str], variable: str, default: str) -> 
 
 
 def forms_of(values: Iterable[str]) -> list[str]:
-    """Every form a secret could take in a text: as is, URL-encoded, base64 (alone and in Basic auth)."""
+    """Every form a secret could take in a text: as is, URL-encoded, and base64 after any prefix (as in
+    Basic auth, ``user:key``): for each of base64's three alignments, the run of characters that
+    encodes the secret alone, which every such encoding contains whatever comes before and after."""
     forms: set[str] = set()
     for value in values:
-        if not value:
-            continue
-        forms |= {value, quote(value, safe=""), quote_plus(value)}
-        forms.add(base64.b64encode(value.encode()).decode())
+        for each in {value, *value.split()}:  # a header's value, and its token alone ("Basic <base64>")
+            if len(each) < 4:
+                continue
+            forms |= {each, quote(each, safe=""), quote_plus(each)}
+            for shift in range(3):
+                encoded = base64.b64encode(b"\0" * shift + each.encode()).decode()
+                start, end = 4 * -(-shift // 3), 4 * ((shift + len(each.encode())) // 3)
+                inner = encoded[start:end]
+                if len(inner) >= 8:
+                    forms |= {inner, inner.replace("+", "-").replace("/", "_")}  # and URL-safe base64
     return sorted(forms, key=len, reverse=True)
 
 
@@ -173,7 +182,7 @@ class Api:
                     raise PushFailed(self._unreachable(error, reached)) from None
                 self._wait(BACKOFF_SECONDS[failures - 1])
                 continue
-            self._log(f"{response.status_code} {response.reason_phrase}")
+            self._log(f"{response.status_code} {_phrase(response)}")
             status = response.status_code
             if status == 429:
                 rate_limited += 1
@@ -191,13 +200,13 @@ class Api:
             if status >= 500:
                 if not repeatable and status != 503:  # 503: not taken in at all; others may have made the draft
                     raise PushFailed(
-                        f"{self.service} failed while making {what} ({status} {response.reason_phrase}); it may "
+                        f"{self.service} failed while making {what} ({status} {_phrase(response)}); it may "
                         f"have made it all the same: look at the drafts in {self.service} before pushing again"
                     )
                 failures += 1
                 if failures >= ATTEMPTS:
                     raise PushFailed(
-                        f"{self.service} failed {ATTEMPTS} times ({status} {response.reason_phrase}); nothing more "
+                        f"{self.service} failed {ATTEMPTS} times ({status} {_phrase(response)}); nothing more "
                         "was done: push again later"
                     )
                 self._wait(BACKOFF_SECONDS[failures - 1])
@@ -216,7 +225,7 @@ class Api:
         if status in (401, 403):
             lacks = "lacks a permission this needs" if status == 403 else "is wrong or was revoked"
             raise PushFailed(
-                f"{self.service} refused the key in {self.key_variable} ({status} {response.reason_phrase}): "
+                f"{self.service} refused the key in {self.key_variable} ({status} {_phrase(response)}): "
                 f"it {lacks}; make or check one in {self.service}'s settings and set {self.key_variable} to it"
             )
         if status == 404 and gone:
@@ -228,14 +237,14 @@ class Api:
             )
         if 300 <= status < 400:  # never followed: it would carry the key to another address
             raise PushFailed(
-                f"{self.service} sent {what} elsewhere ({status} {response.reason_phrase}, to "
+                f"{self.service} sent {what} elsewhere ({status} {_phrase(response)}, to "
                 f"{self.hide(response.headers.get('Location', 'nowhere'))}): is {self.address_variable} right?"
             )
         if status >= 400:
             words = describe(_json_or_none(response)) if describe else None
             said = self.hide(words or response.text or "")
             raise PushFailed(
-                f"{self.service} refused {what} ({status} {response.reason_phrase}){': ' + said if said else ''}"
+                f"{self.service} refused {what} ({status} {_phrase(response)}){': ' + said if said else ''}"
             )
         if len(response.content) > MAX_ANSWER_BYTES:
             raise PushFailed(f"{self.service}'s answer is larger than composer reads ({len(response.content)} bytes)")
@@ -277,6 +286,14 @@ class Api:
             f"{self.service} {how} ({_kind(error)}), {ATTEMPTS} times ({where}); nothing more was done: "
             "push again later"
         )
+
+
+def _phrase(response: httpx.Response) -> str:
+    """The status's standard name ("Unauthorized"), whatever the server wrote beside it."""
+    try:
+        return HTTPStatus(response.status_code).phrase
+    except ValueError:
+        return "unknown status"
 
 
 def _kind(error: httpx.TransportError) -> str:

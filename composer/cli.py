@@ -536,6 +536,8 @@ def push(
         return
     done = "made a new draft" if pushed.made else "updated the draft"
     click.echo(f"{done} of {file} in {pushed.service}: {pushed.draft.web_address}")
+    if pushed.replaced:
+        click.echo(f"the draft made before stays in {pushed.service} as it was: {pushed.replaced.web_address}")
     if pushed.tested:
         click.echo(f"asked {pushed.service} to send a test of it to {', '.join(pushed.tested)}")
     if pushed.remembered_in:

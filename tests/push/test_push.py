@@ -15,6 +15,8 @@ import pytest
 from werkzeug import Response
 
 from composer.commands.push import http
+from composer.commands.push.services import SERVICES
+from composer.commands.push.services.buttondown import Buttondown
 from composer.core.pipeline import compose
 
 from .conftest import (
@@ -281,3 +283,39 @@ def test_a_plain_compose_does_not_import_httpx() -> None:
         "assert 'httpx' not in sys.modules, 'httpx imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_key_typed_into_publication_yaml_is_refused_at_its_line(push: PushRunner, issue: Path) -> None:
+    publication = issue.parent / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8") + f"  api_key: {MAILCHIMP_KEY}\n", encoding="utf-8")
+    run = push(issue, "--esp", "mailchimp", "--debug")
+    assert run.status == 1
+    assert (
+        "mailchimp: never put a key in publication.yaml (it would end up in git); set MAILCHIMP_API_KEY" in run.stderr
+    )
+    assert MAILCHIMP_KEY not in run.stdout + run.stderr
+
+
+def test_debug_shows_each_request_and_answer(push: PushRunner, issue: Path, buttondown: FakeButtondown) -> None:
+    run = push(issue, "--esp", "buttondown", "--debug")
+    assert run.status == 0
+    assert f"Buttondown: POST {buttondown.url}/v1/emails\nButtondown: 201 Created\n" in run.stderr
+
+
+def test_a_service_without_test_sends_says_so_before_any_request(
+    push: PushRunner, issue: Path, buttondown: FakeButtondown, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class NoTests(Buttondown):
+        sends_tests = False
+
+    monkeypatch.setitem(SERVICES, "buttondown", NoTests)
+    run = push(issue, "--esp", "buttondown", "--test-to", "me@example.com")
+    assert run.status == 1
+    assert "Buttondown has no test send of a draft: push without --test-to" in run.stderr
+    assert "compose send --to ADDRESS" in run.stderr
+    assert buttondown.requests == []
+
+
+def test_a_bad_test_address_stops_the_push(push: PushRunner, issue: Path, buttondown: FakeButtondown) -> None:
+    run = push(issue, "--esp", "buttondown", "--test-to", "not an address")
+    assert run.status == 1 and buttondown.requests == []

@@ -319,3 +319,13 @@ def test_a_service_without_test_sends_says_so_before_any_request(
 def test_a_bad_test_address_stops_the_push(push: PushRunner, issue: Path, buttondown: FakeButtondown) -> None:
     run = push(issue, "--esp", "buttondown", "--test-to", "not an address")
     assert run.status == 1 and buttondown.requests == []
+
+
+def test_a_runaway_answer_is_cut_off(
+    push: PushRunner, issue: Path, buttondown: FakeButtondown, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http, "MAX_ANSWER_BYTES", 10_000)
+    buttondown.fail_next(lambda: answer(201, {"id": "x", "padding": "x" * 20_000}))
+    run = push(issue, "--esp", "buttondown")
+    assert run.status == 1
+    assert "Buttondown answered the draft with more than composer reads" in run.stderr

@@ -74,7 +74,14 @@ def service_address(environ: Mapping[str, str], variable: str, default: str) -> 
     ``default``, without a trailing slash."""
     address = environ.get(variable, "").strip() or default
     parts = urlsplit(address)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    if (
+        not address.isprintable()
+        or any(character.isspace() for character in address)
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+    ):
         raise PushSettingsProblem(
             f"{variable} is not an address such as https://api.example.com or http://127.0.0.1:8080"
         )
@@ -165,14 +172,12 @@ class Api:
         response = self._send(method, url, body, what, repeatable)
         return self._answer(response, path, what, gone, describe)
 
-    def _send(
-        self, method: str, url: str, body: Mapping[str, Any] | None, what: str, repeatable: bool
-    ) -> httpx.Response:
+    def _send(self, method: str, url: str, body: Mapping[str, Any] | None, what: str, repeatable: bool) -> _Answer:
         failures = rate_limited = 0
         while True:
             self._log(f"{method} {url}")
             try:
-                response = self._http().request(method, url, json=body)
+                response = self._request(method, url, body, what)
             except httpx.TransportError as error:
                 reached = not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 if reached and not repeatable:
@@ -213,9 +218,22 @@ class Api:
                 continue
             return response
 
+    def _request(self, method: str, url: str, body: Mapping[str, Any] | None, what: str) -> _Answer:
+        """One request, its answer read up to MAX_ANSWER_BYTES (a runaway answer is cut off, not kept)."""
+        with self._http().stream(method, url, json=body) as response:
+            content = bytearray()
+            for chunk in response.iter_bytes():
+                content += chunk
+                if len(content) > MAX_ANSWER_BYTES:
+                    raise PushFailed(
+                        f"{self.service} answered {what} with more than composer reads "
+                        f"({MAX_ANSWER_BYTES // 1_000_000} MB): is {self.address_variable} the address of its API?"
+                    )
+            return _Answer(response.status_code, response.headers, bytes(content))
+
     def _answer(
         self,
-        response: httpx.Response,
+        response: _Answer,
         path: str,
         what: str,
         gone: str | None,
@@ -242,12 +260,10 @@ class Api:
             )
         if status >= 400:
             words = describe(_json_or_none(response)) if describe else None
-            said = self.hide(words or response.text or "")
+            said = self.hide(words or response.content.decode("utf-8", "replace"))
             raise PushFailed(
                 f"{self.service} refused {what} ({status} {_phrase(response)}){': ' + said if said else ''}"
             )
-        if len(response.content) > MAX_ANSWER_BYTES:
-            raise PushFailed(f"{self.service}'s answer is larger than composer reads ({len(response.content)} bytes)")
         if not response.content.strip():
             return {}
         answer = _json_or_none(response)
@@ -288,7 +304,16 @@ class Api:
         )
 
 
-def _phrase(response: httpx.Response) -> str:
+@dataclass(frozen=True)
+class _Answer:
+    """A service's answer, read whole (and bounded)."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+
+def _phrase(response: _Answer) -> str:
     """The status's standard name ("Unauthorized"), whatever the server wrote beside it."""
     try:
         return HTTPStatus(response.status_code).phrase
@@ -305,7 +330,7 @@ def _kind(error: httpx.TransportError) -> str:
     return "connection lost"
 
 
-def _json_or_none(response: httpx.Response) -> Any:
+def _json_or_none(response: _Answer) -> Any:
     try:
         return json.loads(response.content)
     except ValueError:

@@ -117,7 +117,8 @@ def prepare_push(
     BadAddress (--test-to)."""
     if service in NO_DRAFTS:  # said before composing: nothing else would change it
         raise PushSettingsProblem(NO_DRAFTS[service])
-    addresses = recipients(test_to) if tuple(test_to) else ()
+    given = tuple(test_to)
+    addresses = recipients(given) if given else ()
     composed = compose(path, templates, service)
     key = composed.links.service
     chosen = _service(composed, key)

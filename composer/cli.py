@@ -507,6 +507,7 @@ def send(
     "--test-to",
     "test_to",
     multiple=True,
+    metavar="ADDRESS",
     help="Ask the service to send its own test of the draft to this address; repeat it, or separate with commas.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the requests (method, address, fields) and send nothing.")

@@ -507,6 +507,7 @@ def send(
     "--test-to",
     "test_to",
     multiple=True,
+    metavar="ADDRESS",
     help="Ask the service to send its own test of the draft to this address; repeat it, or separate with commas.",
 )
 @click.option("--dry-run", is_flag=True, help="Print the requests (method, address, fields) and send nothing.")
@@ -536,6 +537,8 @@ def push(
         return
     done = "made a new draft" if pushed.made else "updated the draft"
     click.echo(f"{done} of {file} in {pushed.service}: {pushed.draft.web_address}")
+    if pushed.replaced:
+        click.echo(f"the draft made before stays in {pushed.service} as it was: {pushed.replaced.web_address}")
     if pushed.tested:
         click.echo(f"asked {pushed.service} to send a test of it to {', '.join(pushed.tested)}")
     if pushed.remembered_in:

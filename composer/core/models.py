@@ -13,7 +13,7 @@ import typing
 import unicodedata
 from collections.abc import Iterable
 from datetime import date as Date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from pydantic import (
@@ -463,23 +463,41 @@ def _no_spaces(value: str, what: str) -> str:
     return value
 
 
-class MailchimpSettings(Strict):
+class _PushSettings(Strict):
+    keys: ClassVar[str]  # the environment variables the service's keys go in
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_key(cls, value: Any) -> Any:
+        secret = ("key", "token", "password", "secret", "api_key", "apikey", "user")
+        if isinstance(value, dict) and any(str(name).lower() in secret for name in value):
+            raise ValueError(
+                f"never put a key in publication.yaml (it would end up in git); set {cls.keys} in the environment "
+                "instead"
+            )
+        return value
+
+
+class MailchimpSettings(_PushSettings):
     """The audience the campaign goes to (Audience > Settings > Audience name and defaults: Audience ID)."""
 
+    keys = "MAILCHIMP_API_KEY"
     audience_id: _Identifier
 
 
-class SendgridSettings(Strict):
+class SendgridSettings(_PushSettings):
     """The Single Send's sender, unsubscribe group and contact lists (IDs from SendGrid's Marketing pages)."""
 
+    keys = "SENDGRID_API_KEY"
     sender_id: Annotated[int, Field(ge=1)]
     suppression_group_id: Annotated[int, Field(ge=1)]
     list_ids: Annotated[list[_Identifier], Field(min_length=1)]
 
 
-class ListmonkSettings(Strict):
+class ListmonkSettings(_PushSettings):
     """The listmonk server (its address; LISTMONK_URL in the environment wins) and the lists the campaign goes to."""
 
+    keys = "LISTMONK_USER and LISTMONK_TOKEN"
     url: WebAddress
     list_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
     # A campaign template whose body is only {{ template "content" . }}: without one, listmonk wraps the
@@ -488,7 +506,7 @@ class ListmonkSettings(Strict):
 
 
 # esp: names -> the block compose push needs for that service; a service not listed needs none.
-PUSH_SETTINGS: dict[str, type[Strict]] = {
+PUSH_SETTINGS: dict[str, type[_PushSettings]] = {
     "mailchimp": MailchimpSettings,
     "sendgrid": SendgridSettings,
     "listmonk": ListmonkSettings,

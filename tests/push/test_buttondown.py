@@ -44,3 +44,24 @@ def test_test_to_asks_buttondown_for_its_test_send(push: PushRunner, buttondown:
     [draft_id] = buttondown.drafts
     assert buttondown.tests == [(draft_id, ["editor@example.com", "desk@example.com"])]
     assert "asked Buttondown to send a test of it to editor@example.com, desk@example.com" in run.stdout
+
+
+def test_an_email_sent_from_buttondown_is_reported_and_left_alone(
+    push: PushRunner, buttondown: FakeButtondown, issue: Path
+) -> None:
+    assert push(issue, "--esp", "buttondown").status == 0
+    [draft_id] = buttondown.drafts
+    buttondown.drafts[draft_id]["status"] = "sent"
+    run = push(issue, "--esp", "buttondown")
+    assert run.status == 1
+    assert f"https://buttondown.com/emails/{draft_id}, is no longer a draft (sent)" in run.stderr
+    assert f"compose push --new {issue} makes a new draft" in run.stderr
+    assert buttondown.paths()[-1] == f"GET /v1/emails/{draft_id}"
+
+
+def test_an_email_deleted_in_buttondown_is_reported(push: PushRunner, buttondown: FakeButtondown, issue: Path) -> None:
+    assert push(issue, "--esp", "buttondown").status == 0
+    buttondown.drafts.clear()
+    run = push(issue, "--esp", "buttondown")
+    assert run.status == 1 and "was deleted there" in run.stderr
+    assert not buttondown.drafts

@@ -86,6 +86,7 @@ def test_a_campaign_sent_in_mailchimp_is_reported_and_left_alone_until_new(
 
     made = push(issue, "--esp", "mailchimp", "--new")
     assert made.status == 0, made.stderr
+    assert "the draft made before stays in Mailchimp as it was: https://us21.admin.mailchimp.com/" in made.stdout
     assert len(mailchimp.drafts) == 2
     [new_id] = set(mailchimp.drafts) - {campaign_id}
     drafts = json.loads((issue.parent / "drafts.json").read_text(encoding="utf-8"))["drafts"]

@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -73,7 +74,14 @@ def service_address(environ: Mapping[str, str], variable: str, default: str) -> 
     ``default``, without a trailing slash."""
     address = environ.get(variable, "").strip() or default
     parts = urlsplit(address)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    if (
+        not address.isprintable()
+        or any(character.isspace() for character in address)
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+    ):
         raise PushSettingsProblem(
             f"{variable} is not an address such as https://api.example.com or http://127.0.0.1:8080"
         )
@@ -83,13 +91,21 @@ def service_address(environ: Mapping[str, str], variable: str, default: str) -> 
 
 
 def forms_of(values: Iterable[str]) -> list[str]:
-    """Every form a secret could take in a text: as is, URL-encoded, base64 (alone and in Basic auth)."""
+    """Every form a secret could take in a text: as is, URL-encoded, and base64 after any prefix (as in
+    Basic auth, ``user:key``): for each of base64's three alignments, the run of characters that
+    encodes the secret alone, which every such encoding contains whatever comes before and after."""
     forms: set[str] = set()
     for value in values:
-        if not value:
-            continue
-        forms |= {value, quote(value, safe=""), quote_plus(value)}
-        forms.add(base64.b64encode(value.encode()).decode())
+        for each in {value, *value.split()}:  # a header's value, and its token alone ("Basic <base64>")
+            if len(each) < 4:
+                continue
+            forms |= {each, quote(each, safe=""), quote_plus(each)}
+            for shift in range(3):
+                encoded = base64.b64encode(b"\0" * shift + each.encode()).decode()
+                start, end = 4 * -(-shift // 3), 4 * ((shift + len(each.encode())) // 3)
+                inner = encoded[start:end]
+                if len(inner) >= 8:
+                    forms |= {inner, inner.replace("+", "-").replace("/", "_")}  # and URL-safe base64
     return sorted(forms, key=len, reverse=True)
 
 
@@ -156,14 +172,12 @@ class Api:
         response = self._send(method, url, body, what, repeatable)
         return self._answer(response, path, what, gone, describe)
 
-    def _send(
-        self, method: str, url: str, body: Mapping[str, Any] | None, what: str, repeatable: bool
-    ) -> httpx.Response:
+    def _send(self, method: str, url: str, body: Mapping[str, Any] | None, what: str, repeatable: bool) -> _Answer:
         failures = rate_limited = 0
         while True:
             self._log(f"{method} {url}")
             try:
-                response = self._http().request(method, url, json=body)
+                response = self._request(method, url, body, what)
             except httpx.TransportError as error:
                 reached = not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
                 if reached and not repeatable:
@@ -173,7 +187,7 @@ class Api:
                     raise PushFailed(self._unreachable(error, reached)) from None
                 self._wait(BACKOFF_SECONDS[failures - 1])
                 continue
-            self._log(f"{response.status_code} {response.reason_phrase}")
+            self._log(f"{response.status_code} {_phrase(response)}")
             status = response.status_code
             if status == 429:
                 rate_limited += 1
@@ -191,22 +205,35 @@ class Api:
             if status >= 500:
                 if not repeatable and status != 503:  # 503: not taken in at all; others may have made the draft
                     raise PushFailed(
-                        f"{self.service} failed while making {what} ({status} {response.reason_phrase}); it may "
+                        f"{self.service} failed while making {what} ({status} {_phrase(response)}); it may "
                         f"have made it all the same: look at the drafts in {self.service} before pushing again"
                     )
                 failures += 1
                 if failures >= ATTEMPTS:
                     raise PushFailed(
-                        f"{self.service} failed {ATTEMPTS} times ({status} {response.reason_phrase}); nothing more "
+                        f"{self.service} failed {ATTEMPTS} times ({status} {_phrase(response)}); nothing more "
                         "was done: push again later"
                     )
                 self._wait(BACKOFF_SECONDS[failures - 1])
                 continue
             return response
 
+    def _request(self, method: str, url: str, body: Mapping[str, Any] | None, what: str) -> _Answer:
+        """One request, its answer read up to MAX_ANSWER_BYTES (a runaway answer is cut off, not kept)."""
+        with self._http().stream(method, url, json=body) as response:
+            content = bytearray()
+            for chunk in response.iter_bytes():
+                content += chunk
+                if len(content) > MAX_ANSWER_BYTES:
+                    raise PushFailed(
+                        f"{self.service} answered {what} with more than composer reads "
+                        f"({MAX_ANSWER_BYTES // 1_000_000} MB): is {self.address_variable} the address of its API?"
+                    )
+            return _Answer(response.status_code, response.headers, bytes(content))
+
     def _answer(
         self,
-        response: httpx.Response,
+        response: _Answer,
         path: str,
         what: str,
         gone: str | None,
@@ -217,7 +244,7 @@ class Api:
             # 403: a key without the permission, or (listmonk) a wrong one: listmonk answers 403 for both.
             lacks = "is wrong, or lacks a permission this needs" if status == 403 else "is wrong or was revoked"
             raise PushFailed(
-                f"{self.service} refused the key in {self.key_variable} ({status} {response.reason_phrase}): "
+                f"{self.service} refused the key in {self.key_variable} ({status} {_phrase(response)}): "
                 f"it {lacks}; make or check one in {self.service}'s settings and set {self.key_variable} to it"
             )
         if status == 404 and gone:
@@ -229,17 +256,15 @@ class Api:
             )
         if 300 <= status < 400:  # never followed: it would carry the key to another address
             raise PushFailed(
-                f"{self.service} sent {what} elsewhere ({status} {response.reason_phrase}, to "
+                f"{self.service} sent {what} elsewhere ({status} {_phrase(response)}, to "
                 f"{self.hide(response.headers.get('Location', 'nowhere'))}): is {self.address_variable} right?"
             )
         if status >= 400:
             words = describe(_json_or_none(response)) if describe else None
-            said = self.hide(words or response.text or "")
+            said = self.hide(words or response.content.decode("utf-8", "replace"))
             raise PushFailed(
-                f"{self.service} refused {what} ({status} {response.reason_phrase}){': ' + said if said else ''}"
+                f"{self.service} refused {what} ({status} {_phrase(response)}){': ' + said if said else ''}"
             )
-        if len(response.content) > MAX_ANSWER_BYTES:
-            raise PushFailed(f"{self.service}'s answer is larger than composer reads ({len(response.content)} bytes)")
         if not response.content.strip():
             return {}
         answer = _json_or_none(response)
@@ -280,6 +305,23 @@ class Api:
         )
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """A service's answer, read whole (and bounded)."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+
+def _phrase(response: _Answer) -> str:
+    """The status's standard name ("Unauthorized"), whatever the server wrote beside it."""
+    try:
+        return HTTPStatus(response.status_code).phrase
+    except ValueError:
+        return "unknown status"
+
+
 def _kind(error: httpx.TransportError) -> str:
     """The kind of a connection failure, in words: never the exception's own text."""
     if isinstance(error, httpx.TimeoutException):
@@ -289,7 +331,7 @@ def _kind(error: httpx.TransportError) -> str:
     return "connection lost"
 
 
-def _json_or_none(response: httpx.Response) -> Any:
+def _json_or_none(response: _Answer) -> Any:
     try:
         return json.loads(response.content)
     except ValueError:

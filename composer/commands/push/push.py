@@ -36,6 +36,7 @@ class Pushed:
     tested: tuple[str, ...]  # the addresses the service was asked to send a test to
     remembered_in: Path | None  # drafts.json, when it was written
     dry_run: bool
+    replaced: Draft | None  # with --new, the draft remembered before, left as it is in the service
 
 
 @dataclass
@@ -48,6 +49,7 @@ class PreparedPush:
     connection: Connection
     warnings: list[Finding]
     previous: Draft | None  # the draft to update; None: make one
+    replaced: Draft | None  # with --new, the draft remembered until now
     test_to: tuple[str, ...]
     dry_run: bool
     _written: list[Path] = field(default_factory=list)
@@ -88,7 +90,8 @@ class PreparedPush:
         finally:
             api.close()
         written = self._written[-1] if self._written else None
-        return Pushed(service.name, draft, self.previous is None, self.test_to, written, self.dry_run)
+        made = self.previous is None
+        return Pushed(service.name, draft, made, self.test_to, written, self.dry_run, self.replaced)
 
     def _remember(self, draft: Draft) -> None:
         if not self.dry_run and remembered(self.path, self.service.key) != draft:
@@ -114,7 +117,8 @@ def prepare_push(
     BadAddress (--test-to)."""
     if service in NO_DRAFTS:  # said before composing: nothing else would change it
         raise PushSettingsProblem(NO_DRAFTS[service])
-    addresses = recipients(test_to) if tuple(test_to) else ()
+    given = tuple(test_to)
+    addresses = recipients(given) if given else ()
     composed = compose(path, templates, service)
     key = composed.links.service
     chosen = _service(composed, key)
@@ -145,7 +149,7 @@ def prepare_push(
             "with name: and email: (the address your list sends from)"
         )
     connection = chosen.connection(environ, publication)
-    previous = None if new else remembered(path, chosen.key)
+    before = remembered(path, chosen.key)
     email = Email(
         subject=composed.subject,
         preheader=composed.preheader,
@@ -157,7 +161,8 @@ def prepare_push(
         publication=publication,
     )
     warnings = [finding for finding in findings if finding.level == WARNING and finding.rule != "push-setting-missing"]
-    return PreparedPush(path, chosen, email, connection, warnings, previous, addresses, dry_run)
+    previous, replaced = (None, before) if new else (before, None)
+    return PreparedPush(path, chosen, email, connection, warnings, previous, replaced, addresses, dry_run)
 
 
 def _service(composed: Composed, key: str | None) -> Service:

@@ -427,6 +427,59 @@ def send(
 
 
 @main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--esp",
+    "service",
+    type=click.Choice(list(SERVICES)),
+    help="The mailing service to make the draft in (default: publication.yaml's esp).",
+)
+@click.option(
+    "--test-to",
+    "test_to",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Ask the service to send its own test of the draft to this address; repeat it, or separate with commas.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the requests (method, address, fields) and send nothing.")
+@click.option("--new", is_flag=True, help="Make a new draft even when one was made for this issue before.")
+@templates_option
+@debug_option
+def push(
+    file: Path, service: str | None, test_to: tuple[str, ...], dry_run: bool, new: bool, templates: Path | None
+) -> None:
+    """Make FILE a draft in the mailing service: subject, preview text, HTML, plain text, sender, audience.
+
+    The service's key comes from the environment (BUTTONDOWN_API_KEY, MAILCHIMP_API_KEY, ...), its
+    settings from publication.yaml. Nothing is pushed when `compose check` finds an error; its
+    warnings are shown first. Pushing the issue again updates the same draft: its id is kept in
+    drafts.json beside the issue (commit it). Open the draft's address it prints, look, and schedule
+    it there: compose push never sends to your list nor schedules.
+    """
+    from .commands.push.push import prepare_push
+    from .core.render import RenderOptions
+
+    options = RenderOptions(templates, service)
+    prepared = prepare_push(file, options, test_to, dry_run=dry_run, new=new)
+    report.finding_warnings(prepared.warnings)
+    debug = bool(click.get_current_context().meta.get(DEBUG))
+    pushed = prepared.push(report.outcome, report.note if debug else None)
+    if pushed.dry_run:
+        report.outcome(f"dry run: nothing was sent to {pushed.service}")
+        return
+    done = "made a new draft" if pushed.made else "updated the draft"
+    report.outcome(f"{done} of {file} in {pushed.service}: {pushed.draft.web_address}")
+    if pushed.replaced:
+        report.outcome(f"the draft made before stays in {pushed.service} as it was: {pushed.replaced.web_address}")
+    if pushed.tested:
+        report.outcome(f"asked {pushed.service} to send a test of it to {', '.join(pushed.tested)}")
+    if pushed.remembered_in:
+        report.outcome(
+            f"its id is kept in {pushed.remembered_in}: commit it with the issue, so the next push updates it"
+        )
+
+
+@main.command()
 @click.argument("target", type=click.Path(path_type=Path, exists=True))
 @click.option(
     "-p",

@@ -196,3 +196,19 @@ class DeliveryUncertain(SendFailed):
 class UnsafeMessage(ComposerError):
     """The message would not read back as composer wrote it (a header it did not mean, a changed
     value): it is never written nor sent."""
+
+
+class NotPushed(NotSent):
+    """`compose push` stopped before the mailing service: the issue has errors `compose check` reports."""
+
+
+class PushSettingsProblem(ComposerError):
+    """`compose push` cannot start: no service named, one it cannot make drafts in, a setting or a key missing."""
+
+
+class PushFailed(ComposerError):
+    """The mailing service could not be reached, or did not take the draft."""
+
+
+class DraftGone(PushFailed):
+    """The draft remembered for the issue was deleted in the service, or already sent or scheduled there."""

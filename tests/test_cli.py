@@ -546,7 +546,7 @@ def test_every_file_of_the_package_is_in_the_build_fingerprint(tmp_path: Path) -
         assert package_digest(package) != before, f"an edit of {path.relative_to(package)} goes unnoticed"
         path.write_bytes(original)
     assert package_digest(package) == before
-    added = package / "commands" / "push"
+    added = package / "commands" / "newfolder"
     added.mkdir()
     (added / "render.py").write_bytes((package / "core" / "render.py").read_bytes())
     assert package_digest(package) != before  # a module added, or moved, into a folder of its own
@@ -576,6 +576,8 @@ def test_an_edit_in_a_folder_of_the_package_rebuilds_an_unchanged_issue(make_iss
     assert "skipped" not in build()
     assert "unchanged since its last build, skipped" in build()
     # A module in a new subpackage (such as a command of its own in commands/).
-    (copy / "composer" / "commands" / "push").mkdir()
-    (copy / "composer" / "commands" / "push" / "__init__.py").write_text('"""compose push."""\n', encoding="utf-8")
+    (copy / "composer" / "commands" / "newfolder").mkdir()
+    (copy / "composer" / "commands" / "newfolder" / "__init__.py").write_text(
+        '"""a folder of its own."""\n', encoding="utf-8"
+    )
     assert "skipped" not in build()

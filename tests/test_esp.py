@@ -73,7 +73,9 @@ def test_an_unknown_service_in_publication_yaml_is_an_error_at_its_line(make_iss
         compose(issue)
     [problem] = caught.value.problems
     assert problem.field == "esp"
-    assert problem.message == "unknown mailing service 'mailchump'; use one of mailchimp, buttondown, sendgrid, mailgun"
+    assert problem.message == (
+        "unknown mailing service 'mailchump'; use one of mailchimp, buttondown, sendgrid, mailgun, listmonk"
+    )
 
 
 def test_esp_option_on_the_command_line(tmp_path: Path) -> None:
@@ -83,6 +85,27 @@ def test_esp_option_on_the_command_line(tmp_path: Path) -> None:
     assert 'href="{{ unsubscribe_url }}"' in html and 'href="{{ email.absolute_url }}"' in html
     refused = cli(str(SAMPLE), "--esp", "nope", "-o", str(tmp_path / "out"))
     assert refused.exit_code == 2 and "'nope' is not one of" in refused.output
+
+
+def test_listmonk_gets_its_template_functions_whole(make_issue: MakeIssue) -> None:
+    # listmonk runs the campaign body through Go's templates: an escaped or split brace breaks the send.
+    composed = compose(make_issue(publication=PUBLICATION + "esp: listmonk\n"))
+    assert {"{{ UnsubscribeURL }}", "{{ MessageURL }}"} <= set(hrefs(composed.html))
+    assert "Unsubscribe: {{ UnsubscribeURL }}" in composed.text
+    assert "View this email in your browser: {{ MessageURL }}" in composed.text
+    assert "%7B%7B" not in composed.html and "&#123;" not in composed.html
+
+
+def test_a_listmonk_issue_may_type_listmonks_own_tags(make_issue: MakeIssue) -> None:
+    issue = make_issue(
+        "date: 2020-02-03\nsummary: Hello {{ .Subscriber.FirstName }}, and *|FNAME|*.\nstories:\n  - headline: H\n"
+        "    body: B.\n",
+        PUBLICATION + "esp: listmonk\n",
+    )
+    result = cli("check", issue)
+    typed = [line for line in result.output.splitlines() if "merge-tag-typed" in line]
+    assert len(typed) == 1 and '"*|FNAME|*" is a Mailchimp merge tag' in typed[0]
+    assert "this issue is for listmonk, which does not" in typed[0]
 
 
 def test_mailchimp_tags_typed_in_markdown_reach_mailchimp_whole(make_issue: MakeIssue) -> None:

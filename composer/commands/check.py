@@ -22,6 +22,7 @@ import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml)
 from ..core import esp
 from ..core.colours import contrast_ratio, hex_colour, luminance, rgb
 from ..core.folders import shown_path
+from ..core.models import PUSH_SETTINGS, Publication
 from ..core.pipeline import GMAIL_CLIP_BYTES, Composed, compose
 from ..core.places import Places, strings
 from ..core.render import DEFAULT_OPTIONS, RenderOptions
@@ -85,7 +86,9 @@ _TAG_FAMILIES = (
     # *|FNAME|*, *|DATE:F j, Y|*: an upper-case name, so "**|bold|**" is not one; \* as Markdown escapes it.
     _TagFamily(r"\\?\*\|[A-Z][A-Z0-9_]{0,60}(?::[^|\n]{0,100}?)?\|\\?\*", "Mailchimp", ("mailchimp",)),
     _TagFamily(r"\{\{\{\s*[^{}\s][^{}\n]{0,100}\}\}\}", "SendGrid", ("sendgrid",)),
-    _TagFamily(r"\{\{\s*[^{}\s][^{}\n]{0,100}\}\}", "Buttondown or SendGrid", ("buttondown", "sendgrid")),
+    _TagFamily(
+        r"\{\{\s*[^{}\s][^{}\n]{0,100}\}\}", "Buttondown, SendGrid or listmonk", ("buttondown", "sendgrid", "listmonk")
+    ),
     _TagFamily(r"\{%-?\s*[A-Za-z][^\n]{0,100}?%\}", "Buttondown", ("buttondown",)),
     # Not a percent-encoded byte (%C3%A9 in a URL), nor a percentage ("50% off"): %ACCOUNT% goes unseen.
     _TagFamily(r"%(?![0-9A-Fa-f]{2})[A-Za-z][\w.-]{1,60}%", "Mailgun", ("mailgun",)),
@@ -140,6 +143,24 @@ class Finding:
         return {**place, "level": self.level, "rule": self.rule, "message": self.message}
 
 
+def gate(composed: Composed, nothing_done: str, refusal: type[ComposerError]) -> list[Finding]:
+    """check() before an issue leaves composer (a test send, a push): an error stops it, raised as
+    ``refusal`` with each error worded as `compose check` words it, then ``nothing_done``; the
+    warnings are returned, to be shown first. The gate is about the email as the list will get it."""
+    findings = check(composed)
+    errors = [finding for finding in findings if finding.level == ERROR]
+    if errors:
+        problems = [
+            Problem(finding.file, finding.line, finding.column, "", f"{ERROR}: {finding.rule}: {finding.message}")
+            for finding in errors
+        ]
+        closing = Problem.whole_file(
+            str(composed.source), f"{nothing_done}: mend the errors above first (see compose check)"
+        )
+        raise refusal([*problems, closing])
+    return [finding for finding in findings if finding.level == WARNING]
+
+
 def check(composed: Composed) -> list[Finding]:
     """Every finding for one composed email: errors first, then by rule (in the email's order within one)."""
     document = lxml.html.document_fromstring(composed.html)
@@ -173,6 +194,7 @@ def check(composed: Composed) -> list[Finding]:
     findings += _stale_schemas(composed, places)
     findings += _labels_missing(composed, places)
     findings += _sources_without_links(composed, places)
+    findings += _push_setting_missing(composed, places)
     return sorted(findings, key=lambda finding: (finding.level != ERROR, finding.rule))
 
 
@@ -194,6 +216,29 @@ def _stale_schemas(composed: Composed, places: Places) -> list[Finding]:
     top = composed.loaded.publication_path.parent  # no command writes outside the publication's folder
     stale = [modeline.stale_schema(path, document, kind, top) for path, document, kind in files if document]
     return [Finding.at(found.where, WARNING, found.rule, found.message) for found in stale if found]
+
+
+def push_setting_missing(publication: Publication) -> str | None:
+    """Why `compose push` cannot make a draft in the service publication.yaml's esp: names, when its
+    block of settings (models.PUSH_SETTINGS) is missing; None when it has what it needs."""
+    service = publication.esp
+    settings = PUSH_SETTINGS.get(service or "")
+    if service is None or settings is None or getattr(publication, service, None) is not None:
+        return None
+    keys = ", ".join(f"{name}:" for name, field in settings.model_fields.items() if field.is_required())
+    return (
+        f"esp: {service}, but publication.yaml has no {service}: settings, which compose push needs to make "
+        f"the draft: add {service}: with {keys} (see README, Push to your mailing service)"
+    )
+
+
+def _push_setting_missing(composed: Composed, places: Places) -> list[Finding]:
+    """At the line of esp:, the settings compose push needs for that service and publication.yaml lacks."""
+    message = push_setting_missing(composed.loaded.publication)
+    if message is None:
+        return []
+    where = places.at(places.publication, "esp") or Place(shown_path(composed.loaded.publication_path))
+    return [Finding.at(where, WARNING, "push-setting-missing", message)]
 
 
 def _labels_missing(composed: Composed, places: Places) -> list[Finding]:

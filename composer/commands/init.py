@@ -81,8 +81,8 @@ lang: @LANG@  # default language of issues (default en)
 #   name: <TODO write the sender's name>
 #   email: <TODO write the address the issues are sent from>
 
-# The mailing service the issues are for: its merge tags give the unsubscribe link, web version
-# and postal address (mailchimp, buttondown, sendgrid, mailgun; README: Mailing services).
+# The mailing service the issues are for (mailchimp, buttondown, sendgrid, mailgun, listmonk):
+# its merge tags give the unsubscribe link, web version and postal address (README: Mailing services).
 # esp: <TODO name the mailing service, or delete this line>
 # TO FILL (unless esp fills it in): the publication's own unsubscribe page.
 # unsubscribe_url: <TODO paste the unsubscribe page's address, https://…>

@@ -25,6 +25,8 @@ SERVICES = {
     "buttondown": MailingService("Buttondown", "{{ unsubscribe_url }}", "{{ email.absolute_url }}"),
     "sendgrid": MailingService("SendGrid", "{{{unsubscribe}}}"),
     "mailgun": MailingService("Mailgun", "%unsubscribe_url%"),
+    # listmonk's campaign bodies are Go templates: these are its template functions, not fields.
+    "listmonk": MailingService("listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}"),
 }
 
 

@@ -14,7 +14,7 @@ import typing
 import unicodedata
 from collections.abc import Iterable
 from datetime import date as Date
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from pydantic import (
@@ -295,6 +295,67 @@ class Smtp(Strict):
         return value
 
 
+# The settings of `compose push` for each mailing service (commands/push/), one block a service, named
+# as esp: names it. IDs only: the service's key stays in the environment, never in this file.
+_Identifier = Annotated[Text, AfterValidator(lambda value: _no_spaces(value, "an ID"))]
+
+
+def _no_spaces(value: str, what: str) -> str:
+    if any(character.isspace() for character in value):
+        raise ValueError(f"{value!r} is not {what}: an ID has no spaces")
+    return value
+
+
+class _PushSettings(Strict):
+    keys: ClassVar[str]  # the environment variables the service's keys go in
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_key(cls, value: Any) -> Any:
+        secret = ("key", "token", "password", "secret", "api_key", "apikey", "user")
+        if isinstance(value, dict) and any(str(name).lower() in secret for name in value):
+            raise ValueError(
+                f"never put a key in publication.yaml (it would end up in git); set {cls.keys} in the environment "
+                "instead"
+            )
+        return value
+
+
+class MailchimpSettings(_PushSettings):
+    """The audience the campaign goes to (Audience > Settings > Audience name and defaults: Audience ID)."""
+
+    keys = "MAILCHIMP_API_KEY"
+    audience_id: _Identifier
+
+
+class SendgridSettings(_PushSettings):
+    """The Single Send's sender, unsubscribe group and contact lists (IDs from SendGrid's Marketing pages)."""
+
+    keys = "SENDGRID_API_KEY"
+    sender_id: Annotated[int, Field(ge=1)]
+    suppression_group_id: Annotated[int, Field(ge=1)]
+    list_ids: Annotated[list[_Identifier], Field(min_length=1)]
+
+
+class ListmonkSettings(_PushSettings):
+    """The listmonk server (its address; LISTMONK_URL in the environment wins) and the lists the campaign goes to."""
+
+    keys = "LISTMONK_USER and LISTMONK_TOKEN"
+    url: WebAddress
+    list_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    # A campaign template whose body is only {{ template "content" . }}: without one, listmonk wraps the
+    # issue in its default template's own header, footer and unsubscribe link.
+    template_id: Annotated[int, Field(ge=1)] | None = None
+
+
+# esp: names -> the block compose push needs for that service; a service not listed needs none.
+PUSH_SETTINGS: dict[str, type[_PushSettings]] = {
+    "mailchimp": MailchimpSettings,
+    "sendgrid": SendgridSettings,
+    "listmonk": ListmonkSettings,
+}
+
+
 class Publication(Strict):
     name: HeaderLine  # in the title_pattern's subject
     url: WebAddress
@@ -320,6 +381,9 @@ class Publication(Strict):
     web_version_url: Annotated[Link, AfterValidator(_date_pattern)] | None = None
     address: Text | None = None
     smtp: Smtp | None = None
+    mailchimp: MailchimpSettings | None = None  # compose push --esp mailchimp
+    sendgrid: SendgridSettings | None = None  # compose push --esp sendgrid
+    listmonk: ListmonkSettings | None = None  # compose push --esp listmonk
 
     @field_validator("title_pattern")
     @classmethod

@@ -152,6 +152,20 @@ KEYS: dict[str, Key] = {
         "`host`, `port`, `user`, `starttls` for `compose send` (never the password)",
         {"host": "smtp.example.com", "port": 587},
     ),
+    "Publication.mailchimp": Key(
+        "`audience_id` for `compose push --esp mailchimp` (the key only in MAILCHIMP_API_KEY)",
+        {"audience_id": "a1b2c3d4e5"},
+    ),
+    "Publication.sendgrid": Key(
+        "`sender_id`, `suppression_group_id`, `list_ids` for `compose push --esp sendgrid` (the key only in "
+        "SENDGRID_API_KEY)",
+        {"sender_id": 1234567, "suppression_group_id": 12345, "list_ids": ["0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"]},
+    ),
+    "Publication.listmonk": Key(
+        "`url`, `list_ids` for `compose push --esp listmonk` (the user and token only in LISTMONK_USER and "
+        "LISTMONK_TOKEN)",
+        {"url": "https://lists.example.com", "list_ids": [3]},
+    ),
     "CallToAction.heading": Key("the button's heading" + _PER_LANGUAGE, "Suggest your story or issue."),
     "CallToAction.text": Key("optional words under the heading" + _PER_LANGUAGE, "Have a story idea?"),
     "CallToAction.label": Key("the button's words" + _PER_LANGUAGE, "Send"),
@@ -177,6 +191,23 @@ KEYS: dict[str, Key] = {
     "Smtp.port": Key("its port", 587),
     "Smtp.user": Key("the user name (the password only in COMPOSE_SMTP_PASSWORD)", "editor@example.com"),
     "Smtp.starttls": Key("`true` to encrypt with STARTTLS", True),
+    "MailchimpSettings.audience_id": Key(
+        "the Audience ID (Audience > Settings > Audience name and defaults)", "a1b2c3d4e5"
+    ),
+    "SendgridSettings.sender_id": Key("the ID of the verified sender (Marketing > Senders)", 1234567),
+    "SendgridSettings.suppression_group_id": Key("the ID of the unsubscribe group (Suppressions)", 12345),
+    "SendgridSettings.list_ids": Key(
+        "the IDs of the contact lists the Single Send goes to", ["0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"]
+    ),
+    "ListmonkSettings.url": Key(
+        "the listmonk server's address (LISTMONK_URL wins)", "https://lists.example.com", WEB_ADDRESS
+    ),
+    "ListmonkSettings.list_ids": Key("the IDs of the lists the campaign goes to", [3]),
+    "ListmonkSettings.template_id": Key(
+        'optional: the ID of a campaign template whose body is only {{ template "content" . }} (else listmonk '
+        "wraps the issue in its default template)",
+        5,
+    ),
     "Labels.published": Key('"Published on {date}"', "Published on {date}"),
     "Labels.read_time": Key(
         '"Read time: about {minutes} minutes", or one per plural category', "Read time: about {minutes} minutes"

@@ -20,8 +20,8 @@ from pathlib import Path
 from ...core.esp import OWN_LINKS
 from ...core.pipeline import compose
 from ...core.render import DEFAULT_OPTIONS, RenderOptions
-from ...errors import BadAddress, NotSent, Problem
-from ..check import ERROR, WARNING, Finding, check
+from ...errors import BadAddress, NotSent
+from ..check import Finding, gate
 from .message import address, message
 from .smtp import SmtpSettings, deliver, smtp_settings
 
@@ -86,25 +86,12 @@ def prepare_test(
     NotSent (check's errors), NoSender, BadAddress or SmtpSettingsProblem."""
     addresses = recipients([to] if isinstance(to, str) else to)
     composed = compose(path, options)
-    # The gate and the warnings are about the issue as the list will get it, merge tags and all.
-    findings = check(composed)
-    errors = [finding for finding in findings if finding.level == ERROR]
-    if errors:
-        # Each as `compose check` words it, then why nothing went out.
-        problems = [
-            Problem(finding.file, finding.line, finding.column, "", f"{ERROR}: {finding.rule}: {finding.message}")
-            for finding in errors
-        ]
-        closing = Problem.whole_file(
-            str(composed.source), "nothing sent: mend the errors above first (see compose check)"
-        )
-        raise NotSent([*problems, closing])
+    warnings = gate(composed, "nothing sent", NotSent)
     tags_left_out = composed.links.service is not None
     if tags_left_out:
         composed = compose(path, dataclasses.replace(options, service=OWN_LINKS))
     mail = message(composed, to=addresses, subject_prefix=TEST_PREFIX if test_prefix else "")
     settings = smtp_settings(environ, composed.loaded.publication.smtp)
-    warnings = [finding for finding in findings if finding.level == WARNING]
     return PreparedSend(path, addresses, warnings, tags_left_out, mail, settings)
 
 

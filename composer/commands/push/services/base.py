@@ -1,0 +1,77 @@
+"""What every mailing service of `compose push` is: the Service base class, and the Email it puts in a draft."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar, TypeGuard
+
+from ....core.models import Publication
+from ....errors import PushSettingsProblem
+from ..drafts import MAX_ID_CHARS, Draft
+from ..http import Api
+
+
+@dataclass(frozen=True)
+class Email:
+    """What goes into the draft: the issue as `compose ISSUE --esp NAME` writes it, and its sender."""
+
+    subject: str
+    preheader: str  # the preview text inboxes show after the subject
+    html: str  # with the service's merge tags
+    text: str  # the plain-text part
+    title: str  # the issue's title: the draft's name in the service's list of campaigns
+    sender_name: str  # publication.yaml's sender, else its name
+    sender_email: str | None  # publication.yaml's sender, if any
+    publication: Publication  # for the service's own settings block
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach a service's API: its address, and the headers that authenticate (never shown)."""
+
+    address: str
+    headers: dict[str, str]
+    secrets: list[str]  # the keys as read, hidden from every message with the headers
+
+
+class Service(ABC):
+    """One mailing service's drafts, through its HTTP API."""
+
+    key: ClassVar[str]  # as esp: and --esp name it: "mailchimp"
+    name: ClassVar[str]  # as editors know it: "Mailchimp"
+    key_variable: ClassVar[str]  # the environment variable of its key, named when the key is refused
+    address_variable: ClassVar[str]  # the environment variable that replaces its API's address
+    sends_tests: ClassVar[bool] = True  # the API sends a test of a draft (--test-to)
+    needs_sender: ClassVar[bool] = False  # the draft needs publication.yaml's sender
+
+    @abstractmethod
+    def connection(self, environ: Mapping[str, str], publication: Publication) -> Connection:
+        """Read the keys (http.read_secret) and the address (http.service_address) from ``environ``;
+        PushSettingsProblem for a missing one, before any request."""
+
+    @abstractmethod
+    def create(self, api: Api, email: Email, confirmed: Callable[[Draft], None]) -> Draft:
+        """Make a new draft of ``email``. Call ``confirmed`` as soon as the service has answered with
+        the draft's id, before any further request (so that a failure after it leaves it remembered)."""
+
+    @abstractmethod
+    def update(self, api: Api, draft: Draft, email: Email) -> Draft:
+        """Put ``email`` into ``draft``, made before. Raises DraftGone when it was deleted, or when it
+        was sent or scheduled (it is then no draft to change)."""
+
+    def send_test(self, api: Api, draft: Draft, addresses: tuple[str, ...]) -> None:
+        """Ask the service to send its own test of ``draft`` to ``addresses``."""
+        raise PushSettingsProblem(f"{self.name} has no test send of a draft")  # sends_tests = False
+
+
+def is_id(value: object) -> TypeGuard[str]:
+    """Whether a service's answer holds an id composer can put in a request's path and in drafts.json."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_ID_CHARS
+        and value.isprintable()
+        and not any(character in value for character in "/?#%\\")
+        and value not in (".", "..")
+    )

@@ -1,0 +1,77 @@
+"""The fake SendGrid and listmonk answer as the services do, and hold composer to their schemas."""
+
+from __future__ import annotations
+
+import httpx
+from pytest_httpserver import HTTPServer
+
+from composer.core.pipeline import compose
+from composer.core.render import RenderOptions
+
+from ..conftest import SAMPLE
+from . import fake_listmonk, fake_sendgrid
+from .fake_listmonk import FakeListmonk
+from .fake_sendgrid import FakeSendGrid
+
+SINGLE_SEND = {
+    "name": "Briefing",
+    "send_to": {"list_ids": [fake_sendgrid.LIST_ID]},
+    "email_config": {"subject": "S", "html_content": "<p>H</p>", "plain_content": "P", "generate_plain_content": False},
+}
+CAMPAIGN = {
+    "name": "N",
+    "subject": "S",
+    "lists": [fake_listmonk.LIST_ID],
+    "type": "regular",
+    "content_type": "html",
+    "body": "<p>B</p>",
+}
+
+
+def test_fake_sendgrid_keeps_a_single_send_and_refuses_what_its_schema_refuses(httpserver: HTTPServer) -> None:
+    fake = FakeSendGrid()
+    client = httpx.Client(base_url=fake.install(httpserver), headers={"Authorization": f"Bearer {fake.api_key}"})
+    made = client.post("/v3/marketing/singlesends", json=SINGLE_SEND)
+    assert made.status_code == 201 and made.json()["status"] == "draft"
+    path = f"/v3/marketing/singlesends/{made.json()['id']}"
+    assert (
+        client.patch(path, json={"name": "Again", "email_config": {"subject": "T"}}).json()["email_config"]["subject"]
+        == "T"
+    )
+    assert client.get(path).json()["name"] == "Again" and fake.problems == []
+    # A field Single Sends do not have, a schedule, a wrong key: each seen.
+    assert client.post("/v3/marketing/singlesends", json={**SINGLE_SEND, "status": "draft"}).status_code == 400
+    assert client.put(f"{path}/schedule", json={"send_at": "now"}).status_code == 404
+    assert [problem.split(":")[0] for problem in fake.problems] == [
+        "POST /v3/marketing/singlesends",
+        f"PUT {path}/schedule",
+    ]
+    refused = httpx.post(f"{fake.install(httpserver)}/v3/marketing/singlesends", json=SINGLE_SEND)
+    assert refused.status_code == 401 and refused.json()["errors"][0]["message"] == "authorization required"
+
+
+def test_fake_listmonk_answers_like_listmonk(httpserver: HTTPServer) -> None:
+    fake = FakeListmonk()
+    client = httpx.Client(base_url=fake.install(httpserver), auth=(fake.user, fake.token))
+    made = client.post("/api/campaigns", json=CAMPAIGN).json()["data"]
+    assert (made["id"], made["status"]) == (1, "draft")
+    assert client.put("/api/campaigns/1", json={**CAMPAIGN, "subject": "T"}).json()["data"]["subject"] == "T"
+    assert client.post(
+        "/api/campaigns/1/test", json={**CAMPAIGN, "subscribers": [fake_listmonk.SUBSCRIBER]}
+    ).json() == {"data": True}
+    assert fake.test_sends[0]["to"] == [fake_listmonk.SUBSCRIBER] and fake.problems == []
+    assert client.get("/api/campaigns/9").json() == {"message": "Campaign not found"}
+    tagged = client.post("/api/campaigns", json={**CAMPAIGN, "body": '<a href="{{ unsubscribe_url }}">x</a>'})
+    assert tagged.status_code == 400 and 'function "unsubscribe_url" not defined' in tagged.json()["message"]
+    wrong = httpx.get(f"{fake.install(httpserver)}/api/campaigns/1", auth=(fake.user, "nope"))
+    assert (wrong.status_code, wrong.json()) == (403, {"message": "invalid API credentials"})
+    fake.answer_next(429, "slow down", headers={"Retry-After": "1"})
+    busy = client.get("/api/campaigns/1")
+    assert (busy.status_code, busy.headers["Retry-After"]) == (429, "1")
+
+
+def test_composers_listmonk_email_compiles_in_listmonks_templates() -> None:
+    composed = compose(SAMPLE, RenderOptions(service="listmonk"))
+    assert fake_listmonk._template_problem(composed.html) is None
+    assert fake_listmonk._template_problem(composed.text) is None
+    assert fake_listmonk._template_problem(compose(SAMPLE, RenderOptions(service="buttondown")).html) is not None

@@ -455,6 +455,7 @@ class Smtp(Strict):
 # The settings of `compose push` for each mailing service (commands/push/), one block a service, named
 # as esp: names it. IDs only: the service's key stays in the environment, never in this file.
 _Identifier = Annotated[Text, AfterValidator(lambda value: _no_spaces(value, "an ID"))]
+_Number = Annotated[int, BeforeValidator(_not_placeholder), Field(ge=1)]  # the placeholder said first, as Pixels
 
 
 def _no_spaces(value: str, what: str) -> str:
@@ -489,9 +490,9 @@ class SendgridSettings(_PushSettings):
     """The Single Send's sender, unsubscribe group and contact lists (IDs from SendGrid's Marketing pages)."""
 
     keys = "SENDGRID_API_KEY"
-    sender_id: Annotated[int, Field(ge=1)]
-    suppression_group_id: Annotated[int, Field(ge=1)]
-    list_ids: Annotated[list[_Identifier], Field(min_length=1)]
+    sender_id: _Number
+    suppression_group_id: _Number
+    list_ids: Annotated[list[_Identifier], BeforeValidator(_not_placeholder), Field(min_length=1)]
 
 
 class ListmonkSettings(_PushSettings):
@@ -499,7 +500,7 @@ class ListmonkSettings(_PushSettings):
 
     keys = "LISTMONK_USER and LISTMONK_TOKEN"
     url: WebAddress
-    list_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    list_ids: Annotated[list[_Number], BeforeValidator(_not_placeholder), Field(min_length=1)]
 
 
 # esp: names -> the block compose push needs for that service; a service not listed needs none.

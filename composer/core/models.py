@@ -16,6 +16,7 @@ from datetime import date as Date
 from typing import Annotated, Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlsplit
 
+from annotated_types import Ge
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -455,7 +456,8 @@ class Smtp(Strict):
 # The settings of `compose push` for each mailing service (commands/push/), one block a service, named
 # as esp: names it. IDs only: the service's key stays in the environment, never in this file.
 _Identifier = Annotated[Text, AfterValidator(lambda value: _no_spaces(value, "an ID"))]
-_Number = Annotated[int, BeforeValidator(_not_placeholder), Field(ge=1)]  # the placeholder said first, as Pixels
+# The placeholder said first, as Pixels; Ge, not Field(ge=...), which a list's items keep out of the JSON Schema.
+_Number = Annotated[int, BeforeValidator(_not_placeholder), Ge(1)]
 
 
 def _no_spaces(value: str, what: str) -> str:
@@ -500,7 +502,7 @@ class ListmonkSettings(_PushSettings):
 
     keys = "LISTMONK_USER and LISTMONK_TOKEN"
     url: WebAddress
-    list_ids: Annotated[list[_Number], BeforeValidator(_not_placeholder), Field(min_length=1)]
+    list_ids: Annotated[list[Annotated[int, Ge(1)]], BeforeValidator(_not_placeholder), Field(min_length=1)]
 
 
 # esp: names -> the block compose push needs for that service; a service not listed needs none.

@@ -58,6 +58,7 @@ OUTSIDE = frozenset(
         # specifications, systems and formats
         "CommonMark",  # the Markdown specification
         "PR_SET_PDEATHSIG",  # Linux's prctl
+        "HTTPS_PROXY",  # the proxy variable httpx reads from the environment
         "tool",  # pyproject.toml's [tool.mypy]
         "Model",  # "Model.key": how the schema's table names a key, not a name
     }
@@ -267,7 +268,7 @@ FAKE = PACKAGE / "core" / "fake.py"  # never written: its text is given
     ("source", "line", "named"),
     [
         ('"""Built by batch.py, a module since renamed."""', 1, "batch.py"),
-        ('"""The skeleton (``skeleton.create``) writes it."""', 1, "skeleton.create"),
+        ('"""The skeleton (``skeleton.fill_in_every_field``) writes it."""', 1, "skeleton.fill_in_every_field"),
         ('"""Checked further by markdown.check."""', 1, "markdown.check"),
         ('"""See render.no_such_function() for the view."""', 1, "render.no_such_function"),
         ('"""Kept in core/email.py."""', 1, "core/email.py"),

@@ -46,6 +46,10 @@ WRITTEN = {
     "port": "587",
     "user": "editor",
     "starttls": "yes",
+    "audience_id": "a1b2c3d4e5",
+    "sender_id": "1234",
+    "suppression_group_id": "12",
+    "list_ids": '["3"]',
 }
 
 

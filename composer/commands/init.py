@@ -98,6 +98,18 @@ lang: @LANG@  # default language of issues (default en)
 #   port: <TODO give the server's port, such as 587>
 #   user: <TODO write the user name on the server, or delete this line>
 #   starttls: <TODO write yes or no, or delete this line>
+
+# For `compose push`, the IDs of the draft's audience in the service esp names (README: Push to
+# your mailing service); its key only ever in the environment (MAILCHIMP_API_KEY, ...).
+# mailchimp:
+#   audience_id: <TODO paste the Audience ID (in the audience's settings), or delete these lines>
+# sendgrid:
+#   sender_id: <TODO give the sender's ID (Marketing, Senders), or delete these lines>
+#   suppression_group_id: <TODO give the unsubscribe group's ID>
+#   list_ids: <TODO give the contact lists' IDs, as ["id", "id"]>
+# listmonk:
+#   url: <TODO paste the listmonk server's address, https://…, or delete these lines>
+#   list_ids: <TODO give the lists' IDs, as [1, 2]>
 """
 
 NAME_TO_WRITE = "<TODO write the publication's name>"

@@ -17,6 +17,7 @@ from datetime import date as Date
 from typing import Annotated, Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
+from annotated_types import Ge
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -298,6 +299,8 @@ class Smtp(Strict):
 # The settings of `compose push` for each mailing service (commands/push/), one block a service, named
 # as esp: names it. IDs only: the service's key stays in the environment, never in this file.
 _Identifier = Annotated[Text, AfterValidator(lambda value: _no_spaces(value, "an ID"))]
+# The placeholder said first, as Pixels; Ge, not Field(ge=...), which a list's items keep out of the JSON Schema.
+_Number = Annotated[int, BeforeValidator(not_placeholder), Ge(1)]
 
 
 def _no_spaces(value: str, what: str) -> str:
@@ -332,9 +335,9 @@ class SendgridSettings(_PushSettings):
     """The Single Send's sender, unsubscribe group and contact lists (IDs from SendGrid's Marketing pages)."""
 
     keys = "SENDGRID_API_KEY"
-    sender_id: Annotated[int, Field(ge=1)]
-    suppression_group_id: Annotated[int, Field(ge=1)]
-    list_ids: Annotated[list[_Identifier], Field(min_length=1)]
+    sender_id: _Number
+    suppression_group_id: _Number
+    list_ids: Annotated[list[_Identifier], BeforeValidator(not_placeholder), Field(min_length=1)]
 
 
 class ListmonkSettings(_PushSettings):
@@ -342,10 +345,10 @@ class ListmonkSettings(_PushSettings):
 
     keys = "LISTMONK_USER and LISTMONK_TOKEN"
     url: WebAddress
-    list_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
+    list_ids: Annotated[list[Annotated[int, Ge(1)]], BeforeValidator(not_placeholder), Field(min_length=1)]
     # A campaign template whose body is only {{ template "content" . }}: without one, listmonk wraps the
     # issue in its default template's own header, footer and unsubscribe link.
-    template_id: Annotated[int, Field(ge=1)] | None = None
+    template_id: _Number | None = None
 
 
 # esp: names -> the block compose push needs for that service; a service not listed needs none.

@@ -96,5 +96,5 @@ def test_compose_check_prints_each_tag_at_its_place_and_json_keeps_the_path(make
 
 def test_a_sample_with_every_tag_its_service_fills_in_passes_for_that_service(make_issue: MakeIssue) -> None:
     body = "Dear *|FNAME|*, *|IF:PREMIUM|*thanks*|END:IF|*; see *|ARCHIVE|*."
-    path = make_issue(issue_with(body=body), CLEAN_PUBLICATION + "esp: mailchimp\n")
+    path = make_issue(issue_with(body=body), CLEAN_PUBLICATION + "esp: mailchimp\nmailchimp:\n  audience_id: a1b2c3\n")
     assert check(compose(path)) == []

@@ -28,6 +28,12 @@ MAX_TYPESET_CHARACTERS = 5_000  # a plain text (headline, title, note) longer th
 MAX_ISOLATE_NESTING = 16  # direction isolates (U+2066-2068) inside each other, each a <span> in the HTML: composer
 # writes two; 60,000 typed in a title nested as many spans, and MRML crashed the process
 
+# --- counting clicks (utm: in publication.yaml) --------------------------------------------------
+MAX_UTM_CHARACTERS = 200  # utm: source and medium; analytics reports show names of a few dozen
+MAX_UTM_EXCLUDED = 1_000  # domains under utm: exclude
+MAX_TAGGED_URL_CHARACTERS = 2_000  # a link longer than this once tagged keeps its address as written: some
+# browsers and mail apps cut longer ones (Internet Explorer and old Outlook stop at 2,083)
+
 # --- what composer writes -------------------------------------------------------------------------
 MAX_EMAIL_BYTES = 5_000_000  # an email this big is a mistake (Gmail clips at 102 KB); refused, not written
 

@@ -164,11 +164,14 @@ def gate(composed: Composed, nothing_done: str, refusal: type[ComposerError]) ->
 def check(composed: Composed) -> list[Finding]:
     """Every finding for one composed email: errors first, then by rule (in the email's order within one)."""
     document = lxml.html.document_fromstring(composed.html)
-    links = [
+    sent = [
         _Link(str(anchor.get("href")), _words(anchor.text_content()), _links_to_the_story(anchor))
         for anchor in document.iter("a")
         if anchor.get("href") is not None  # an <a> without href is an anchor, not a link
     ]
+    # Each link as the editor wrote it, without the UTM tags composer added (utm: in publication.yaml):
+    # so it is named, and found at its line, as typed. The plain text is compared with the links as sent.
+    links = [_Link(composed.as_written(link.href), link.text, link.to_the_story) for link in sent]
     path = shown_path(composed.source)  # as load shows files: relative to here, when inside it
     read_more = labels.for_language(composed.loaded.publication.labels, composed.loaded.lang).read_more
     places = Places(composed.loaded, path)
@@ -185,7 +188,7 @@ def check(composed: Composed) -> list[Finding]:
         *_subject(composed, places),
         *_preheader(composed, document, places),
         *_contrast(composed, places),
-        *_at(path, _text_missing_links(composed, links)),
+        *_at(path, _text_missing_links(composed, sent)),
     ]
     findings = [Finding.at(where, level, rule, message) for level, rule, message, where in _unique(found)]
     findings += _merge_tags_typed(composed, places)  # each at its own line: not through _unique
@@ -863,6 +866,9 @@ def _text_missing_links(composed: Composed, links: list[_Link]) -> Iterator[_Fou
             continue
         named = f' ("{link.text}")' if link.text else ""
         candidates = {href, unquote(href)}  # an autolink's text keeps the characters its href encodes
+        # The masthead's link has no place of its own in the plain text: its address, tagged for the footer, is there.
+        written = composed.as_written(href)
+        candidates |= {written, unquote(written)}
         if lowered.startswith("mailto:"):
             address = href[len("mailto:") :].split("?")[0]
             candidates |= {address, unquote(address)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
@@ -274,10 +274,20 @@ def _soft_break(children: Sequence[Token], index: int) -> str:
 
 
 class _Renderer(RendererHTML):
-    """CommonMark's HTML, with soft breaks between CJK characters dropped."""
+    """CommonMark's HTML, with soft breaks between CJK characters dropped, and each link's address
+    through the ``tag`` its render gives (env), if any: its UTM tags (utm.py)."""
 
     def softbreak(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return "\n" if _soft_break(tokens, idx) else ""
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        tag = env.get("tag")
+        if tag is None:
+            return self.renderToken(tokens, idx, options, env)
+        # A copy: the parsed tokens are cached (parse) and shared by every render of the text.
+        tagged = token.copy(attrs={**token.attrs, "href": tag(str(token.attrs.get("href", "")))})
+        return f"<a{self.renderAttrs(tagged)}>"
 
 
 class _EmailRenderer(_Renderer):
@@ -297,15 +307,18 @@ _EMAIL_RENDERER = _EmailRenderer()
 _WEB_RENDERER = _Renderer()
 
 
-def to_html(source: str, typography: str | None = None, email: bool = False) -> str:
-    """HTML for a web page, or with ``email`` for the email (quotes in tables that Outlook keeps).
-    Hrefs are re-checked so an unchecked link can never pass."""
+def to_html(
+    source: str, typography: str | None = None, email: bool = False, tag: Callable[[str], str] | None = None
+) -> str:
+    """HTML for a web page, or with ``email`` for the email (quotes in tables that Outlook keeps),
+    each link's address through ``tag`` when given (its UTM tags: utm.py). Hrefs are re-checked so
+    an unchecked link can never pass."""
     tokens = parse(source, typography)
     for token in _inline_tokens(tokens):
         if token.type == "link_open":
             check_url(str(token.attrs.get("href", "")))
     renderer = _EMAIL_RENDERER if email else _WEB_RENDERER
-    return str(renderer.render(list(tokens), _MD.options, {}))
+    return str(renderer.render(list(tokens), _MD.options, {"tag": tag}))
 
 
 def to_inline_text(source: str) -> str:
@@ -348,9 +361,16 @@ class References:
         return "\n".join(lines)
 
 
-def to_text(source: str, references: References, width: int = WIDTH, typography: str | None = None) -> str:
-    """Wrapped plain text: paragraphs, "- " lists, "> " quotes, links as [n] references."""
-    blocks = _TextWriter(references, width).write(list(parse(source, typography)))
+def to_text(
+    source: str,
+    references: References,
+    width: int = WIDTH,
+    typography: str | None = None,
+    tag: Callable[[str], str] | None = None,
+) -> str:
+    """Wrapped plain text: paragraphs, "- " lists, "> " quotes, links as [n] references, each
+    address through ``tag`` when given, as to_html() tags them."""
+    blocks = _TextWriter(references, width, tag).write(list(parse(source, typography)))
     return "\n\n".join(blocks)
 
 
@@ -499,9 +519,10 @@ def _wrap_by_columns(text: str, width: int, first: str, rest: str) -> str:
 
 
 class _TextWriter:
-    def __init__(self, references: References, width: int) -> None:
+    def __init__(self, references: References, width: int, tag: Callable[[str], str] | None = None) -> None:
         self.references = references
         self.width = width
+        self.tag = tag
 
     def write(self, tokens: list[Token], width: int | None = None) -> list[str]:
         """Blocks of text (one per paragraph, list or quote) from a block token stream."""
@@ -556,16 +577,18 @@ class _TextWriter:
                 link_text, href = [], str(child.attrs.get("href", ""))
             elif child.type == "link_close":
                 text = "".join(link_text or [])
+                tagged = self.tag(href) if self.tag else href
                 # An autolink's href is percent-encoded, so it may differ from its text.
                 if child.markup == "autolink" or text == href or f"mailto:{text}" == href:
-                    parts.append(text)  # the link is its own text: show it once, unbroken
+                    # The link is its own text: shown once, unbroken; tagged, the address the HTML links to.
+                    parts.append(text if tagged == href else tagged)
                 else:
                     # The address alone: a reader of plain text writes to it; ?subject=… is noise there.
                     label = unquote(href[len("mailto:") :].split("?")[0]) if href.startswith("mailto:") else None
                     if label:
                         parts.append(f"{text} ({label})")
                     else:
-                        parts.append(f"{text} [{self.references.number(href)}]")
+                        parts.append(f"{text} [{self.references.number(tagged)}]")
                 link_text = None
             else:
                 piece = (

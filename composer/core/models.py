@@ -40,6 +40,7 @@ from ..i18n.texts import (
     not_placeholder,
     visible,
 )
+from ..limits import MAX_UTM_CHARACTERS, MAX_UTM_EXCLUDED
 from . import headers
 
 # Kept importable from here, where they were.
@@ -351,6 +352,42 @@ class ListmonkSettings(_PushSettings):
     template_id: _Number | None = None
 
 
+def _domain(value: str) -> str:
+    if value.startswith("*."):
+        raise ValueError(f"write {value[2:]!r} without '*.': a domain takes its subdomains with it")
+    if "://" in value or any(character in "/?#@:\\" or character.isspace() for character in value):
+        raise ValueError(
+            f"{value!r} is not a domain such as example.org: write the site's name alone, without https:// or a path"
+        )
+    if not value.strip("."):
+        raise ValueError(f"{value!r} is not a domain such as example.org")
+    return value
+
+
+def _utm_value(value: str) -> str:
+    if len(value) > MAX_UTM_CHARACTERS:
+        raise ValueError(
+            f"this is {len(value):,} characters long, more than {MAX_UTM_CHARACTERS}: analytics reports show a "
+            "name such as syria-deeply or email"
+        )
+    return value
+
+
+_UtmValue = Annotated[Text, AfterValidator(_utm_value)]
+_Domain = Annotated[Text, AfterValidator(_domain)]
+
+
+class Utm(Strict):
+    """utm: the tags every http(s) link of the email gets, for counting clicks by place (core/utm.py)."""
+
+    source: _UtmValue  # the publication, as analytics reports name it: syria-deeply
+    medium: _UtmValue = "email"
+    # The issue, as a pattern of the title_pattern's placeholders ({iso}, {name}, {year}...): its date by default.
+    campaign: Annotated[Text, AfterValidator(_date_pattern)] = "{iso}"
+    # Sites whose links are never tagged, with their subdomains: a partner that refuses unknown parameters.
+    exclude: Annotated[list[_Domain], Field(max_length=MAX_UTM_EXCLUDED)] = []  # noqa: RUF012 - a pydantic field
+
+
 # esp: names -> the block compose push needs for that service; a service not listed needs none.
 PUSH_SETTINGS: dict[str, type[_PushSettings]] = {
     "mailchimp": MailchimpSettings,
@@ -387,6 +424,7 @@ class Publication(Strict):
     mailchimp: MailchimpSettings | None = None  # compose push --esp mailchimp
     sendgrid: SendgridSettings | None = None  # compose push --esp sendgrid
     listmonk: ListmonkSettings | None = None  # compose push --esp listmonk
+    utm: Utm | None = None  # tags on every link, naming its place: counting clicks (core/utm.py)
 
     @field_validator("title_pattern")
     @classmethod

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EmailTooLarge, TemplateProblem
@@ -29,6 +30,13 @@ class Composed:
     subject: str
     preheader: str
     links: esp.Links  # unsubscribe, web version and address, as the chosen mailing service fills them
+    # Each link the UTM tags changed (utm: in publication.yaml), tagged -> as written: see as_written().
+    tagged: Mapping[str, str] = field(default_factory=dict)
+
+    def as_written(self, href: str) -> str:
+        """A link of the email as the editor wrote it: without the UTM tags composer added, for finding
+        its place in the files (check.py, places.py) and naming it in a message."""
+        return self.tagged.get(href, href)
 
     @property
     def sender(self) -> str:
@@ -80,6 +88,7 @@ def compose(path: Path, options: RenderOptions = DEFAULT_OPTIONS) -> Composed:
         rendered.subject,
         rendered.preheader,
         rendered.links,
+        rendered.tagged,
     )
 
 

@@ -4,7 +4,8 @@ email and its plain text, with the options every command passes on (RenderOption
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import languages
@@ -37,11 +38,13 @@ class Rendered:
     subject: str
     preheader: str
     links: esp.Links
+    # Each link the UTM tags changed, as tagged -> as the editor wrote it (utm.Tagger.written); empty without utm:.
+    tagged: Mapping[str, str] = field(default_factory=dict)
 
 
 def render(loaded: Loaded, options: RenderOptions = DEFAULT_OPTIONS) -> Rendered:
     """The MJML source and the plain text of one issue, with the templates and merge tags ``options`` choose."""
-    view = build_view(loaded, options.service)
+    view = build_view(loaded, options.service, tag_links=True)
     folders = template_dirs(loaded.path, options.templates)
     mjml = render_template(environment(folders, "email"), EMAIL_TEMPLATE, view)
     text = tidy_text(
@@ -49,7 +52,10 @@ def render(loaded: Loaded, options: RenderOptions = DEFAULT_OPTIONS) -> Rendered
     )
     # Last, once wrapped: direction marks are zero-width, and go where a line starts against the issue.
     text = languages.mark_lines(text, view["lang"])
-    return Rendered(mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"], view["links"])
+    tagged = view["utm"].written if view["utm"] else {}
+    return Rendered(
+        mjml, text, view["read_minutes"], view["title"], view["subject"], view["preheader"], view["links"], tagged
+    )
 
 
 def tidy_text(text: str) -> str:

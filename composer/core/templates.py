@@ -26,7 +26,7 @@ from markupsafe import Markup
 from ..errors import CacheProblem, Problem, TemplateProblem
 from ..i18n import languages, scripts
 from ..package import PACKAGE_FOLDER
-from . import markdown
+from . import markdown, utm
 from .folders import folders_above
 from .output import cache_dir
 
@@ -97,12 +97,17 @@ def environment(template_dirs: tuple[Path, ...], kind: Literal["email", "web", "
     }
     env = jinja2.Environment(loader=_Loader(template_dirs), **settings)
     if escape:
+        # A text the view gave with its place (utm.TaggedText) gets its links' UTM tags, in both outputs.
         env.filters["markdown"] = jinja2.pass_context(
-            lambda context, source: Markup(markdown.to_html(source, typography(context), email=kind == "email"))
+            lambda context, source: Markup(
+                markdown.to_html(source, typography(context), email=kind == "email", tag=utm.tagger_of(source))
+            )
         )
     else:
         env.filters["markdown"] = jinja2.pass_context(
-            lambda context, source, references: markdown.to_text(source, references, typography=typography(context))
+            lambda context, source, references: markdown.to_text(
+                source, references, typography=typography(context), tag=utm.tagger_of(source)
+            )
         )
         env.filters["wrap"] = markdown.wrap
         env.filters["underline"] = underline

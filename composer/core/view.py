@@ -16,7 +16,7 @@ from typing import Any
 
 from ..i18n import dates, labels, languages, scripts
 from ..i18n.labels import Labels
-from . import colours, esp, markdown, typeset
+from . import colours, esp, markdown, typeset, utm
 from .load import Loaded
 from .models import Issue, Publication
 from .web_address import issue_url
@@ -28,9 +28,10 @@ PREHEADER_LENGTH = (40, 140)
 Texts = str | dict[str, str]  # a publication's text, given once or per language (texts.PerLanguage)
 
 
-def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
+def build_view(loaded: Loaded, service: str | None = None, *, tag_links: bool = False) -> dict[str, Any]:
     """Everything the templates need, computed once: titles, dates, read time, links, for ``service``'s
-    merge tags (esp.SERVICES; default: publication.yaml's)."""
+    merge tags (esp.SERVICES; default: publication.yaml's). With ``tag_links`` (the email, not the web
+    archive), every link carries publication.yaml's utm: tags, if any: see tagged()."""
     lang = loaded.lang
     publication = shown_publication(loaded.publication, lang)
     typography = typography_lang(publication, lang)
@@ -39,7 +40,8 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
     minutes = read_minutes(issue, title, publication, lang)
     date_line, date_in = dated(issue.date, publication, lang)
     actions = calls_to_action(publication, lang)
-    return {
+    addresses = links(publication, issue.date, loaded.path, service)
+    view = {
         "issue": issue,
         **page(publication, lang),
         # The faces, line breaking and quote style of the language's script (scripts.py).
@@ -65,10 +67,53 @@ def build_view(loaded: Loaded, service: str | None = None) -> dict[str, Any]:
         "read_time_line": labels.read_time_line(publication.labels, lang, minutes),
         "labels_in": labels_in(loaded.publication, publication.labels, lang, minutes),
         "read_minutes": minutes,
-        "links": links(publication, issue.date, loaded.path, service),
+        "links": addresses,
         "action_rows": action_rows(
             [(action["heading"].text, action["text"].text if action["text"] else None) for action in actions]
         ),
+        # The publication's site, linked from the masthead and the footer: two places to count apart.
+        "masthead_url": publication.url,
+        "footer_url": publication.url,
+        "utm": None,  # the Tagger of the links, when they are tagged
+    }
+    settings = loaded.publication.utm
+    if tag_links and settings is not None:
+        never = (addresses.unsubscribe, addresses.web_version)
+        view.update(tagged(view, utm.Tagger(settings, issue.date, loaded.publication.name, publication.lang, never)))
+    return view
+
+
+def tagged(view: dict[str, Any], tagger: utm.Tagger) -> dict[str, Any]:
+    """What changes in ``view`` when its links carry UTM tags: each address the templates show, with
+    its place (utm.py), and each Markdown text as a utm.TaggedText, whose links the markdown filter tags.
+    The unsubscribe and web-version links (``links``) stay as they are."""
+    issue: Issue = view["issue"]
+    stories = [
+        story.model_copy(
+            update={
+                "body": tagger.text(story.body, utm.story_body(number)),
+                "url": tagger.tag(story.url, utm.story(number)) if story.url else None,
+            }
+        )
+        for number, story in enumerate(issue.stories, 1)
+    ]
+    reads = [
+        read.model_copy(update={"url": tagger.tag(read.url, utm.read(number))})
+        for number, read in enumerate(issue.recommended_reads, 1)
+    ]
+    summary = tagger.text(issue.summary, utm.SUMMARY)
+    notice, footer = view["notice"], view["footer"]
+    return {
+        "issue": issue.model_copy(update={"summary": summary, "stories": stories, "recommended_reads": reads}),
+        "notice": dataclasses.replace(notice, text=tagger.text(notice.text, utm.NOTICE)) if notice else None,
+        "footer": dataclasses.replace(footer, text=tagger.text(footer.text, utm.FOOTER)) if footer else None,
+        "actions": [
+            {**action, "url": tagger.tag(action["url"], utm.call_to_action(number))}
+            for number, action in enumerate(view["actions"], 1)
+        ],
+        "masthead_url": tagger.tag(view["masthead_url"], utm.MASTHEAD),
+        "footer_url": tagger.tag(view["footer_url"], utm.FOOTER),
+        "utm": tagger,
     }
 
 

@@ -110,6 +110,14 @@ lang: @LANG@  # default language of issues (default en)
 # listmonk:
 #   url: <TODO paste the listmonk server's address, https://…, or delete these lines>
 #   list_ids: <TODO give the lists' IDs, as [1, 2]>
+
+# Counting clicks (README): every link of the email tagged utm_source, utm_medium, utm_campaign
+# and utm_content, its place (summary, story-2, story-2-body, read-3, cta-1, notice, footer).
+# utm:
+#   source: <TODO write the name your analytics knows the briefing by, such as the-daily, or delete these lines>
+#   medium: email
+#   campaign: "{iso}"  # the issue's date; the title_pattern placeholders work too: {name}, {year}…
+#   exclude: []  # domains never tagged, with their subdomains, such as [partner.example.org]
 """
 
 NAME_TO_WRITE = "<TODO write the publication's name>"

@@ -2,8 +2,9 @@
 
 build_view is made of small functions, one for each part of the email: the publication as the
 issue's language shows it, the title, the date line, the read time, the labels' languages, the calls
-to action, the links, the subject and the preheader. The web archive (commands/archive.py) takes
-the same ones for its pages, its index and its feed, so that they say what the email says.
+to action, the links, the subject and the preheader; for the email, the links' UTM tags (tagged(),
+utm.py). The web archive (commands/archive.py) takes the same ones for its pages, its index and its
+feed, so that they say what the email says, without the tags.
 """
 
 from __future__ import annotations

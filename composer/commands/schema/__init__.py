@@ -166,6 +166,19 @@ KEYS: dict[str, Key] = {
         "LISTMONK_TOKEN)",
         {"url": "https://lists.example.com", "list_ids": [3]},
     ),
+    "Publication.utm": Key(
+        "tags on every link of the email, for counting clicks by place: `source` (required), `medium` (default "
+        "`email`), `campaign` (default `{iso}`, the issue's date), `exclude` (domains never tagged)",
+        {"source": "syria-deeply"},
+    ),
+    "Utm.source": Key("required: utm_source, the publication as your analytics names it", "syria-deeply"),
+    "Utm.medium": Key("utm_medium (default `email`)", "email"),
+    "Utm.campaign": Key(
+        "utm_campaign (default `{iso}`, the issue's date): the title_pattern placeholders, such as `{name}`, "
+        "`{year}`, `{month}`",
+        "{iso}",
+    ),
+    "Utm.exclude": Key("domains whose links are never tagged, nor their subdomains' links", ["partner.example.org"]),
     "CallToAction.heading": Key("the button's heading" + _PER_LANGUAGE, "Suggest your story or issue."),
     "CallToAction.text": Key("optional words under the heading" + _PER_LANGUAGE, "Have a story idea?"),
     "CallToAction.label": Key("the button's words" + _PER_LANGUAGE, "Send"),

@@ -437,3 +437,13 @@ def test_the_plain_text_keeps_each_longer_address_whole_on_its_line(counted: Com
     for href in counted.tagged:
         if "masthead" not in href:
             assert href in counted.text
+
+
+def test_an_address_in_chinese_or_japanese_is_never_cut_by_the_wrap(make_issue: MakeIssue) -> None:
+    # Tagged, it is longer than a line: wrap() moves it whole to a line of its own, never breaking it
+    # between two of its characters, as it breaks Chinese and Japanese text.
+    issue = ISSUE.replace("url: https://example.com/story-2", "url: https://東京.example/ニュース/記事")
+    composed = compose(make_issue(issue, PUBLICATION + UTM))
+    tagged = next(href for href in composed.tagged if "utm_content=story-2" in href)
+    assert tagged.startswith("https://東京.example/ニュース/記事?utm_source=the-daily&")
+    assert f"Read more at The Example:\n{tagged}\n" in composed.text

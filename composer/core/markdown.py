@@ -460,6 +460,10 @@ def _pieces(word: str) -> list[tuple[str, int]]:
     """
     if _is_narrow(word):
         return [(word, len(word))]
+    if word.lower().startswith(("https://", "http://")):
+        # A web address with Chinese or Japanese in it (its host, its path), set apart by spaces as composer
+        # writes them ("Read more: https://…"): one piece, never cut.
+        return [(word, display_width(word))]
     import wcwidth
 
     pieces: list[tuple[str, int]] = []

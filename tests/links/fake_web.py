@@ -3,12 +3,14 @@ requests it is answering at once: the standard library's ThreadingHTTPServer, a 
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 SLOW_SECONDS = 3.0  # longer than the tests' time-out, shorter than a test's patience
@@ -48,22 +50,75 @@ class Route:
     chunked: bool = False  # no Content-Length: the body's size is known only by reading it
 
 
-class FakeWeb:
-    """The server, its routes (path -> Route; /hops/N redirects N times), the requests it got
-    (method, path) and the most it answered at once."""
+class Gauge:
+    """How many requests are being answered at once, and the most there were."""
 
     def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.busy = 0
+        self.most = 0
+
+    def enter(self) -> None:
+        with self.lock:
+            self.busy += 1
+            self.most = max(self.most, self.busy)
+
+    def leave(self) -> None:
+        with self.lock:
+            self.busy -= 1
+
+
+class Meeting:
+    """Requests for /together/* wait here until ``parties`` of them are being answered at once (all
+    of them, once it happened), or ``seconds`` have passed: a checker that asks fewer at once keeps
+    each waiting that long (how long it waits is never asserted; only whether they met)."""
+
+    def __init__(self, parties: int, seconds: float = 10.0) -> None:
+        self.parties = parties
+        self.seconds = seconds
+        self.arrived = 0
+        self.lock = threading.Lock()
+        self.everyone = threading.Event()
+
+    def wait(self) -> None:
+        with self.lock:
+            self.arrived += 1
+            if self.arrived >= self.parties:
+                self.everyone.set()
+        self.everyone.wait(timeout=self.seconds)
+
+
+class FakeWeb:
+    """The server on ``host`` (https with ``tls``: a certificate and its key), its routes (path ->
+    Route; /hops/N redirects N times; /together/* waits for the ``meeting``), the requests it got
+    (method, path), and its gauge of requests at once (and ``everywhere``'s, shared by several)."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        tls: tuple[Path, Path] | None = None,
+        meeting: Meeting | None = None,
+        everywhere: Gauge | None = None,
+    ) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str]] = []
-        self.busy = 0
-        self.most_at_once = 0
-        self.barrier: threading.Barrier | None = None  # /together/* waits until its parties are all there
+        self.gauge = Gauge()
+        self.gauges = [self.gauge, *([everywhere] if everywhere else [])]
+        self.meeting = meeting
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = ThreadingHTTPServer((host, 0), _handler(self))
         self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.base = f"http://127.0.0.1:{self.port}"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = int(self.server.server_address[1])
+        self.base = f"{'https' if tls else 'http'}://{host}:{self.port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def most_at_once(self) -> int:
+        return self.gauge.most
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -72,22 +127,24 @@ class FakeWeb:
         """The methods of the requests for ``path``, in order."""
         return [method for method, each in self.requests if each == path]
 
+    def paths(self) -> set[str]:
+        return {path for _, path in self.requests}
+
     def forget(self) -> None:
         with self._lock:
             self.requests.clear()
-            self.most_at_once = 0
 
     @contextmanager
     def answering(self, method: str, path: str) -> Iterator[None]:
         with self._lock:
             self.requests.append((method, path))
-            self.busy += 1
-            self.most_at_once = max(self.most_at_once, self.busy)
+        for gauge in self.gauges:
+            gauge.enter()
         try:
             yield
         finally:
-            with self._lock:
-                self.busy -= 1
+            for gauge in self.gauges:
+                gauge.leave()
 
     def __enter__(self) -> FakeWeb:
         self._thread.start()
@@ -134,8 +191,8 @@ def _handler(web: FakeWeb) -> type[BaseHTTPRequestHandler]:
                 if left == 0:
                     return 200, {"Content-Type": "text/html", "Content-Length": "0"}, b""
                 return 302, {"Location": f"/hops/{left - 1}", "Content-Length": "0"}, b""
-            if path.startswith("/together/") and web.barrier is not None:
-                web.barrier.wait(timeout=10)  # until MAX_PER_HOST requests are here at once
+            if path.startswith("/together/") and web.meeting is not None:
+                web.meeting.wait()
                 return 200, {"Content-Type": "text/html", "Content-Length": "0"}, b""
             route = web.routes.get(path)
             if route is None:

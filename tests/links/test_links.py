@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import socket
-import threading
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,10 @@ from typing import Any
 import pytest
 
 from composer.commands import links
-from composer.commands.links.ask import MAX_PER_HOST
 from composer.commands.check import Finding, check
 from composer.core.pipeline import compose
 from tests.conftest import MakeIssue, run
-from tests.links.fake_web import SLOW_SECONDS, FakeWeb, Route, jpeg, png
+from tests.links.fake_web import SLOW_SECONDS, FakeWeb, Gauge, Meeting, Route, jpeg, png
 
 TIMEOUT = 0.5  # the tests' time-out: the slow page answers after SLOW_SECONDS
 
@@ -60,7 +60,7 @@ def no_such_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         name = host.decode() if isinstance(host, bytes) else str(host)
-        if name not in ("localhost", "127.0.0.1"):
+        if name != "localhost" and not name.startswith("127."):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return real(host, *args, **kwargs)
 
@@ -279,7 +279,7 @@ def test_every_case_is_found_at_the_place_its_address_was_typed(
     waits: list[float] = []
     findings = check(compose(case), settings(waits))
     assert got(findings) == expected(case, web, slow_web, closed_port)
-    assert web.most_at_once <= MAX_PER_HOST
+    assert web.most_at_once <= 4
     # HEAD first; GET when HEAD is refused; only GET for a picture; 429 waited for as asked, once.
     assert web.asked("/ok") == ["HEAD"]
     assert web.asked("/no-head") == ["HEAD", "GET"]
@@ -293,3 +293,129 @@ def test_every_case_is_found_at_the_place_its_address_was_typed(
     # Temporary redirects (302, 307, ten of them) were followed to their end, and found fine.
     assert web.asked("/hops/0") == ["HEAD"]
     assert web.asked("/page") == ["HEAD"] * 4  # after 301, 308, 302 and 307
+
+
+def test_the_command_prints_each_finding_at_its_place_in_text_and_json(
+    case: Path, web: FakeWeb, slow_web: FakeWeb, closed_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(links, "Settings", functools.partial(links.Settings, timeout=TIMEOUT, sleep=lambda _: None))
+    wanted = expected(case, web, slow_web, closed_port)
+
+    status, out, _ = run("check", "--links", "--format", "json", case)
+    assert status == 1  # errors among them
+    found = {
+        (
+            item["level"],
+            item["rule"],
+            item["message"].split()[0].rstrip(":"),
+            Path(item["file"]).name,
+            item["line"],
+            item["column"],
+        )
+        for item in json.loads(out)
+        if item["rule"] in LINK_RULES
+    }
+    assert found == wanted
+
+    status, out, _ = run("check", "--no-cache", case)  # --no-cache asks the web too
+    lines = out.splitlines()
+    for level, rule, url, name, line, column in wanted:
+        shown = str(case.parent / name)
+        assert any(each.startswith(f"{shown}:{line}:{column}: {level}: {rule}: {url}") for each in lines), (rule, url)
+
+
+def test_without_links_nothing_is_asked_and_httpx_is_not_even_loaded(case: Path, web: FakeWeb) -> None:
+    # In a process of its own: this one has loaded httpx for the other tests.
+    code = (
+        "import sys\n"
+        "from composer.cli import main\n"
+        "for args in (['check', sys.argv[1]], [sys.argv[1]]):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('httpx loaded' if 'httpx' in sys.modules else 'httpx not loaded')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(case)], capture_output=True, text=True, check=False, cwd=case.parent
+    )
+    assert done.stdout.splitlines()[-1] == "httpx not loaded", done.stderr
+    assert "link-broken" not in done.stdout
+    assert web.requests == []
+
+
+def test_a_second_run_within_a_day_asks_only_what_was_not_fine(
+    case: Path, web: FakeWeb, slow_web: FakeWeb, own_cache: Path
+) -> None:
+    first = got(check(compose(case), settings()))
+    # (/hops/10 is fine too, but asked again on the way of /hops/11.)
+    fine = {"/", "/ok", "/temp302", "/temp307", "/no-head", "/busy", "/img/right.png", "/img/logo.png"}
+    fine |= {"/img/wrong.png", "/img/big.jpg", "/img/nosize.png"}  # pictures: their sizes are remembered
+    assert fine <= web.paths()
+    web.forget()
+    slow_web.forget()
+
+    again = got(check(compose(case), settings()))
+    assert again == first  # the same findings, from the answers remembered and those asked again
+    assert not web.paths() & fine, sorted(web.paths() & fine)
+    not_fine = {"/gone404", "/gone410", "/loop/a", "/hops/11", "/moved301", "/moved308", "/down", "/busy-long"}
+    not_fine |= {"/private", "/forbidden", "/bot", "/img/page.png", "/footer-gone"}
+    assert not_fine <= web.paths()
+    assert slow_web.paths() == {"/slow"}
+
+    web.forget()
+    assert got(check(compose(case), settings(use_cache=False))) == first
+    assert fine | not_fine <= web.paths()
+    assert list(own_cache.glob("composer/links/*.json"))
+
+
+def test_a_cache_that_cannot_be_used_is_said_once_and_done_without(
+    make_issue: MakeIssue, web: FakeWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    warned: list[str] = []
+    path = make_issue(
+        f"date: 2020-02-03\nsummary: '[gone]({web.url('/gone404')})'\nstories:\n  - headline: A\n    body: B.\n",
+        publication(web),
+    )
+    found = got(check(compose(path), settings(warn=warned.append)))
+    assert {rule for _, rule, *_ in found} == {"link-broken"}
+    assert len(warned) == 1 and "cannot use this cache folder" in warned[0]
+
+
+def test_never_more_than_four_requests_at_once_to_one_host(make_issue: MakeIssue) -> None:
+    # Each request waits until a fifth comes (or a moment passes): a checker asking 5 at once is caught.
+    with FakeWeb(meeting=Meeting(5, seconds=0.3)) as web:
+        reads = "".join(
+            f"  - title: Read {number}\n    url: {web.url(f'/together/{number}')}\n" for number in range(12)
+        )
+        text = f"date: 2020-02-03\nsummary: Text.\nstories:\n  - headline: A\n    body: B.\nrecommended_reads:\n{reads}"
+        path = make_issue(text, f"name: The Daily Test\nurl: {web.url('/together/home')}\n")
+        assert got(check(compose(path), settings())) == set()
+        assert web.most_at_once == 4
+        assert len(web.requests) == 12 + 1  # and the publication's url, in the header
+
+
+def test_sixteen_requests_at_once_in_all(make_issue: MakeIssue) -> None:
+    # Each request waits until 16 are being answered at once, among 5 hosts: a checker asking fewer
+    # at once is never answered before the meeting's 10 seconds.
+    everywhere, meeting = Gauge(), Meeting(16)
+    servers = [FakeWeb(f"127.0.0.{number}", meeting=meeting, everywhere=everywhere) for number in range(1, 6)]
+    for server in servers:
+        server.__enter__()
+    try:
+        reads = "".join(
+            f"  - title: Read {number} on {server.port}\n    url: {server.url(f'/together/{number}')}\n"
+            for server in servers
+            for number in range(8)
+        )
+        text = f"date: 2020-02-03\nsummary: Text.\nstories:\n  - headline: A\n    body: B.\nrecommended_reads:\n{reads}"
+        path = make_issue(text, f"name: The Daily Test\nurl: {servers[0].url('/together/home')}\n")
+        assert got(check(compose(path), settings())) == set()
+        assert everywhere.most == 16
+        assert max(server.most_at_once for server in servers) == 4  # 16 among 5 hosts: 4 at one at least
+        assert sum(len(server.requests) for server in servers) == 40 + 1
+    finally:
+        for server in servers:
+            server.__exit__()

@@ -25,7 +25,9 @@ class Answer:
     size: int | None = None  # bytes: Content-Length, or counted up to HEAVY_BYTES and one
     pixels: tuple[int, int] | None = None
 
-    @property
-    def fine(self) -> bool:
-        """Reached a page or a picture (after its redirects, if any): worth remembering a day."""
-        return self.failure is None and self.status is not None and 200 <= self.status < 300
+    def fine(self, image: bool) -> bool:
+        """Reached a page (or, for a picture, an image) with no permanent redirect on the way: nothing
+        to change, worth remembering a day. (A picture's size and weight are remembered with it.)"""
+        reached = self.failure is None and self.status is not None and 200 <= self.status < 300
+        kind = (self.content_type or "").lower().strip()
+        return reached and all(hop[0] not in PERMANENT for hop in self.hops) and (not image or kind.startswith("image/"))

@@ -48,17 +48,17 @@ def read(path: Path, now: float | None = None) -> dict[Key, Answer]:
         try:
             if now - float(entry["at"]) > KEEP_SECONDS or kind not in ("image", "link"):
                 continue
-            found[(url, kind == "image")] = _answer(entry["answer"])
+            found[(url, kind == "image")] = _answer(entry["answer"], kind == "image")
         except (KeyError, TypeError, ValueError):
             continue  # an entry of another version of composer, or damaged: asked again
     return found
 
 
-def _answer(data: Any) -> Answer:
+def _answer(data: Any, image: bool) -> Answer:
     answer = Answer(**data)
     answer.hops = [(int(status), str(origin), str(target)) for status, origin, target in answer.hops]
     answer.pixels = (int(answer.pixels[0]), int(answer.pixels[1])) if answer.pixels else None
-    if not answer.fine:
+    if not answer.fine(image):
         raise ValueError("only fine answers are kept")
     return answer
 
@@ -81,7 +81,7 @@ def write(path: Path, answers: dict[Key, Answer], now: float | None = None) -> N
     for key, answer in answers.items():
         name = _name(key)
         entries.pop(name, None)  # asked again: not kept unless fine, and then as new
-        if answer.fine:
+        if answer.fine(key[1]):
             entries[name] = {"at": now, "answer": asdict(answer)}
     newest = sorted(entries.items(), key=lambda item: item[1]["at"])[-MAX_ENTRIES:]
     write_atomically(path, json.dumps(dict(newest), ensure_ascii=False, indent=1) + "\n")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -218,6 +220,9 @@ def case(make_issue: MakeIssue, web: FakeWeb, slow_web: FakeWeb, closed_port: in
     return make_issue(issue(web, slow_web, closed_port), publication(web))
 
 
+Seen = tuple[str, str, str, str, int, int]  # level, rule, address, file name, line, column
+
+
 def place_of(path: Path, text: str) -> tuple[str, int, int]:
     """The file (as check shows it), line and column where ``text`` is written first in ``path``."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -226,7 +231,7 @@ def place_of(path: Path, text: str) -> tuple[str, int, int]:
     raise AssertionError(f"{text} is not in {path}")
 
 
-def expected(case: Path, web: FakeWeb, slow: FakeWeb, closed: int) -> set[tuple[str, str, str, int, int]]:
+def expected(case: Path, web: FakeWeb, slow: FakeWeb, closed: int) -> set[Seen]:
     """(level, rule, address, file name, line, column) of every finding the case must give."""
     issue_file, publication_file = case, case.parent / "publication.yaml"
     u = web.url
@@ -257,7 +262,7 @@ def expected(case: Path, web: FakeWeb, slow: FakeWeb, closed: int) -> set[tuple[
     return {(level, rule, url, *place_of(path, url)) for level, rule, url, path in wanted}
 
 
-def got(findings: list[Finding]) -> set[tuple[str, str, str, int, int]]:
+def got(findings: list[Finding]) -> set[Seen]:
     """The same for the link findings of a check, the address read from each message's start."""
     return {
         (
@@ -419,3 +424,60 @@ def test_sixteen_requests_at_once_in_all(make_issue: MakeIssue) -> None:
     finally:
         for server in servers:
             server.__exit__()
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, made by openssl for this test, and its key."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate for an https server")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_http_to_https_on_the_same_host_is_fine_and_a_certificate_not_trusted_is_an_error(
+    make_issue: MakeIssue, web: FakeWeb, certificate: tuple[Path, Path]
+) -> None:
+    with FakeWeb(tls=certificate) as secure:
+        secure.routes.update(
+            {
+                "/up": Route(),
+                "/up-moved": Route(status=301, headers={"Location": "/new"}),
+                "/new": Route(),
+            }
+        )
+        other_host = secure.url("/new").replace("127.0.0.1", "localhost")
+        web.routes.update(
+            {
+                "/up": Route(status=301, headers={"Location": secure.url("/up")}),
+                "/up-moved": Route(status=301, headers={"Location": secure.url("/up-moved")}),
+                "/elsewhere": Route(status=308, headers={"Location": other_host}),
+                "/footer-gone": Route(),  # found again, for once
+            }
+        )
+        text = (
+            f"date: 2020-02-03\nsummary: '[up]({web.url('/up')}), [moved]({web.url('/up-moved')}), "
+            f"[elsewhere]({web.url('/elsewhere')}) and [secure]({secure.url('/up')})'\n"
+            "stories:\n  - headline: A\n    body: B.\n"
+        )
+        path = make_issue(text, publication(web))
+        trusted = ssl.create_default_context(cafile=str(certificate[0]))
+        found = {(rule, url) for _, rule, url, *_ in got(check(compose(path), settings(verify=trusted)))}
+        # http -> https on the same host is fine; a permanent redirect after it, or to another host, is not.
+        assert found == {("link-moved", web.url("/up-moved")), ("link-moved", web.url("/elsewhere"))}
+
+        messages = [f.message for f in check(compose(path), settings(verify=trusted, use_cache=False))]
+        assert any(f"put {secure.url('/new')} in its place" in message for message in messages)
+        assert any(f"put {other_host} in its place" in message for message in messages)
+
+        # With the system's certificates, this one made for the test is not trusted: as a site's expired one.
+        untrusted = got(check(compose(path), settings(use_cache=False)))
+        assert ("error", "link-tls", secure.url("/up"), *place_of(path, secure.url("/up"))) in untrusted

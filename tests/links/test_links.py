@@ -8,6 +8,7 @@ a real Retry-After (the waits are recorded)."""
 from __future__ import annotations
 
 import functools
+import io
 import json
 import shutil
 import socket
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from composer import report
 from composer.commands import links
 from composer.commands.check import Finding, check
 from composer.core.pipeline import compose
@@ -481,3 +483,30 @@ def test_http_to_https_on_the_same_host_is_fine_and_a_certificate_not_trusted_is
         # With the system's certificates, this one made for the test is not trusted: as a site's expired one.
         untrusted = got(check(compose(path), settings(use_cache=False)))
         assert ("error", "link-tls", secure.url("/up"), *place_of(path, secure.url("/up"))) in untrusted
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_line_is_for_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal, log = _Terminal(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    report.progress(3, 60)
+    report.progress(60, 60)
+    assert terminal.getvalue() == "\rchecking links: 3 of 60\r\x1b[K"  # rewritten in place, then cleared
+    monkeypatch.setattr(sys, "stderr", log)
+    report.progress(3, 60)
+    assert log.getvalue() == ""
+
+
+def test_progress_counts_every_address_as_its_answer_arrives(case: Path) -> None:
+    told: list[tuple[int, int]] = []
+    check(compose(case), settings(progress=lambda done, total: told.append((done, total))))
+    total = told[0][1]
+    assert [done for done, _ in told] == list(range(1, total + 1))
+    assert {each for _, each in told} == {total}
+    told.clear()
+    check(compose(case), settings(progress=lambda done, total: told.append((done, total))))
+    assert told[0][0] > 1 and told[-1] == (total, total)  # the remembered ones counted at once

@@ -168,7 +168,7 @@ def _attempt(client: httpx.Client, hosts: _Hosts, method: str, url: str, image: 
             continue
         if method == "HEAD" and reply.status >= 400 and reply.status != 429:
             return reply  # asked again with GET, which is the answer that counts
-        if 500 <= reply.status < 600 and not retried:  # 999 (LinkedIn's bot wall) is no server error
+        if 500 <= reply.status < 600 and not retried:  # 999, a bot wall's, is no server error
             retried = True
             asking.sleep(asking.backoff)
             continue

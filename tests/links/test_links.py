@@ -71,6 +71,14 @@ def no_such_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Straight to the fake web, whatever proxy the machine running the tests is told to use."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 @pytest.fixture
 def web() -> Iterator[FakeWeb]:
     with FakeWeb() as server:
@@ -101,6 +109,7 @@ def web() -> Iterator[FakeWeb]:
                 "/img/nosize.png": Route(body=png(640, 480), content_type="image/png", chunked=True),
                 "/img/logo.png": Route(body=png(400, 100), content_type="image/png"),
                 "/footer-gone": Route(status=404),
+                "/bad-redirect": Route(status=302, headers={"Location": "http://[::1/"}),
             }
         )
         yield server
@@ -214,6 +223,8 @@ recommended_reads:
     url: {u("/no-head")}
   - title: Too busy
     url: {u("/busy-long")}
+  - title: Led astray
+    url: {u("/bad-redirect")}
 """
 
 
@@ -259,6 +270,7 @@ def expected(case: Path, web: FakeWeb, slow: FakeWeb, closed: int) -> set[Seen]:
         ("warning", "link-unverified", u("/forbidden"), issue_file),
         ("warning", "link-unverified", u("/bot"), issue_file),
         ("warning", "link-unverified", u("/busy-long"), issue_file),
+        ("warning", "link-unverified", u("/bad-redirect"), issue_file),
         ("error", "link-broken", u("/footer-gone"), publication_file),
     ]
     return {(level, rule, url, *place_of(path, url)) for level, rule, url, path in wanted}
@@ -366,7 +378,7 @@ def test_a_second_run_within_a_day_asks_only_what_was_not_fine(
     assert again == first  # the same findings, from the answers remembered and those asked again
     assert not web.paths() & fine, sorted(web.paths() & fine)
     not_fine = {"/gone404", "/gone410", "/loop/a", "/hops/11", "/moved301", "/moved308", "/down", "/busy-long"}
-    not_fine |= {"/private", "/forbidden", "/bot", "/img/page.png", "/footer-gone"}
+    not_fine |= {"/private", "/forbidden", "/bot", "/img/page.png", "/footer-gone", "/bad-redirect"}
     assert not_fine <= web.paths()
     assert slow_web.paths() == {"/slow"}
 

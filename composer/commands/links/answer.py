@@ -18,7 +18,8 @@ class Answer:
     Kept as JSON in the cache, so plain values only."""
 
     status: int | None = None
-    failure: str | None = None  # host-unknown, refused, tls, timeout, broken, loop, too-many-redirects, not-web
+    failure: str | None = None  # host-unknown, refused, tls, timeout, broken, loop, too-many-redirects,
+    # not-web (redirected to another scheme), invalid (to an address that is none)
     hops: list[tuple[int, str, str]] = field(default_factory=list)
     retry_after: float | None = None  # a 429's wait, in seconds, when it was asked
     content_type: str | None = None
@@ -30,4 +31,6 @@ class Answer:
         to change, worth remembering a day. (A picture's size and weight are remembered with it.)"""
         reached = self.failure is None and self.status is not None and 200 <= self.status < 300
         kind = (self.content_type or "").lower().strip()
-        return reached and all(hop[0] not in PERMANENT for hop in self.hops) and (not image or kind.startswith("image/"))
+        return (
+            reached and all(hop[0] not in PERMANENT for hop in self.hops) and (not image or kind.startswith("image/"))
+        )

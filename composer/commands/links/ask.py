@@ -160,6 +160,8 @@ def _attempt(client: httpx.Client, hosts: _Hosts, method: str, url: str, image: 
     while True:
         try:
             reply = _request(client, hosts, method, url, image)
+        except httpx.InvalidURL:  # a Location no browser could follow (the editor's own address passed load's rules)
+            return "invalid"
         except httpx.HTTPError as error:
             if retried:
                 return _failure(error)

@@ -145,6 +145,13 @@ def _failure(url: str, answer: Answer, timeout: float) -> Found | None:
                 "link-unverified",
                 f"{url} redirects to {last}, which is not a web page: make sure it leads where its words say",
             )
+        case "invalid":
+            return (
+                "warning",
+                "link-unverified",
+                f"{url}{where}: could not be verified: it leads to an address no browser can open: open it in a "
+                "browser before sending to make sure readers see the page",
+            )
         case "timeout":
             return (
                 "warning",

@@ -142,11 +142,11 @@ def _ask(client: httpx.Client, hosts: _Hosts, url: str, image: bool, asking: Ask
             seen.add(target)
             current = target
             continue
-        waited = float(reply.retry_after) if status == 429 and reply.retry_after is not None else None
+        wait = float(reply.retry_after) if status == 429 and reply.retry_after is not None else None
         return Answer(
             status=status,
             hops=hops,
-            retry_after=waited,
+            retry_after=wait,
             content_type=reply.content_type,
             size=reply.size,
             pixels=reply.pixels,

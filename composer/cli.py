@@ -351,11 +351,24 @@ def _asks_for_json(args: list[str]) -> bool:
     show_default=True,
     help="json: a list of {path, file, line, column, level, rule, message} for scripts.",
 )
+@click.option(
+    "--links",
+    "ask_links",
+    is_flag=True,
+    help="Also ask the web whether each link and picture leads somewhere (404s, moved pages, picture sizes).",
+)
+@click.option("--no-cache", is_flag=True, help="Ask every link again, even those fine a day ago (implies --links).")
 @templates_option
 @esp_option
 @debug_option
 def check(
-    files: tuple[Path, ...], strict: bool, output_format: str, templates: Path | None, service: str | None
+    files: tuple[Path, ...],
+    strict: bool,
+    output_format: str,
+    ask_links: bool,
+    no_cache: bool,
+    templates: Path | None,
+    service: str | None,
 ) -> None:
     """Check each issue FILE as a careful editor would before sending.
 
@@ -363,13 +376,19 @@ def check(
     texts, the unsubscribe link), images, subject and preheader lengths, colour contrast, links
     the plain text lacks, and mailing-service merge tags typed in the text. One line per finding,
     path: level: rule: message. Exit status 1 on any error, and on any warning with --strict.
+    With --links, every link and picture is asked for too (README: Checking links).
     """
     from .commands.check import as_json, check_files, counts, exit_status, findings_from_error, internal_error
     from .core.load import issues_named
     from .core.render import RenderOptions
 
+    link_settings = None
+    if ask_links or no_cache:
+        from .commands.links import Settings
+
+        link_settings = Settings(use_cache=not no_cache, progress=report.progress, warn=report.warning)
     try:
-        findings = check_files(issues_named(files), RenderOptions(templates, service))
+        findings = check_files(issues_named(files), RenderOptions(templates, service), link_settings)
     except ComposerError as error:  # nothing to check: an empty folder, a publication.yaml alone
         if output_format == "json":  # the reasons are findings too, printed as JSON, then on stderr as usual
             report.data(as_json(findings_from_error(error, "")))

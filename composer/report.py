@@ -76,6 +76,17 @@ def findings(found: Iterable[Finding]) -> None:
         click.secho(str(finding), fg="red" if finding.level == "error" else "yellow")
 
 
+def progress(done: int, total: int) -> None:
+    """How many of ``total`` links have their answer, on one line of stderr rewritten in place, on a
+    terminal only (a log or a script gets the findings alone); cleared when all have it."""
+    if not sys.stderr.isatty():
+        return
+    if done >= total:
+        click.echo("\r\x1b[K", nl=False, err=True)
+    else:
+        click.echo(f"\rchecking links: {done} of {total}", nl=False, err=True)
+
+
 def finding_warnings(found: Iterable[Finding]) -> None:
     """Findings that do not stop a command (`compose send` goes on), on stderr in yellow."""
     for finding in found:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote
 
 import lxml.html  # lxml ships no type hints (see [tool.mypy] in pyproject.toml); premailer installs it
@@ -32,6 +32,9 @@ from ..errors import ComposerError, NoIssues, Place, Problem, TemplateProblem
 from ..i18n import dates, labels, languages
 from ..i18n.counting import count
 from .schema import Kind, modeline
+
+if TYPE_CHECKING:
+    from .links import Settings as LinkSettings
 
 Level = Literal["error", "warning"]
 ERROR: Level = "error"
@@ -161,8 +164,9 @@ def gate(composed: Composed, nothing_done: str, refusal: type[ComposerError]) ->
     return [finding for finding in findings if finding.level == WARNING]
 
 
-def check(composed: Composed) -> list[Finding]:
-    """Every finding for one composed email: errors first, then by rule (in the email's order within one)."""
+def check(composed: Composed, link_settings: LinkSettings | None = None) -> list[Finding]:
+    """Every finding for one composed email: errors first, then by rule (in the email's order within one).
+    With ``link_settings``, whether each link and picture leads somewhere too (`compose check --links`)."""
     document = lxml.html.document_fromstring(composed.html)
     sent = [
         _Link(str(anchor.get("href")), _words(anchor.text_content()), _links_to_the_story(anchor))
@@ -190,6 +194,10 @@ def check(composed: Composed) -> list[Finding]:
         *_contrast(composed, places),
         *_at(path, _text_missing_links(composed, sent)),
     ]
+    if link_settings is not None:  # asks the web: only when told to
+        from .links import check_links
+
+        found += check_links(composed, document, places, link_settings)
     findings = [Finding.at(where, level, rule, message) for level, rule, message, where in _unique(found)]
     findings += _merge_tags_typed(composed, places)  # each at its own line: not through _unique
     findings += _bare_addresses(composed, places)
@@ -286,15 +294,18 @@ def _sources_without_links(composed: Composed, places: Places) -> list[Finding]:
     return findings
 
 
-def check_files(paths: list[Path], options: RenderOptions = DEFAULT_OPTIONS) -> list[Finding]:
-    """Every finding for each issue file: check()'s, or the reasons it does not compose.
+def check_files(
+    paths: list[Path], options: RenderOptions = DEFAULT_OPTIONS, link_settings: LinkSettings | None = None
+) -> list[Finding]:
+    """Every finding for each issue file: check()'s (with ``link_settings``, the links asked too), or
+    the reasons it does not compose.
 
     A finding in a file the issues share (publication.yaml's missing sender) is listed once, not
     once per issue."""
     findings = []
     for path in paths:
         try:
-            findings += check(compose(path, options))
+            findings += check(compose(path, options), link_settings)
         except ComposerError as error:  # an issue that does not compose is a finding like any other
             findings += findings_from_error(error, str(path))
     return list(dict.fromkeys(findings))

@@ -75,7 +75,7 @@ def test_a_bug_in_composer_is_a_finding(tmp_path: Path) -> None:
     )
     # A real run with a bug put in: the check of a composed email fails as no editor's file can make it.
     bug = (
-        "import composer.commands.check\ndef broken(composed):\n    raise KeyError('boom')\n"
+        "import composer.commands.check\ndef broken(composed, link_settings=None):\n    raise KeyError('boom')\n"
         "composer.commands.check.check = broken"
     )
     status, findings, errors = check_json(tmp_path, "issues", code=bug)

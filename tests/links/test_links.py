@@ -522,3 +522,15 @@ def test_progress_counts_every_address_as_its_answer_arrives(case: Path) -> None
     told.clear()
     check(compose(case), settings(progress=lambda done, total: told.append((done, total))))
     assert told[0][0] > 1 and told[-1] == (total, total)  # the remembered ones counted at once
+
+
+def test_with_utm_tags_links_are_asked_and_placed_as_the_editor_wrote_them(make_issue: MakeIssue, web: FakeWeb) -> None:
+    # The email's links carry utm_ tags; the check asks each address as written (a check is not a
+    # reader's click to count) and finds it at the line where it was typed.
+    text = f"date: 2020-02-03\nsummary: 'See [this]({web.url('/gone404')}).'\nstories:\n  - headline: A\n    body: B.\n"
+    path = make_issue(text, publication(web) + "utm:\n  source: test\n")
+    composed = compose(path)
+    assert "utm_content=summary" in composed.html
+    found = got(check(composed, settings()))
+    assert ("error", "link-broken", web.url("/gone404"), path.name, 2, 22) in found
+    assert web.requests and not [asked for _, asked in web.requests if "utm_" in asked]

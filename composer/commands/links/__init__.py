@@ -67,7 +67,9 @@ def targets(composed: Composed, document: Any, places: Places) -> list[Target]:
     found: dict[tuple[str, bool], Target] = {}
     for element in document.iter("a", "img"):
         image = element.tag == "img"
-        url = str(element.get("src" if image else "href") or "").strip()
+        # As the editor wrote it: asked without the UTM tags composer added (a check is not a reader's
+        # click), and found at its place by that form.
+        url = composed.as_written(str(element.get("src" if image else "href") or "").strip())
         if not url or url in skipped or _MERGE_TAG.search(url) or (url, image) in found:
             continue
         if not url.lower().startswith(("http:", "https:", "mailto:")):

@@ -534,3 +534,12 @@ def test_with_utm_tags_links_are_asked_and_placed_as_the_editor_wrote_them(make_
     found = got(check(composed, settings()))
     assert ("error", "link-broken", web.url("/gone404"), path.name, 2, 22) in found
     assert web.requests and not [asked for _, asked in web.requests if "utm_" in asked]
+
+
+def test_a_picture_without_a_size_is_told_its_real_size_once(case: Path) -> None:
+    # Offline, check can only say the picture has no size; asked, it says which size to give, in its place.
+    offline = [finding.place for finding in check(compose(case)) if finding.rule == "image-size"]
+    asked = check(compose(case), settings())
+    measured = [finding.place for finding in asked if finding.rule == "image-real-size"]
+    assert measured and set(measured) <= set(offline)
+    assert not [finding for finding in asked if finding.rule == "image-size" and finding.place in measured]

@@ -50,15 +50,19 @@ class Secret:
 
     variable: str
     value: str = field(repr=False)
+    missing: bool = False  # not set, in a dry run: ``value`` is then only a placeholder
 
     def __str__(self) -> str:  # an f-string that slips it into a message shows the variable
-        return f"({self.variable})"
+        return f"${self.variable}"
 
 
-def read_secret(environ: Mapping[str, str], variable: str, what: str) -> Secret:
+def read_secret(environ: Mapping[str, str], variable: str, what: str, *, dry_run: bool = False) -> Secret:
     """The key in ``variable``, stripped of the whitespace a paste adds; PushSettingsProblem when it is
-    missing or could not be a key (the value itself is never shown)."""
+    missing or could not be a key (the value itself is never shown). A dry run needs no key: a missing
+    one is a placeholder, ``$VARIABLE``, and ``missing``."""
     value = environ.get(variable, "").strip()
+    if not value and dry_run:
+        return Secret(variable, f"${variable}", missing=True)
     if not value:
         raise PushSettingsProblem(f"{variable} is not set: put {what} in it (in the environment, never in a file)")
     if len(value) > MAX_SECRET_CHARS or not all(" " < character < "\x7f" for character in value):
@@ -113,10 +117,11 @@ def forms_of(values: Iterable[str]) -> list[str]:
 class Api:
     """Requests to one mailing service, in one httpx client.
 
-    ``headers`` carry the authentication; ``secrets`` are hidden from every message (with the header
-    values); ``key_variable`` is named when the key is refused. With ``dry_run``, each request is
-    shown through ``show`` and answered with its ``pretend`` answer, and nothing is sent. ``log``
-    gets a line per request and answer (--debug).
+    ``headers`` carry the authentication; ``secrets`` (the keys, and the headers made of them) are
+    hidden from every message; ``key_variable`` is named when the key is refused. With ``dry_run``, each request is
+    shown through ``show``, with ``shown_headers`` (the headers, each key as its $VARIABLE), and
+    answered with its ``pretend`` answer; nothing is sent. ``log`` gets a line per request and
+    answer (--debug).
     """
 
     service: str  # as editors know it: "Mailchimp"
@@ -126,12 +131,13 @@ class Api:
     key_variable: str
     secrets: list[str] = field(repr=False, default_factory=list)
     dry_run: bool = False
+    shown_headers: dict[str, str] = field(default_factory=dict)
     show: Callable[[str], None] = print
     log: Callable[[str], None] | None = None
     _client: httpx.Client | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._hidden = forms_of([*self.secrets, *self.headers.values()])
+        self._hidden = forms_of(self.secrets)
 
     def close(self) -> None:
         if self._client is not None:
@@ -139,10 +145,14 @@ class Api:
 
     def hide(self, text: str) -> str:
         """``text`` with every form of a secret replaced, control characters out, and at most SHOWN_CHARS long."""
-        for form in self._hidden:
-            text = text.replace(form, f"({self.key_variable})")
-        text = " ".join(_CONTROL.sub(" ", text).split())
+        text = " ".join(_CONTROL.sub(" ", self.hide_all(text)).split())
         return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+    def hide_all(self, text: str) -> str:
+        """``text``, whatever its length and lines, with every form of a secret replaced by its $VARIABLE."""
+        for form in self._hidden:
+            text = text.replace(form, f"${self.key_variable}")
+        return text
 
     def call(
         self,
@@ -165,7 +175,7 @@ class Api:
         """
         url = self.address + path
         if self.dry_run:
-            self.show(shown_request(method, url, body))
+            self.show(self.hide_all(shown_request(method, url, body, self.shown_headers)))
             return dict(pretend or {})
         if repeatable is None:
             repeatable = method != "POST"
@@ -352,9 +362,12 @@ def retry_after(value: str | None) -> float:
     return BACKOFF_SECONDS[0]
 
 
-def shown_request(method: str, url: str, body: Mapping[str, Any] | None) -> str:
-    """A request as --dry-run prints it: the method and address, then its fields, long texts shortened."""
-    lines = [f"{method} {url}"]
+def shown_request(
+    method: str, url: str, body: Mapping[str, Any] | None, headers: Mapping[str, str] | None = None
+) -> str:
+    """A request as --dry-run prints it: the method and address, its headers, then its fields, long
+    texts shortened."""
+    lines = [f"{method} {url}", *(f"  {name}: {value}" for name, value in (headers or {}).items())]
     if body is not None:
         lines += ["  " + line for line in json.dumps(_shortened(body), indent=2, ensure_ascii=False).splitlines()]
     return "\n".join(lines)

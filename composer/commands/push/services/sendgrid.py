@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ....core.models import Publication
-from ....errors import DraftGone, PushFailed
+from ....errors import PushFailed
 from ..drafts import Draft
 from ..http import Api, read_secret, service_address
 from .base import Connection, Email, Service, is_id
@@ -28,15 +28,21 @@ class SendGrid(Service):
     key = "sendgrid"
     name = "SendGrid"
     key_variable = "SENDGRID_API_KEY"
+    key_variables = (key_variable,)
     address_variable = "SENDGRID_API_URL"
     sends_tests = False
+    draft_word = "Single Send"
 
-    def connection(self, environ: Mapping[str, str], publication: Publication) -> Connection:
+    def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
         key = read_secret(
-            environ, self.key_variable, "an API key from SendGrid (Settings > API Keys) with Marketing access"
+            environ,
+            self.key_variable,
+            "an API key from SendGrid (Settings > API Keys) with Marketing access",
+            dry_run=dry_run,
         )
         address = service_address(environ, self.address_variable, "https://api.sendgrid.com")
-        return Connection(address, {"Authorization": f"Bearer {key.value}"}, [key.value])
+        shown = {"Authorization": f"Bearer ${self.key_variable}"}
+        return Connection.of(address, {"Authorization": f"Bearer {key.value}"}, shown, [key])
 
     def create(self, api: Api, email: Email, confirmed: Callable[[Draft], None]) -> Draft:
         answer = api.call(
@@ -49,24 +55,16 @@ class SendGrid(Service):
         )
         draft = _draft(answer)
         confirmed(draft)
-        if answer.get("status") != "draft":  # never seen: a new Single Send is a draft
-            raise PushFailed(
-                f"SendGrid made the Single Send {draft.web_address} with status {answer.get('status')!r}, not a "
-                "draft: look at it in SendGrid now"
-            )
+        self.made_as_draft(draft, answer.get("status"))
         return draft
 
     def update(self, api: Api, draft: Draft, email: Email) -> Draft:
-        gone = f"the Single Send of this issue in SendGrid, {draft.web_address}, was deleted there"
+        gone = self.deleted(draft)
         path = f"/v3/marketing/singlesends/{draft.id}"
         now = api.call(
             "GET", path, what="the Single Send", pretend={"id": draft.id, "status": "draft"}, gone=gone, describe=_said
         )
-        status = now.get("status")
-        if status != "draft":
-            raise DraftGone(
-                f"the Single Send of this issue in SendGrid, {draft.web_address}, is no longer a draft ({status})"
-            )
+        self.still_a_draft(draft, now.get("status"))
         answer = api.call(
             "PATCH",
             path,

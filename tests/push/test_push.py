@@ -233,9 +233,20 @@ def test_a_drafts_file_composer_cannot_read_stops_the_push_and_is_kept(
     drafts.write_text("{not json", encoding="utf-8")
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1
-    assert "drafts.json: composer cannot read its remembered drafts" in run.stderr
+    assert "drafts.json:1:2: composer cannot read its remembered drafts: it is not JSON here" in run.stderr
     assert drafts.read_text(encoding="utf-8") == "{not json"
     assert buttondown.received == []
+
+
+def test_a_404_that_is_not_the_service_s_own_says_to_check_the_address_not_that_the_draft_is_gone(
+    push: PushRunner, issue: Path, buttondown: FakeButtondown
+) -> None:
+    assert push(issue, "--esp", "buttondown").status == 0
+    buttondown.answer_next(404, body=None)  # a proxy's, or another server's: no JSON of Buttondown's
+    run = push(issue, "--esp", "buttondown")
+    assert run.status == 1
+    assert "Buttondown has nothing at /v1/emails/" in run.stderr and "is BUTTONDOWN_API_URL" in run.stderr
+    assert "deleted" not in run.stderr and len(buttondown.emails) == 1
 
 
 def test_drafts_of_other_issues_and_services_are_kept(

@@ -64,7 +64,9 @@ def read_secret(environ: Mapping[str, str], variable: str, what: str, *, dry_run
     if not value and dry_run:
         return Secret(variable, f"${variable}", missing=True)
     if not value:
-        raise PushSettingsProblem(f"{variable} is not set: put {what} in it (in the environment, never in a file)")
+        raise PushSettingsProblem(
+            f"{variable} is not set: set it in the environment to {what} (export {variable}=…), never in a file"
+        )
     if len(value) > MAX_SECRET_CHARS or not all(" " < character < "\x7f" for character in value):
         raise PushSettingsProblem(
             f"{variable} does not hold a key: it has spaces, line breaks or characters no key has; set it again "
@@ -257,8 +259,8 @@ class Api:
                 f"{self.service} refused the key in {self.key_variable} ({status} {_phrase(response)}): "
                 f"it {lacks}; make or check one in {self.service}'s settings and set {self.key_variable} to it"
             )
-        if status == 404 and gone:
-            raise DraftGone(gone)
+        if status == 404 and gone and isinstance(_json_or_none(response), dict):
+            raise DraftGone(gone)  # the service's own "not found", in its JSON: not a wrong address or a proxy
         if status == 404:
             raise PushFailed(
                 f"{self.service} has nothing at {path} (404 Not Found): is {self.address_variable} "

@@ -468,7 +468,7 @@ def push(
     prepared = prepare_push(file, options, test_to, dry_run=dry_run, new=new)
     report.finding_warnings(prepared.warnings)
     debug = bool(click.get_current_context().meta.get(DEBUG))
-    pushed = prepared.push(report.outcome, report.note if debug else None)
+    pushed = prepared.push(report.outcome, report.note if debug else None, report.note)
     if pushed.dry_run:
         report.outcome(f"dry run: nothing was sent to {pushed.service}")
         if pushed.unset:

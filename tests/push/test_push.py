@@ -50,6 +50,7 @@ def test_a_refused_key_exits_1_naming_its_variable(push: PushRunner, issue: Path
     run = push(issue, "--esp", "buttondown", env={"BUTTONDOWN_API_KEY": "wrong-key"})
     assert run.status == 1
     assert "Buttondown refused the key in BUTTONDOWN_API_KEY (401 Unauthorized)" in run.stderr
+    assert "set BUTTONDOWN_API_KEY to an API key from Buttondown's settings (API)" in run.stderr
     assert "Traceback" not in run.stderr
     assert not (issue.parent / "drafts.json").exists()
 
@@ -97,7 +98,7 @@ def test_the_service_s_own_message_is_shown_for_a_refused_draft(
     mailchimp.answer_next(400, body=invalid.body)
     run = push(issue, "--esp", "mailchimp")
     assert run.status == 1
-    assert "could not be validated.; settings.reply_to: bad" in run.stderr
+    assert "could not be validated; settings.reply_to (publication.yaml's sender: email:): bad" in run.stderr
 
 
 def test_a_5xx_is_retried_with_backoff_then_reported(
@@ -106,8 +107,10 @@ def test_a_5xx_is_retried_with_backoff_then_reported(
     assert push(issue, "--esp", "buttondown").status == 0
     buttondown.answer_next(502, "Server error.")
     buttondown.answer_next(500, "Server error.")
-    assert push(issue, "--esp", "buttondown").status == 0  # the update's GET, tried three times
-    assert waits == list(http.BACKOFF_SECONDS)
+    retried = push(issue, "--esp", "buttondown")  # the update's GET, tried three times
+    assert retried.status == 0 and waits == list(http.BACKOFF_SECONDS)
+    # Each wait is said (without --debug too), so that a silent terminal is not taken for a hang.
+    assert "Buttondown failed (502 Bad Gateway): waiting 2 seconds before asking again" in retried.stderr
     buttondown.answer_next(500, "Server error.", times=http.ATTEMPTS)
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1

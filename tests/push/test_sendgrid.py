@@ -135,7 +135,10 @@ def test_sendgrids_own_message_is_shown(push: PushRunner, sendgrid: FakeSendGrid
     sendgrid.lists = {"7e57e57e-0000-4000-8000-000000000000"}  # the list was deleted in SendGrid
     result = push(sendgrid_issue, "--esp", "sendgrid")
     assert result.status == 1
-    assert f"send_to.list_ids: list {fake_sendgrid.LIST_ID} does not exist" in result.stderr
+    assert (
+        f"send_to.list_ids (publication.yaml's sendgrid: list_ids:): list {fake_sendgrid.LIST_ID} does not exist"
+        in result.stderr
+    )
     assert not (sendgrid_issue.parent / "drafts.json").exists()
 
 

@@ -37,6 +37,7 @@ MAX_RETRY_AFTER_SECONDS = 60.0  # a longer wait is not worth a terminal: push ag
 MAX_ANSWER_BYTES = 5_000_000  # a campaign's answer with its content is well under this
 SHOWN_CHARS = 400  # of a service's own message, and of each long text in --dry-run
 MAX_SECRET_CHARS = 500
+NOTICED_WAIT_SECONDS = 2.0  # a shorter wait passes unsaid (--debug says every one)
 
 # The waits between attempts; tests replace it to record them instead of waiting.
 sleep: Callable[[float], None] = time.sleep
@@ -134,6 +135,8 @@ class Api:
     secrets: list[str] = field(repr=False, default_factory=list)
     dry_run: bool = False
     shown_headers: dict[str, str] = field(default_factory=dict)
+    key_source: str = ""  # what the key is and where it is made: "an API key from Buttondown's settings (API)"
+    notice: Callable[[str], None] | None = None  # told of a long wait (Retry-After, backoff) without --debug
     show: Callable[[str], None] = print
     log: Callable[[str], None] | None = None
     _client: httpx.Client | None = field(default=None, repr=False)
@@ -197,7 +200,10 @@ class Api:
                 failures += 1
                 if failures >= ATTEMPTS:
                     raise PushFailed(self._unreachable(error, reached)) from None
-                self._wait(BACKOFF_SECONDS[failures - 1])
+                self._wait(
+                    BACKOFF_SECONDS[failures - 1],
+                    "did not answer in time" if reached else f"could not be reached ({_kind(error)})",
+                )
                 continue
             self._log(f"{response.status_code} {_phrase(response)}")
             status = response.status_code
@@ -212,7 +218,7 @@ class Api:
                         f"{self.service} is limiting requests (429 Too Many Requests) and {wait}: push again in a "
                         "few minutes"
                     )
-                self._wait(seconds)
+                self._wait(seconds, "is limiting requests (429 Too Many Requests)")
                 continue
             if status >= 500:
                 if not repeatable and status != 503:  # 503: not taken in at all; others may have made the draft
@@ -226,7 +232,7 @@ class Api:
                         f"{self.service} failed {ATTEMPTS} times ({status} {_phrase(response)}); nothing more "
                         "was done: push again later"
                     )
-                self._wait(BACKOFF_SECONDS[failures - 1])
+                self._wait(BACKOFF_SECONDS[failures - 1], f"failed ({status} {_phrase(response)})")
                 continue
             return response
 
@@ -257,7 +263,7 @@ class Api:
             lacks = "is wrong, or lacks a permission this needs" if status == 403 else "is wrong or was revoked"
             raise PushFailed(
                 f"{self.service} refused the key in {self.key_variable} ({status} {_phrase(response)}): "
-                f"it {lacks}; make or check one in {self.service}'s settings and set {self.key_variable} to it"
+                f"it {lacks}; set {self.key_variable} to {self.key_source or 'a key from ' + self.service}"
             )
         if status == 404 and gone and isinstance(_json_or_none(response), dict):
             raise DraftGone(gone)  # the service's own "not found", in its JSON: not a wrong address or a proxy
@@ -294,7 +300,9 @@ class Api:
             )
         return self._client
 
-    def _wait(self, seconds: float) -> None:
+    def _wait(self, seconds: float, why: str) -> None:
+        if self.log is None and self.notice is not None and seconds >= NOTICED_WAIT_SECONDS:
+            self.notice(f"{self.service} {why}: waiting {seconds:.0f} seconds before asking again")
         self._log(f"waiting {seconds:g} s")
         sleep(seconds)
 

@@ -66,9 +66,15 @@ class PreparedPush:
     environ_set: frozenset[str]  # the service's key variables that are set
     _written: list[Path] = field(default_factory=list)
 
-    def push(self, show: Callable[[str], None], log: Callable[[str], None] | None = None) -> Pushed:
+    def push(
+        self,
+        show: Callable[[str], None],
+        log: Callable[[str], None] | None = None,
+        notice: Callable[[str], None] | None = None,
+    ) -> Pushed:
         """Make or update the draft (and ask for the test send). ``show`` gets the requests of a dry
-        run, ``log`` a line per request and answer. Raises PushFailed (DraftGone)."""
+        run, ``log`` a line per request and answer, ``notice`` a line before a long wait. Raises
+        PushFailed (DraftGone)."""
         service = self.service
         api = Api(
             service.name,
@@ -79,6 +85,8 @@ class PreparedPush:
             self.connection.secrets,
             dry_run=self.dry_run,
             shown_headers=self.connection.shown_headers,
+            key_source=service.key_source,
+            notice=notice,
             show=show,
             log=log,
         )

@@ -54,6 +54,7 @@ class Service(ABC):
     key: ClassVar[str]  # as esp: and --esp name it: "mailchimp"
     name: ClassVar[str]  # as editors know it: "Mailchimp"
     key_variable: ClassVar[str]  # the environment variable of its key, named when the key is refused
+    key_source: ClassVar[str]  # what to set it to: "an API key from Buttondown's settings (API)"
     key_variables: ClassVar[tuple[str, ...]]  # every variable of a key it needs (--dry-run notes the unset)
     address_variable: ClassVar[str]  # the environment variable that replaces its API's address
     sends_tests: ClassVar[bool] = True  # the API sends a test of a draft (--test-to)
@@ -100,6 +101,11 @@ class Service(ABC):
                 f"{self.name} made the {self.draft_word} {draft.web_address} with status {status!r}, not as a "
                 f"draft: open it in {self.name} now and check that it is not scheduled"
             )
+
+
+def in_publication(field: str, settings: Mapping[str, str]) -> str:
+    """A field a service refused, with the setting of publication.yaml it comes from, when one does."""
+    return f"{field} (publication.yaml's {settings[field]})" if field in settings else field
 
 
 def is_id(value: object) -> TypeGuard[str]:

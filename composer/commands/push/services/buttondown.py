@@ -32,11 +32,12 @@ class Buttondown(Service):
     key = "buttondown"
     name = "Buttondown"
     key_variable = "BUTTONDOWN_API_KEY"
+    key_source = "an API key from Buttondown's settings (API)"
     key_variables = (key_variable,)
     address_variable = "BUTTONDOWN_API_URL"
 
     def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
-        key = read_secret(environ, self.key_variable, "an API key from Buttondown's settings (API)", dry_run=dry_run)
+        key = read_secret(environ, self.key_variable, self.key_source, dry_run=dry_run)
         address = service_address(environ, self.address_variable, "https://api.buttondown.com")
         headers = {"Authorization": f"Token {key.value}", "X-API-Version": API_VERSION}
         shown = {"Authorization": f"Token ${self.key_variable}", "X-API-Version": API_VERSION}

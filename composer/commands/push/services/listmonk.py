@@ -31,6 +31,7 @@ class Listmonk(Service):
     key = "listmonk"
     name = "listmonk"
     key_variable = "LISTMONK_TOKEN"
+    key_source = "the token of an API user from listmonk's Admin > Users (and LISTMONK_USER to its name)"
     key_variables = ("LISTMONK_USER", key_variable)
     address_variable = "LISTMONK_URL"
     draft_word = "campaign"
@@ -42,9 +43,7 @@ class Listmonk(Service):
         user = read_secret(
             environ, "LISTMONK_USER", "the name of an API user from listmonk's Admin > Users", dry_run=dry_run
         )
-        token = read_secret(
-            environ, self.key_variable, "that API user's token from listmonk's Admin > Users", dry_run=dry_run
-        )
+        token = read_secret(environ, self.key_variable, "that API user's token", dry_run=dry_run)
         settings = publication.listmonk
         self.address = service_address(environ, self.address_variable, str(settings.url) if settings else "")
         basic = base64.b64encode(f"{user.value}:{token.value}".encode()).decode()
@@ -107,9 +106,9 @@ class Listmonk(Service):
             "POST",
             f"/api/campaigns/{_number(draft)}/test",
             {**self._sent, "subscribers": list(addresses)},
-            what="the test send (listmonk sends it only to its subscribers)",
+            what="the test send",
             repeatable=True,  # a second test email is harmless
-            describe=_said,
+            describe=_said_of_test,
         )
 
     def _draft(self, answer: dict[str, Any]) -> tuple[Draft, object]:
@@ -156,6 +155,11 @@ def _quoted(name: str) -> str:
     if not any(character in _SPECIALS for character in name):
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _said_of_test(answer: Any) -> str | None:
+    """listmonk's own words of a refused test send, and why it may refuse one."""
+    return f"{_said(answer) or 'no reason given'} (listmonk sends tests only to addresses that are its subscribers)"
 
 
 def _said(answer: Any) -> str | None:

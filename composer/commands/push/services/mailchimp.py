@@ -17,10 +17,16 @@ from ....core.models import Publication
 from ....errors import PushFailed, PushSettingsProblem
 from ..drafts import Draft
 from ..http import Api, read_secret, service_address
-from .base import Connection, Email, Service, is_id
+from .base import Connection, Email, Service, in_publication, is_id
 
 _DATA_CENTRE = re.compile(r"-([a-z]{2,4}[0-9]{1,3})")
 DRAFT_STATUS = "save"  # Mailchimp's word for a campaign not sent nor scheduled
+# The campaign's fields that come from publication.yaml, as Mailchimp names them in its errors.
+SETTINGS = {
+    "recipients.list_id": "mailchimp: audience_id:",
+    "settings.from_name": "sender: name:",
+    "settings.reply_to": "sender: email:",
+}
 UNKNOWN_DATA_CENTRE = "DC"  # a dry run without the key: the address shows where its data centre goes
 
 
@@ -28,6 +34,7 @@ class Mailchimp(Service):
     key = "mailchimp"
     name = "Mailchimp"
     key_variable = "MAILCHIMP_API_KEY"
+    key_source = "an API key from Mailchimp (Profile > Extras > API keys)"
     key_variables = (key_variable,)
     address_variable = "MAILCHIMP_API_URL"
     needs_sender = True  # a campaign needs from_name and reply_to
@@ -36,9 +43,7 @@ class Mailchimp(Service):
     data_centre = ""  # from the key, in connection()
 
     def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
-        key = read_secret(
-            environ, self.key_variable, "an API key from Mailchimp (Profile > Extras > API keys)", dry_run=dry_run
-        )
+        key = read_secret(environ, self.key_variable, self.key_source, dry_run=dry_run)
         self.data_centre = UNKNOWN_DATA_CENTRE if key.missing else _data_centre(key.value)
         address = service_address(environ, self.address_variable, f"https://{self.data_centre}.api.mailchimp.com")
         basic = base64.b64encode(f"composer:{key.value}".encode()).decode()
@@ -147,8 +152,8 @@ def _said(answer: Any) -> str | None:
     """Mailchimp's own words in an error (application/problem+json): detail, and each field's message."""
     if not isinstance(answer, dict):
         return None
-    words = [str(answer["detail"])] if answer.get("detail") else []
+    words = [str(answer["detail"]).rstrip(". ")] if answer.get("detail") else []
     for error in answer.get("errors") or []:
         if isinstance(error, dict):
-            words.append(f"{error.get('field') or 'campaign'}: {error.get('message')}")
+            words.append(f"{in_publication(str(error.get('field') or 'campaign'), SETTINGS)}: {error.get('message')}")
     return "; ".join(words) or None

@@ -18,28 +18,30 @@ from ....core.models import Publication
 from ....errors import PushFailed
 from ..drafts import Draft
 from ..http import Api, read_secret, service_address
-from .base import Connection, Email, Service, is_id
+from .base import Connection, Email, Service, in_publication, is_id
 
 APP = "https://mc.sendgrid.com/single-sends/{id}/editor"  # where the editor opens the draft
 MAX_NAME_CHARS = 100  # SendGrid's limit for a Single Send's name
+# The Single Send's fields that come from publication.yaml, as SendGrid names them in its errors.
+SETTINGS = {
+    "send_to.list_ids": "sendgrid: list_ids:",
+    "email_config.sender_id": "sendgrid: sender_id:",
+    "email_config.suppression_group_id": "sendgrid: suppression_group_id:",
+}
 
 
 class SendGrid(Service):
     key = "sendgrid"
     name = "SendGrid"
     key_variable = "SENDGRID_API_KEY"
+    key_source = "an API key from SendGrid (Settings > API Keys) with Marketing access"
     key_variables = (key_variable,)
     address_variable = "SENDGRID_API_URL"
     sends_tests = False
     draft_word = "Single Send"
 
     def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
-        key = read_secret(
-            environ,
-            self.key_variable,
-            "an API key from SendGrid (Settings > API Keys) with Marketing access",
-            dry_run=dry_run,
-        )
+        key = read_secret(environ, self.key_variable, self.key_source, dry_run=dry_run)
         address = service_address(environ, self.address_variable, "https://api.sendgrid.com")
         shown = {"Authorization": f"Bearer ${self.key_variable}"}
         return Connection.of(address, {"Authorization": f"Bearer {key.value}"}, shown, [key])
@@ -112,7 +114,9 @@ def _said(answer: Any) -> str | None:
     if not isinstance(errors, list):
         return None
     words = [
-        f"{error['field']}: {error.get('message')}" if error.get("field") else str(error.get("message"))
+        f"{in_publication(str(error['field']), SETTINGS)}: {error.get('message')}"
+        if error.get("field")
+        else str(error.get("message"))
         for error in errors
         if isinstance(error, dict)
     ]

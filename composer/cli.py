@@ -460,7 +460,11 @@ def send(
     metavar="ADDRESS",
     help="Ask the service to send its own test of the draft to this address; repeat it, or separate with commas.",
 )
-@click.option("--dry-run", is_flag=True, help="Print the requests (method, address, fields) and send nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the requests (method, address, headers, fields) and send nothing; no key needed.",
+)
 @click.option("--new", is_flag=True, help="Make a new draft even when one was made for this issue before.")
 @templates_option
 @debug_option
@@ -469,11 +473,12 @@ def push(
 ) -> None:
     """Make FILE a draft in the mailing service: subject, preview text, HTML, plain text, sender, audience.
 
-    The service's key comes from the environment (BUTTONDOWN_API_KEY, MAILCHIMP_API_KEY, ...), its
-    settings from publication.yaml. Nothing is pushed when `compose check` finds an error; its
-    warnings are shown first. Pushing the issue again updates the same draft: its id is kept in
-    drafts.json beside the issue (commit it). Open the draft's address it prints, look, and schedule
-    it there: compose push never sends to your list nor schedules.
+    The service's key comes from the environment (BUTTONDOWN_API_KEY, MAILCHIMP_API_KEY, ...; a
+    --dry-run needs none and shows it as $BUTTONDOWN_API_KEY), its settings from publication.yaml.
+    Nothing is pushed when `compose check` finds an error; its warnings are shown first. Pushing
+    the issue again updates the same draft: its id is kept in drafts.json beside the issue (commit
+    it). Open the draft's address it prints, look, and schedule it there: compose push never sends
+    to your list nor schedules.
     """
     from .commands.push.push import prepare_push
     from .core.render import RenderOptions
@@ -482,9 +487,11 @@ def push(
     prepared = prepare_push(file, options, test_to, dry_run=dry_run, new=new)
     report.finding_warnings(prepared.warnings)
     debug = bool(click.get_current_context().meta.get(DEBUG))
-    pushed = prepared.push(report.outcome, report.note if debug else None)
+    pushed = prepared.push(report.outcome, report.note if debug else None, report.note)
     if pushed.dry_run:
         report.outcome(f"dry run: nothing was sent to {pushed.service}")
+        if pushed.unset:
+            report.note(pushed.unset_note())
         return
     done = "made a new draft" if pushed.made else "updated the draft"
     report.outcome(f"{done} of {file} in {pushed.service}: {pushed.draft.web_address}")

@@ -2,7 +2,7 @@
 changed, test sends recorded, and listmonk's own answers (cmd/campaigns.go, internal/auth/auth.go at
 knadh/listmonk 911e0b77): 403 "invalid API credentials" for a wrong user or token, 400 "Campaign not
 found" for a campaign that is gone, 400 for a body Go's templates cannot compile, {"message": …} for
-every failure. Schemas: tests/push/schemas/listmonk_*.json.
+every failure. Schemas: tests/push/schemas/listmonk-*.schema.json.
 
 Only the campaign routes composer uses are served: a call to …/status (start or schedule a campaign)
 or to any other address is a problem.
@@ -19,13 +19,12 @@ from typing import Any
 
 from werkzeug import Request
 
-from .fake_http import Answer, FakeService, Route
+from .fake_http import WHEN, Answer, FakeService, Route
 
 USER = "composer-bot"
 TOKEN = "lm-token-5c1e9a7b3d2f4e6a8c0b"  # a test's secret: must show nowhere
 LIST_ID = 3
 SUBSCRIBER = "desk@example.com"  # listmonk test-sends only to its own subscribers
-WHEN = "2026-12-07T06:30:00Z"
 # listmonk's template functions (docs/docs/content/templating.md) and Go's own words; {{ .Field }} is a field.
 _FUNCTIONS = {"UnsubscribeURL", "MessageURL", "OptinURL", "TrackView", "TrackLink", "Date", "Safe", "L", "template"}
 _EXPRESSION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
@@ -33,7 +32,7 @@ EDITABLE = {"draft", "scheduled", "paused"}  # cmd/campaigns.go, canEditCampaign
 
 
 class FakeListmonk(FakeService):
-    error_schema = "listmonk_error.json"
+    error_schema = "listmonk-error"
 
     def __init__(self, user: str = USER, token: str = TOKEN) -> None:
         super().__init__()
@@ -45,7 +44,7 @@ class FakeListmonk(FakeService):
         self._ids = itertools.count(1)  # a database sequence: a deleted campaign's id is not given again
 
     def routes(self) -> list[Route]:
-        request, answer = "listmonk_campaign_request.json", "listmonk_campaign_response.json"
+        request, answer = "listmonk-save-campaign", "listmonk-campaign"
         return [
             Route("POST", re.compile("/api/campaigns"), self._create, request, answer),
             Route("PUT", re.compile(r"/api/campaigns/(\d+)"), self._update, request, answer),
@@ -54,8 +53,8 @@ class FakeListmonk(FakeService):
                 "POST",
                 re.compile(r"/api/campaigns/(\d+)/test"),
                 self._test,
-                "listmonk_campaign_test_request.json",
-                "listmonk_test_response.json",
+                "listmonk-test-campaign",
+                "listmonk-test-sent",
             ),
         ]
 

@@ -1,6 +1,6 @@
 """SendGrid's Single Sends API, played on 127.0.0.1 for compose push's tests: Single Sends kept as made and
 changed, the account's lists, senders and unsubscribe groups checked as SendGrid checks them, and its
-failures in its own shape ({"errors": [{"field", "message"}]}). Schemas: tests/push/schemas/sendgrid_*.json.
+failures in its own shape ({"errors": [{"field", "message"}]}). Schemas: tests/push/schemas/sendgrid-*.schema.json.
 
 SendGrid has no test send for a Single Send (its POST /v3/marketing/test/send_email takes a dynamic
 template), so this fake serves none: a call to it is a problem, as is one to …/schedule or /v3/mail/send.
@@ -15,18 +15,17 @@ from typing import Any
 
 from werkzeug import Request
 
-from .fake_http import Answer, FakeService, Route
+from .fake_http import WHEN, Answer, FakeService, Route
 
 API_KEY = "SG.fake-key.9f3c1d7e5b2a4c6e8d0f1a3b5c7d9e1f"  # a test's secret: must show nowhere
 LIST_ID = "0b3a2c1d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 SENDER_ID = 1234567
 SUPPRESSION_GROUP_ID = 4242
-WHEN = "2026-12-07T06:30:00Z"  # every Single Send's created_at and updated_at: the tests read no time
 ID = "[0-9a-f-]{36}"
 
 
 class FakeSendGrid(FakeService):
-    error_schema = "sendgrid_error.json"
+    error_schema = "sendgrid-error"
 
     def __init__(self, api_key: str = API_KEY) -> None:
         super().__init__()
@@ -37,7 +36,7 @@ class FakeSendGrid(FakeService):
         self.single_sends: dict[str, dict[str, Any]] = {}
 
     def routes(self) -> list[Route]:
-        request, answer = "sendgrid_singlesend_request.json", "sendgrid_singlesend_response.json"
+        request, answer = "sendgrid-save-single-send", "sendgrid-single-send"
         return [
             Route("POST", re.compile("/v3/marketing/singlesends"), self._create, request, answer),
             Route("PATCH", re.compile(f"/v3/marketing/singlesends/({ID})"), self._update, request, answer),

@@ -1,8 +1,13 @@
-"""The fake SendGrid and listmonk answer as the services do, and hold composer to their schemas."""
+"""The fake services answer as the services do, and hold composer to their schemas; the schemas name
+what they were written from."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import httpx
+from jsonschema import Draft202012Validator
 from pytest_httpserver import HTTPServer
 
 from composer.core.pipeline import compose
@@ -10,6 +15,8 @@ from composer.core.render import RenderOptions
 
 from ..conftest import SAMPLE
 from . import fake_listmonk, fake_sendgrid
+from .fake_buttondown import FakeButtondown
+from .fake_http import SCHEMAS
 from .fake_listmonk import FakeListmonk
 from .fake_sendgrid import FakeSendGrid
 
@@ -75,3 +82,33 @@ def test_composers_listmonk_email_compiles_in_listmonks_templates() -> None:
     assert fake_listmonk._template_problem(composed.html) is None
     assert fake_listmonk._template_problem(composed.text) is None
     assert fake_listmonk._template_problem(compose(SAMPLE, RenderOptions(service="buttondown")).html) is not None
+
+
+def test_every_schema_is_one_style_and_names_the_file_and_commit_it_was_written_from() -> None:
+    schemas = sorted(SCHEMAS.iterdir())
+    assert len(schemas) >= 4 * 3  # each service's requests, answers and errors
+    for path in schemas:
+        assert re.fullmatch(r"(buttondown|mailchimp|sendgrid|listmonk)(-[a-z]+)+\.schema\.json", path.name), path.name
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(schema)
+        assert list(schema)[:3] == ["$schema", "$comment", "title"], path.name
+        assert re.search(r"\b[0-9a-f]{40}\b", schema["$comment"]), f"{path.name} names no commit"
+        assert re.search(r"\w+\.(json|yaml|md|go)\b", schema["$comment"]), f"{path.name} names no file"
+
+
+def test_fake_buttondown_refuses_a_body_it_would_wrap_or_render_as_markdown(httpserver: HTTPServer) -> None:
+    fake = FakeButtondown()
+    client = httpx.Client(
+        base_url=fake.install(httpserver),
+        headers={"Authorization": f"Token {fake.api_key}", "X-API-Version": "2026-04-01"},
+    )
+    email = {
+        "subject": "S",
+        "body": "<!-- buttondown-editor-mode: fancy --><!doctype html><p>H</p>",
+        "template": "naked",
+        "status": "draft",
+    }
+    assert client.post("/v1/emails", json=email).status_code == 201 and fake.problems == []
+    for wrong in ({"template": "modern"}, {"body": "<!doctype html><p>H</p>"}, {"status": "about_to_send"}):
+        assert client.post("/v1/emails", json={**email, **wrong}).status_code == 400
+    assert len(fake.problems) == 3 and len(fake.emails) == 1

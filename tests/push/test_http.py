@@ -24,7 +24,7 @@ def test_a_key_is_hidden_in_base64_after_any_prefix(prefix: str) -> None:
     said = f"{base64.b64encode((prefix + key + '!').encode()).decode()} {quote(key + '/', safe='')} {key}"
     shown = api.hide(said)
     assert key not in shown and quote(key, safe="") not in shown
-    assert "(MAILCHIMP_API_KEY)" in shown
+    assert "$MAILCHIMP_API_KEY" in shown
 
 
 def test_a_service_s_words_lose_their_control_characters_and_length() -> None:

@@ -1,4 +1,4 @@
-"""`compose push --esp mailchimp` against Mailchimp played on 127.0.0.1."""
+"""`compose push --esp mailchimp` against Mailchimp played on 127.0.0.1 (fake_mailchimp.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from composer.core.pipeline import compose
 from composer.core.render import RenderOptions
 
 from ..conftest import cli
-from .conftest import AUDIENCE, FakeMailchimp, PushRunner, answer
+from .conftest import PushRunner
+from .fake_mailchimp import AUDIENCE, FakeMailchimp
 
 
 def test_pushing_twice_makes_one_campaign_then_updates_it(
@@ -17,8 +18,7 @@ def test_pushing_twice_makes_one_campaign_then_updates_it(
 ) -> None:
     first = push(issue, "--esp", "mailchimp")
     assert first.status == 0, first.stderr
-    [campaign_id] = mailchimp.drafts
-    campaign = mailchimp.drafts[campaign_id]
+    [(campaign_id, campaign)] = mailchimp.campaigns.items()
     composed = compose(issue, RenderOptions(service="mailchimp"))
     assert campaign["content"] == {"html": composed.html, "plain_text": composed.text}
     assert "*|UNSUB|*" in campaign["content"]["html"] and "*|LIST:ADDRESS|*" in campaign["content"]["plain_text"]
@@ -36,8 +36,8 @@ def test_pushing_twice_makes_one_campaign_then_updates_it(
     issue.write_text(issue.read_text(encoding="utf-8").replace("Boukamal", "Abu Kamal"), encoding="utf-8")
     second = push(issue, "--esp", "mailchimp")
     assert second.status == 0, second.stderr
-    assert list(mailchimp.drafts) == [campaign_id]
-    assert "Abu Kamal" in mailchimp.drafts[campaign_id]["content"]["plain_text"]
+    assert list(mailchimp.campaigns) == [campaign_id]
+    assert "Abu Kamal" in mailchimp.campaigns[campaign_id]["content"]["plain_text"]
     assert f"updated the draft of {issue} in Mailchimp: {address}" in second.stdout
     assert mailchimp.paths() == [
         "POST /3.0/campaigns",
@@ -51,54 +51,54 @@ def test_pushing_twice_makes_one_campaign_then_updates_it(
 def test_test_to_asks_mailchimp_for_its_test_email(push: PushRunner, mailchimp: FakeMailchimp, issue: Path) -> None:
     run = push(issue, "--esp", "mailchimp", "--test-to", "editor@example.com")
     assert run.status == 0, run.stderr
-    [campaign_id] = mailchimp.drafts
-    assert mailchimp.tests == [(campaign_id, ["editor@example.com"])]
-    assert mailchimp.requests[-1].body == {"test_emails": ["editor@example.com"], "send_type": "html"}
+    [campaign_id] = mailchimp.campaigns
+    assert mailchimp.test_sends == [(campaign_id, ["editor@example.com"])]
+    assert mailchimp.received[-1].json() == {"test_emails": ["editor@example.com"], "send_type": "html"}
 
 
 def test_the_campaign_is_remembered_once_made_even_when_its_content_is_refused(
     push: PushRunner, mailchimp: FakeMailchimp, issue: Path
 ) -> None:
     # The campaign exists in Mailchimp: the next push must fill it in, not make a second one.
-    mailchimp.fail_next(lambda: mailchimp.route(mailchimp.requests[-1]), lambda: answer(400, {"detail": "x"}))
+    mailchimp.answer_next(400, "x", on=r"PUT /3\.0/campaigns/[^/]+/content")
     failed = push(issue, "--esp", "mailchimp")
     assert failed.status == 1
-    [campaign_id] = mailchimp.drafts
+    [campaign_id] = mailchimp.campaigns
     drafts = json.loads((issue.parent / "drafts.json").read_text(encoding="utf-8"))["drafts"]
     assert drafts[issue.name]["mailchimp"]["id"] == campaign_id
     again = push(issue, "--esp", "mailchimp")
     assert again.status == 0, again.stderr
-    assert list(mailchimp.drafts) == [campaign_id] and "content" in mailchimp.drafts[campaign_id]
+    assert list(mailchimp.campaigns) == [campaign_id] and "content" in mailchimp.campaigns[campaign_id]
 
 
 def test_a_campaign_sent_in_mailchimp_is_reported_and_left_alone_until_new(
     push: PushRunner, mailchimp: FakeMailchimp, issue: Path
 ) -> None:
     assert push(issue, "--esp", "mailchimp").status == 0
-    [campaign_id] = mailchimp.drafts
-    mailchimp.drafts[campaign_id]["status"] = "sent"
+    [campaign_id] = mailchimp.campaigns
+    mailchimp.campaigns[campaign_id]["status"] = "sent"
     refused = push(issue, "--esp", "mailchimp")
     assert refused.status == 1
-    assert "is no longer a draft (sent)" in refused.stderr
+    assert "is no longer a draft (status: sent)" in refused.stderr
     assert f"compose push --new {issue}" in refused.stderr
     assert mailchimp.paths()[-1] == f"GET /3.0/campaigns/{campaign_id}"  # nothing changed in it
 
     made = push(issue, "--esp", "mailchimp", "--new")
     assert made.status == 0, made.stderr
     assert "the draft made before stays in Mailchimp as it was: https://us21.admin.mailchimp.com/" in made.stdout
-    assert len(mailchimp.drafts) == 2
-    [new_id] = set(mailchimp.drafts) - {campaign_id}
+    assert len(mailchimp.campaigns) == 2
+    [new_id] = set(mailchimp.campaigns) - {campaign_id}
     drafts = json.loads((issue.parent / "drafts.json").read_text(encoding="utf-8"))["drafts"]
     assert drafts[issue.name]["mailchimp"]["id"] == new_id
 
 
 def test_a_campaign_deleted_in_mailchimp_is_reported(push: PushRunner, mailchimp: FakeMailchimp, issue: Path) -> None:
     assert push(issue, "--esp", "mailchimp").status == 0
-    mailchimp.drafts.clear()
+    mailchimp.campaigns.clear()
     run = push(issue, "--esp", "mailchimp")
     assert run.status == 1
     assert "was deleted there" in run.stderr and "--new" in run.stderr
-    assert not mailchimp.drafts
+    assert not mailchimp.campaigns
 
 
 def test_a_missing_audience_is_said_at_the_esp_line_before_any_request(
@@ -112,7 +112,7 @@ def test_a_missing_audience_is_said_at_the_esp_line_before_any_request(
     assert run.status == 1
     assert f"publication.yaml:{line}:6: esp: mailchimp, but publication.yaml has no mailchimp: settings" in run.stderr
     assert "audience_id:" in run.stderr
-    assert mailchimp.requests == []
+    assert mailchimp.received == []
     checked = cli("check", issue)
     assert f"publication.yaml:{line}:6: warning: push-setting-missing: esp: mailchimp" in checked.stdout
 
@@ -123,7 +123,7 @@ def test_a_key_without_its_data_centre_is_said_before_any_request(
     run = push(issue, "--esp", "mailchimp", env={"MAILCHIMP_API_KEY": "0123456789abcdef0123456789abcdef"})
     assert run.status == 1
     assert "MAILCHIMP_API_KEY does not end in its data centre, such as -us21" in run.stderr
-    assert mailchimp.requests == []
+    assert mailchimp.received == []
 
 
 def test_mailchimp_needs_the_sender(push: PushRunner, mailchimp: FakeMailchimp, issue: Path) -> None:
@@ -134,4 +134,4 @@ def test_mailchimp_needs_the_sender(push: PushRunner, mailchimp: FakeMailchimp, 
     )
     run = push(issue, "--esp", "mailchimp")
     assert run.status == 1 and "Mailchimp needs the sender of the draft: add sender:" in run.stderr
-    assert mailchimp.requests == []
+    assert mailchimp.received == []

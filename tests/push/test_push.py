@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import subprocess
 import sys
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-from urllib.parse import quote, quote_plus
 
 import pytest
-from werkzeug import Response
 
 from composer.commands.push import http
 from composer.commands.push.services import SERVICES
@@ -20,52 +15,42 @@ from composer.commands.push.services.buttondown import Buttondown
 from composer.core.pipeline import compose
 from composer.core.render import RenderOptions
 
-from .conftest import (
-    BUTTONDOWN_KEY,
-    MAILCHIMP_KEY,
-    FakeButtondown,
-    FakeMailchimp,
-    PushRunner,
-    Run,
-    answer,
-    late,
-    mailchimp_error,
-)
+from .conftest import PushRunner, Run
+from .fake_buttondown import FakeButtondown
+from .fake_http import files_and_output, secret_forms, shown_secrets
+from .fake_mailchimp import FakeMailchimp
 
 
-def rate_limited(seconds: str) -> Callable[[], Response]:
-    return lambda: answer(429, {"detail": "Request was throttled."}, {"Retry-After": seconds}, "buttondown-error")
-
-
-def failing(status: int) -> Callable[[], Response]:
-    return lambda: answer(status, {"detail": "Server error."})
+def rate_limited(service: FakeButtondown, seconds: str) -> None:
+    service.answer_next(429, "Request was throttled.", headers={"Retry-After": seconds})
 
 
 def test_a_429_is_waited_out_as_retry_after_says(
     push: PushRunner, buttondown: FakeButtondown, issue: Path, waits: list[float]
 ) -> None:
-    buttondown.fail_next(rate_limited("1"))
+    rate_limited(buttondown, "1")
     run = push(issue, "--esp", "buttondown")
     assert run.status == 0, run.stderr
     assert waits == [1.0]
-    assert len(buttondown.drafts) == 1
+    assert len(buttondown.emails) == 1
     assert buttondown.paths() == ["POST /v1/emails", "POST /v1/emails"]
 
 
 def test_a_retry_after_longer_than_a_minute_is_not_waited(
     push: PushRunner, buttondown: FakeButtondown, issue: Path, waits: list[float]
 ) -> None:
-    buttondown.fail_next(rate_limited("3600"))
+    rate_limited(buttondown, "3600")
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1
     assert "Buttondown is limiting requests (429 Too Many Requests) and asks to wait 3600 seconds" in run.stderr
-    assert waits == [] and not buttondown.drafts
+    assert waits == [] and not buttondown.emails
 
 
 def test_a_refused_key_exits_1_naming_its_variable(push: PushRunner, issue: Path, buttondown: FakeButtondown) -> None:
     run = push(issue, "--esp", "buttondown", env={"BUTTONDOWN_API_KEY": "wrong-key"})
     assert run.status == 1
     assert "Buttondown refused the key in BUTTONDOWN_API_KEY (401 Unauthorized)" in run.stderr
+    assert "set BUTTONDOWN_API_KEY to an API key from Buttondown's settings (API)" in run.stderr
     assert "Traceback" not in run.stderr
     assert not (issue.parent / "drafts.json").exists()
 
@@ -77,7 +62,7 @@ def test_a_missing_key_is_named_and_no_request_is_made(
         run = push(issue, "--esp", service, env={variable: None})
         assert run.status == 1
         assert f"{variable} is not set" in run.stderr
-    assert buttondown.requests == [] and mailchimp.requests == []
+    assert buttondown.received == [] and mailchimp.received == []
 
 
 def test_an_issue_with_a_check_error_pushes_nothing(push: PushRunner, issue: Path, buttondown: FakeButtondown) -> None:
@@ -89,7 +74,7 @@ def test_an_issue_with_a_check_error_pushes_nothing(push: PushRunner, issue: Pat
     assert run.status == 1
     assert "error: contrast:" in run.stderr
     assert "nothing pushed to Buttondown: mend the errors above first" in run.stderr
-    assert buttondown.requests == []
+    assert buttondown.received == []
 
 
 def test_warnings_are_printed_before_the_push(push: PushRunner, issue: Path, buttondown: FakeButtondown) -> None:
@@ -101,34 +86,32 @@ def test_warnings_are_printed_before_the_push(push: PushRunner, issue: Path, but
 def test_the_service_s_own_message_is_shown_for_a_refused_draft(
     push: PushRunner, issue: Path, buttondown: FakeButtondown, mailchimp: FakeMailchimp
 ) -> None:
-    buttondown.fail_next(
-        lambda: answer(
-            422,
-            {"detail": [{"type": "value_error", "loc": ["body", "subject"], "msg": "Subject is too long."}]},
-            schema="buttondown-error",
-        )
+    buttondown.answer_next(
+        422, body={"detail": [{"type": "value_error", "loc": ["body", "subject"], "msg": "Subject is too long."}]}
     )
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1
     assert "Buttondown refused the draft (422 Unprocessable Entity): subject: Subject is too long." in run.stderr
-    mailchimp.fail_next(
-        lambda: mailchimp_error(
-            400, "The resource submitted could not be validated.", [{"field": "settings.reply_to", "message": "bad"}]
-        )
+    invalid = mailchimp.error(
+        400, "The resource submitted could not be validated.", [{"field": "settings.reply_to", "message": "bad"}]
     )
+    mailchimp.answer_next(400, body=invalid.body)
     run = push(issue, "--esp", "mailchimp")
     assert run.status == 1
-    assert "could not be validated.; settings.reply_to: bad" in run.stderr
+    assert "could not be validated; settings.reply_to (publication.yaml's sender: email:): bad" in run.stderr
 
 
 def test_a_5xx_is_retried_with_backoff_then_reported(
     push: PushRunner, issue: Path, buttondown: FakeButtondown, waits: list[float]
 ) -> None:
     assert push(issue, "--esp", "buttondown").status == 0
-    buttondown.fail_next(failing(502), failing(500))
-    assert push(issue, "--esp", "buttondown").status == 0  # the update's GET, tried three times
-    assert waits == list(http.BACKOFF_SECONDS)
-    buttondown.fail_next(*[failing(500)] * http.ATTEMPTS)
+    buttondown.answer_next(502, "Server error.")
+    buttondown.answer_next(500, "Server error.")
+    retried = push(issue, "--esp", "buttondown")  # the update's GET, tried three times
+    assert retried.status == 0 and waits == list(http.BACKOFF_SECONDS)
+    # Each wait is said (without --debug too), so that a silent terminal is not taken for a hang.
+    assert "Buttondown failed (502 Bad Gateway): waiting 2 seconds before asking again" in retried.stderr
+    buttondown.answer_next(500, "Server error.", times=http.ATTEMPTS)
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1
     assert f"Buttondown failed {http.ATTEMPTS} times (500 Internal Server Error); nothing more was done" in run.stderr
@@ -137,7 +120,7 @@ def test_a_5xx_is_retried_with_backoff_then_reported(
 def test_a_draft_s_creation_is_not_repeated_when_the_service_may_have_made_it(
     push: PushRunner, issue: Path, buttondown: FakeButtondown
 ) -> None:
-    buttondown.fail_next(failing(502))
+    buttondown.answer_next(502, "Server error.")
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1
     assert "look at the drafts in Buttondown before pushing again" in run.stderr
@@ -147,16 +130,16 @@ def test_a_draft_s_creation_is_not_repeated_when_the_service_may_have_made_it(
 def test_a_503_on_creation_is_retried(
     push: PushRunner, issue: Path, buttondown: FakeButtondown, waits: list[float]
 ) -> None:
-    buttondown.fail_next(failing(503))
+    buttondown.answer_next(503, "Server error.")
     assert push(issue, "--esp", "buttondown").status == 0
-    assert len(buttondown.drafts) == 1 and waits == [http.BACKOFF_SECONDS[0]]
+    assert len(buttondown.emails) == 1 and waits == [http.BACKOFF_SECONDS[0]]
 
 
 def test_an_answer_that_never_comes_after_the_draft_was_sent_says_to_look_first(
     push: PushRunner, issue: Path, buttondown: FakeButtondown, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(http, "ANSWER_SECONDS", 0.2)
-    buttondown.fail_next(late(1.0, lambda: answer(201, {})))
+    buttondown.answer_next(201, body={}, late=1.0)
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1
     assert "Buttondown did not answer in time after the draft was sent (time-out)" in run.stderr
@@ -166,7 +149,7 @@ def test_an_answer_that_never_comes_after_the_draft_was_sent_says_to_look_first(
 
 
 def test_a_service_that_cannot_be_reached_is_tried_again_then_reported(
-    push: PushRunner, issue: Path, waits: list[float]
+    push: PushRunner, issue: Path, buttondown: FakeButtondown, waits: list[float]
 ) -> None:
     run = push(issue, "--esp", "buttondown", env={"BUTTONDOWN_API_URL": "http://127.0.0.1:9"})
     assert run.status == 1
@@ -186,7 +169,50 @@ def test_dry_run_prints_the_requests_and_sends_nothing(
     assert "/content\n" in run.stdout and "characters in all)" in run.stdout  # the HTML, shortened
     assert len(run.stdout) < 5000
     assert "dry run: nothing was sent to Mailchimp" in run.stdout
-    assert mailchimp.requests == [] and buttondown.requests == []
+    assert "  Authorization: Basic base64(composer:$MAILCHIMP_API_KEY)\n" in run.stdout  # the key, as its variable
+    assert "not set" not in run.stderr
+    assert mailchimp.received == [] and buttondown.received == []
+    assert not (issue.parent / "drafts.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("service", "address", "authorization", "unset"),
+    [
+        ("buttondown", "https://api.buttondown.com/v1/emails", "Token $BUTTONDOWN_API_KEY", "BUTTONDOWN_API_KEY is"),
+        (
+            "mailchimp",
+            "https://DC.api.mailchimp.com/3.0/campaigns",
+            "Basic base64(composer:$MAILCHIMP_API_KEY)",
+            "MAILCHIMP_API_KEY is",
+        ),
+        (
+            "sendgrid",
+            "https://api.sendgrid.com/v3/marketing/singlesends",
+            "Bearer $SENDGRID_API_KEY",
+            "SENDGRID_API_KEY is",
+        ),
+        (
+            "listmonk",
+            "https://lists.example.org/api/campaigns",
+            "Basic base64($LISTMONK_USER:$LISTMONK_TOKEN)",
+            "LISTMONK_USER and LISTMONK_TOKEN are",
+        ),
+    ],
+)
+def test_a_dry_run_needs_no_key_and_shows_it_as_its_variable(
+    push: PushRunner, issue: Path, service: str, address: str, authorization: str, unset: str
+) -> None:
+    publication = issue.parent / "publication.yaml"
+    publication.write_text(
+        publication.read_text(encoding="utf-8")
+        + "sendgrid:\n  sender_id: 1\n  suppression_group_id: 2\n  list_ids: [0b3a2c1d-4e5f-4a6b-8c7d-9e0f1a2b3c4d]\n"
+        + "listmonk:\n  url: https://lists.example.org\n  list_ids: [3]\n",
+        encoding="utf-8",
+    )
+    run = push(issue, "--esp", service, "--dry-run")  # no fake: no key, no address of this test's
+    assert run.status == 0, run.stderr
+    assert run.stdout.startswith(f"POST {address}\n  Authorization: {authorization}\n")
+    assert f"{unset} not set (shown as $" in run.stderr and "before pushing for real" in run.stderr
     assert not (issue.parent / "drafts.json").exists()
 
 
@@ -210,9 +236,20 @@ def test_a_drafts_file_composer_cannot_read_stops_the_push_and_is_kept(
     drafts.write_text("{not json", encoding="utf-8")
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1
-    assert "drafts.json: composer cannot read its remembered drafts" in run.stderr
+    assert "drafts.json:1:2: composer cannot read its remembered drafts: it is not JSON here" in run.stderr
     assert drafts.read_text(encoding="utf-8") == "{not json"
-    assert buttondown.requests == []
+    assert buttondown.received == []
+
+
+def test_a_404_that_is_not_the_service_s_own_says_to_check_the_address_not_that_the_draft_is_gone(
+    push: PushRunner, issue: Path, buttondown: FakeButtondown
+) -> None:
+    assert push(issue, "--esp", "buttondown").status == 0
+    buttondown.answer_next(404, body=None)  # a proxy's, or another server's: no JSON of Buttondown's
+    run = push(issue, "--esp", "buttondown")
+    assert run.status == 1
+    assert "Buttondown has nothing at /v1/emails/" in run.stderr and "is BUTTONDOWN_API_URL" in run.stderr
+    assert "deleted" not in run.stderr and len(buttondown.emails) == 1
 
 
 def test_drafts_of_other_issues_and_services_are_kept(
@@ -228,15 +265,6 @@ def test_drafts_of_other_issues_and_services_are_kept(
     assert set(kept[issue.name]) == {"buttondown", "mailchimp"}
 
 
-def secret_forms(secret: str) -> set[str]:
-    """Every way a key could be written out: raw, URL-encoded, base64, and in Basic auth."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret)}
-    for text in (secret, f"composer:{secret}", f":{secret}", f"anystring:{secret}"):
-        forms.add(base64.b64encode(text.encode()).decode())
-        forms.add(base64.urlsafe_b64encode(text.encode()).decode())
-    return forms
-
-
 def test_no_secret_is_ever_printed_or_written(
     push: PushRunner, issue: Path, buttondown: FakeButtondown, mailchimp: FakeMailchimp, tmp_path: Path
 ) -> None:
@@ -246,22 +274,19 @@ def test_no_secret_is_ever_printed_or_written(
         runs.append(push(issue, "--esp", "mailchimp", "--test-to", "me@example.com", *debug))
         runs.append(push(issue, "--esp", "mailchimp", "--dry-run", *debug))
         # A service that echoes the key back in its error, in every form, and one that refuses it.
-        echoed = " ".join(sorted(secret_forms(BUTTONDOWN_KEY)))
-        buttondown.fail_next(partial(answer, 400, {"detail": f"bad token {echoed}"}))
+        echoed = b" ".join(sorted(secret_forms(buttondown.api_key))).decode()
+        buttondown.answer_next(400, f"bad token {echoed}")
         runs.append(push(issue, "--esp", "buttondown", "--new", *debug))
-        echoed = " ".join(sorted(secret_forms(MAILCHIMP_KEY)))
-        mailchimp.fail_next(partial(mailchimp_error, 400, f"bad key {echoed}"))
+        echoed = b" ".join(sorted(secret_forms(mailchimp.api_key))).decode()
+        mailchimp.answer_next(400, f"bad key {echoed}")
         runs.append(push(issue, "--esp", "mailchimp", "--new", *debug))
-        runs.append(push(issue, "--esp", "buttondown", *debug, env={"BUTTONDOWN_API_KEY": BUTTONDOWN_KEY + "x"}))
+        runs.append(push(issue, "--esp", "buttondown", *debug, env={"BUTTONDOWN_API_KEY": buttondown.api_key + "x"}))
         runs.append(push(issue, "--esp", "buttondown", *debug, env={"BUTTONDOWN_API_KEY": "two words\n"}))
     assert [run.status for run in runs] == [0, 0, 0, 1, 1, 1, 1] * 2
     assert any("Traceback" in run.stderr for run in runs)  # --debug showed its tracebacks
-    printed = b"".join(run.raw for run in runs)
-    written = b"".join(path.read_bytes() for path in tmp_path.rglob("*") if path.is_file())
-    for secret in (BUTTONDOWN_KEY, MAILCHIMP_KEY, BUTTONDOWN_KEY + "x", "two words"):
-        for form in secret_forms(secret):
-            assert form.encode() not in printed, f"{form!r} was printed"
-            assert form.encode() not in written, f"{form!r} was written"
+    everything = files_and_output(tmp_path, *(run.raw for run in runs))
+    secrets = (buttondown.api_key, mailchimp.api_key, buttondown.api_key + "x", "two words")
+    assert shown_secrets(everything, *secrets) == []
 
 
 def test_no_request_goes_to_a_send_or_schedule_endpoint(
@@ -272,7 +297,8 @@ def test_no_request_goes_to_a_send_or_schedule_endpoint(
             assert push(issue, "--esp", service, "--test-to", "me@example.com").status == 0
     paths = buttondown.paths() + mailchimp.paths()
     assert not [path for path in paths if path.endswith(("/actions/send", "/actions/schedule", "/send", "/schedule"))]
-    assert all(body.get("status", "draft") == "draft" for body in (seen.body or {} for seen in buttondown.requests))
+    bodies = [request.json() for request in buttondown.received if request.body]
+    assert bodies and all(body.get("status", "draft") == "draft" for body in bodies)
 
 
 def test_a_plain_compose_does_not_import_httpx() -> None:
@@ -286,15 +312,18 @@ def test_a_plain_compose_does_not_import_httpx() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_a_key_typed_into_publication_yaml_is_refused_at_its_line(push: PushRunner, issue: Path) -> None:
+def test_a_key_typed_into_publication_yaml_is_refused_at_its_line(
+    push: PushRunner, issue: Path, mailchimp: FakeMailchimp
+) -> None:
     publication = issue.parent / "publication.yaml"
-    publication.write_text(publication.read_text(encoding="utf-8") + f"  api_key: {MAILCHIMP_KEY}\n", encoding="utf-8")
+    text = publication.read_text(encoding="utf-8")
+    publication.write_text(text + f"  api_key: {mailchimp.api_key}\n", encoding="utf-8")
     run = push(issue, "--esp", "mailchimp", "--debug")
     assert run.status == 1
     assert (
         "mailchimp: never put a key in publication.yaml (it would end up in git); set MAILCHIMP_API_KEY" in run.stderr
     )
-    assert MAILCHIMP_KEY not in run.stdout + run.stderr
+    assert shown_secrets(run.raw, mailchimp.api_key) == [] and mailchimp.received == []
 
 
 def test_debug_shows_each_request_and_answer(push: PushRunner, issue: Path, buttondown: FakeButtondown) -> None:
@@ -314,19 +343,19 @@ def test_a_service_without_test_sends_says_so_before_any_request(
     assert run.status == 1
     assert "Buttondown has no test send of a draft: push without --test-to" in run.stderr
     assert "compose send --to ADDRESS" in run.stderr
-    assert buttondown.requests == []
+    assert buttondown.received == []
 
 
 def test_a_bad_test_address_stops_the_push(push: PushRunner, issue: Path, buttondown: FakeButtondown) -> None:
     run = push(issue, "--esp", "buttondown", "--test-to", "not an address")
-    assert run.status == 1 and buttondown.requests == []
+    assert run.status == 1 and buttondown.received == []
 
 
 def test_a_runaway_answer_is_cut_off(
     push: PushRunner, issue: Path, buttondown: FakeButtondown, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(http, "MAX_ANSWER_BYTES", 10_000)
-    buttondown.fail_next(lambda: answer(201, {"id": "x", "padding": "x" * 20_000}))
+    buttondown.answer_next(201, body={"id": "x", "padding": "x" * 20_000})
     run = push(issue, "--esp", "buttondown")
     assert run.status == 1
     assert "Buttondown answered the draft with more than composer reads" in run.stderr

@@ -4,29 +4,19 @@ SendGrid played on 127.0.0.1 (fake_sendgrid.py) that checks every request agains
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
 
 from composer.core.pipeline import compose
 from composer.core.render import RenderOptions
 
 from . import fake_sendgrid
 from .conftest import PushRunner
-from .fake_http import files_and_output, secret_forms
+from .fake_http import files_and_output, shown_secrets
 from .fake_sendgrid import FakeSendGrid
 
 SINGLE_SEND = r"/v3/marketing/singlesends/[0-9a-f-]{36}"
-
-
-@pytest.fixture
-def sendgrid(servers: Callable[[], HTTPServer]) -> Generator[FakeSendGrid, None, None]:
-    fake = FakeSendGrid()
-    fake.install(servers())
-    yield fake
-    assert fake.problems == []
 
 
 @pytest.fixture
@@ -42,14 +32,10 @@ def sendgrid_issue(issue: Path) -> Path:
     return issue
 
 
-def env(sendgrid: FakeSendGrid, **more: str | None) -> dict[str, str | None]:
-    return {"SENDGRID_API_KEY": sendgrid.api_key, "SENDGRID_API_URL": sendgrid.url, **more}
-
-
 def test_pushed_twice_one_single_send_is_made_then_updated(
     push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path
 ) -> None:
-    first = push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid))
+    first = push(sendgrid_issue, "--esp", "sendgrid")
     assert first.status == 0, first.stderr
     [(single_send_id, single_send)] = sendgrid.single_sends.items()
     address = f"https://mc.sendgrid.com/single-sends/{single_send_id}/editor"
@@ -77,7 +63,7 @@ def test_pushed_twice_one_single_send_is_made_then_updated(
         sendgrid_issue.read_text(encoding="utf-8").replace("We review the key", "We review today's key"),
         encoding="utf-8",
     )
-    second = push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid))
+    second = push(sendgrid_issue, "--esp", "sendgrid")
     assert second.status == 0, second.stderr
     assert f"updated the draft of {sendgrid_issue} in SendGrid: {address}" in second.stdout
     assert list(sendgrid.single_sends) == [single_send_id]
@@ -100,7 +86,7 @@ def test_pushed_twice_one_single_send_is_made_then_updated(
 def test_no_test_send_in_sendgrid_says_so_before_any_request(
     push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path
 ) -> None:
-    result = push(sendgrid_issue, "--esp", "sendgrid", "--test-to", "desk@example.com", env=env(sendgrid))
+    result = push(sendgrid_issue, "--esp", "sendgrid", "--test-to", "desk@example.com")
     assert result.status == 1
     assert "SendGrid has no test send of a draft" in result.stderr and "compose send" in result.stderr
     assert sendgrid.received == [] and not (sendgrid_issue.parent / "drafts.json").exists()
@@ -110,7 +96,7 @@ def test_a_429_is_waited_out(
     push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path, waits: list[float]
 ) -> None:
     sendgrid.answer_next(429, "too many requests", headers={"Retry-After": "1"})
-    result = push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid))
+    result = push(sendgrid_issue, "--esp", "sendgrid")
     assert result.status == 0, result.stderr
     assert waits == [1.0] and len(sendgrid.single_sends) == 1
 
@@ -120,52 +106,55 @@ def test_a_refused_key_names_its_variable_and_shows_no_secret(
 ) -> None:
     wrong = "SG.wrong-key.0000aaaa1111bbbb"
     for debug in ((), ("--debug",)):
-        result = push(sendgrid_issue, "--esp", "sendgrid", *debug, env=env(sendgrid, SENDGRID_API_KEY=wrong))
+        result = push(sendgrid_issue, "--esp", "sendgrid", *debug, env={"SENDGRID_API_KEY": wrong})
         assert result.status == 1
         assert "SENDGRID_API_KEY" in result.stderr and "401" in result.stderr
         assert debug or "Traceback" not in result.stderr  # --debug shows composer's own traceback
         everything = files_and_output(tmp_path, result.raw)
-        assert not [form for form in secret_forms(wrong, sendgrid.api_key) if form in everything]
+        assert shown_secrets(everything, wrong, sendgrid.api_key) == []
     assert sendgrid.single_sends == {}
 
 
 def test_no_secret_in_anything_printed_or_written(
     push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path, tmp_path: Path
 ) -> None:
-    outputs = [push(sendgrid_issue, "--esp", "sendgrid", *flags, env=env(sendgrid)) for flags in ((), ("--debug",))]
-    outputs.append(push(sendgrid_issue, "--esp", "sendgrid", "--dry-run", "--debug", env=env(sendgrid)))
+    outputs = [push(sendgrid_issue, "--esp", "sendgrid", *flags) for flags in ((), ("--debug",))]
+    outputs.append(push(sendgrid_issue, "--esp", "sendgrid", "--dry-run", "--debug"))
     assert [output.status for output in outputs] == [0, 0, 0]
     everything = files_and_output(tmp_path, *(output.raw for output in outputs))
-    assert not [form for form in secret_forms(sendgrid.api_key) if form in everything]
+    assert shown_secrets(everything, sendgrid.api_key) == []
 
 
 def test_a_missing_key_makes_no_request(push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path) -> None:
-    result = push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid, SENDGRID_API_KEY=None))
+    result = push(sendgrid_issue, "--esp", "sendgrid", env={"SENDGRID_API_KEY": None})
     assert result.status == 1 and "SENDGRID_API_KEY is not set" in result.stderr
     assert sendgrid.received == []
 
 
 def test_sendgrids_own_message_is_shown(push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path) -> None:
     sendgrid.lists = {"7e57e57e-0000-4000-8000-000000000000"}  # the list was deleted in SendGrid
-    result = push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid))
+    result = push(sendgrid_issue, "--esp", "sendgrid")
     assert result.status == 1
-    assert f"send_to.list_ids: list {fake_sendgrid.LIST_ID} does not exist" in result.stderr
+    assert (
+        f"send_to.list_ids (publication.yaml's sendgrid: list_ids:): list {fake_sendgrid.LIST_ID} does not exist"
+        in result.stderr
+    )
     assert not (sendgrid_issue.parent / "drafts.json").exists()
 
 
 def test_a_single_send_deleted_or_scheduled_in_sendgrid_is_reported_and_new_makes_another(
     push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path
 ) -> None:
-    assert push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid)).status == 0
+    assert push(sendgrid_issue, "--esp", "sendgrid").status == 0
     [first] = sendgrid.single_sends
     sendgrid.schedule(first)
-    scheduled = push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid))
-    assert scheduled.status == 1 and "is no longer a draft (scheduled)" in scheduled.stderr
+    scheduled = push(sendgrid_issue, "--esp", "sendgrid")
+    assert scheduled.status == 1 and "is no longer a draft (status: scheduled)" in scheduled.stderr
     assert "--new" in scheduled.stderr and sendgrid.calls("PATCH", SINGLE_SEND) == []
     sendgrid.delete(first)
-    deleted = push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid))
+    deleted = push(sendgrid_issue, "--esp", "sendgrid")
     assert deleted.status == 1 and "was deleted there" in deleted.stderr
-    made = push(sendgrid_issue, "--esp", "sendgrid", "--new", env=env(sendgrid))
+    made = push(sendgrid_issue, "--esp", "sendgrid", "--new")
     assert made.status == 0 and len(sendgrid.single_sends) == 1 and first not in sendgrid.single_sends
 
 
@@ -173,19 +162,19 @@ def test_a_server_error_on_update_is_retried_but_never_on_creation(
     push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path, waits: list[float]
 ) -> None:
     sendgrid.answer_next(500, "internal error")
-    made = push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid))
+    made = push(sendgrid_issue, "--esp", "sendgrid")
     assert made.status == 1 and "look at the drafts in SendGrid before pushing again" in made.stderr
     assert sendgrid.calls("POST", "/v3/marketing/singlesends") != [] and waits == []
-    assert push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid)).status == 0
+    assert push(sendgrid_issue, "--esp", "sendgrid").status == 0
     sendgrid.answer_next(502, "bad gateway", times=2)
-    assert push(sendgrid_issue, "--esp", "sendgrid", env=env(sendgrid)).status == 0
+    assert push(sendgrid_issue, "--esp", "sendgrid").status == 0
     assert len(waits) == 2 and len(sendgrid.single_sends) == 1
 
 
 def test_dry_run_shows_the_requests_and_sends_nothing(
     push: PushRunner, sendgrid: FakeSendGrid, sendgrid_issue: Path
 ) -> None:
-    result = push(sendgrid_issue, "--esp", "sendgrid", "--dry-run", env=env(sendgrid))
+    result = push(sendgrid_issue, "--esp", "sendgrid", "--dry-run")
     assert result.status == 0, result.stderr
     assert f"POST {sendgrid.url}/v3/marketing/singlesends" in result.stdout
     assert '"generate_plain_content": false' in result.stdout and "characters in all" in result.stdout

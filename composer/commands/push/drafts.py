@@ -15,7 +15,7 @@ from typing import Any
 
 from ...core.folders import shown_path
 from ...core.output import write_atomically
-from ...errors import PushSettingsProblem
+from ...errors import Problem, PushSettingsProblem
 
 DRAFTS_FILE = "drafts.json"
 MAX_BYTES = 1_000_000  # some thousands of issues' ids
@@ -66,8 +66,10 @@ def _read(path: Path) -> dict[str, dict[str, dict[str, str]]]:
         raise _unreadable(path, f"it is larger than {MAX_BYTES // 1_000_000} MB")
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise _unreadable(path, f"it is not JSON ({error})") from None
+    except json.JSONDecodeError as error:  # said at its line and column
+        raise _unreadable(path, f"it is not JSON here: {error.msg}", error.lineno, error.colno) from None
+    except (UnicodeDecodeError, ValueError):
+        raise _unreadable(path, "it is not JSON in UTF-8") from None
     drafts = document.get("drafts") if isinstance(document, dict) else None
     if not isinstance(drafts, dict) or not all(_is_entry(issue, services) for issue, services in drafts.items()):
         raise _unreadable(path, 'it is not a list of drafts as composer writes it ("drafts": issue, service, id)')
@@ -90,8 +92,9 @@ def _is_entry(issue: Any, services: Any) -> bool:
     )
 
 
-def _unreadable(path: Path, reason: str) -> PushSettingsProblem:
-    return PushSettingsProblem(
-        f"{shown_path(path)}: composer cannot read its remembered drafts ({reason}); mend it (git can restore it) "
-        "or move it away: pushing without it makes new drafts"
+def _unreadable(path: Path, reason: str, line: int = 0, column: int = 0) -> PushSettingsProblem:
+    message = (
+        f"composer cannot read its remembered drafts: {reason}; mend it (git can restore it) or move it away "
+        "(pushing without it makes new drafts)"
     )
+    return PushSettingsProblem([Problem(shown_path(path), line, column, "", message)])

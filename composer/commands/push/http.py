@@ -37,6 +37,7 @@ MAX_RETRY_AFTER_SECONDS = 60.0  # a longer wait is not worth a terminal: push ag
 MAX_ANSWER_BYTES = 5_000_000  # a campaign's answer with its content is well under this
 SHOWN_CHARS = 400  # of a service's own message, and of each long text in --dry-run
 MAX_SECRET_CHARS = 500
+NOTICED_WAIT_SECONDS = 2.0  # a shorter wait passes unsaid (--debug says every one)
 
 # The waits between attempts; tests replace it to record them instead of waiting.
 sleep: Callable[[float], None] = time.sleep
@@ -50,17 +51,23 @@ class Secret:
 
     variable: str
     value: str = field(repr=False)
+    missing: bool = False  # not set, in a dry run: ``value`` is then only a placeholder
 
     def __str__(self) -> str:  # an f-string that slips it into a message shows the variable
-        return f"({self.variable})"
+        return f"${self.variable}"
 
 
-def read_secret(environ: Mapping[str, str], variable: str, what: str) -> Secret:
+def read_secret(environ: Mapping[str, str], variable: str, what: str, *, dry_run: bool = False) -> Secret:
     """The key in ``variable``, stripped of the whitespace a paste adds; PushSettingsProblem when it is
-    missing or could not be a key (the value itself is never shown)."""
+    missing or could not be a key (the value itself is never shown). A dry run needs no key: a missing
+    one is a placeholder, ``$VARIABLE``, and ``missing``."""
     value = environ.get(variable, "").strip()
+    if not value and dry_run:
+        return Secret(variable, f"${variable}", missing=True)
     if not value:
-        raise PushSettingsProblem(f"{variable} is not set: put {what} in it (in the environment, never in a file)")
+        raise PushSettingsProblem(
+            f"{variable} is not set: set it in the environment to {what} (export {variable}=…), never in a file"
+        )
     if len(value) > MAX_SECRET_CHARS or not all(" " < character < "\x7f" for character in value):
         raise PushSettingsProblem(
             f"{variable} does not hold a key: it has spaces, line breaks or characters no key has; set it again "
@@ -113,10 +120,11 @@ def forms_of(values: Iterable[str]) -> list[str]:
 class Api:
     """Requests to one mailing service, in one httpx client.
 
-    ``headers`` carry the authentication; ``secrets`` are hidden from every message (with the header
-    values); ``key_variable`` is named when the key is refused. With ``dry_run``, each request is
-    shown through ``show`` and answered with its ``pretend`` answer, and nothing is sent. ``log``
-    gets a line per request and answer (--debug).
+    ``headers`` carry the authentication; ``secrets`` (the keys, and the headers made of them) are
+    hidden from every message; ``key_variable`` is named when the key is refused. With ``dry_run``, each request is
+    shown through ``show``, with ``shown_headers`` (the headers, each key as its $VARIABLE), and
+    answered with its ``pretend`` answer; nothing is sent. ``log`` gets a line per request and
+    answer (--debug).
     """
 
     service: str  # as editors know it: "Mailchimp"
@@ -126,12 +134,15 @@ class Api:
     key_variable: str
     secrets: list[str] = field(repr=False, default_factory=list)
     dry_run: bool = False
+    shown_headers: dict[str, str] = field(default_factory=dict)
+    key_source: str = ""  # what the key is and where it is made: "an API key from Buttondown's settings (API)"
+    notice: Callable[[str], None] | None = None  # told of a long wait (Retry-After, backoff) without --debug
     show: Callable[[str], None] = print
     log: Callable[[str], None] | None = None
     _client: httpx.Client | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._hidden = forms_of([*self.secrets, *self.headers.values()])
+        self._hidden = forms_of(self.secrets)
 
     def close(self) -> None:
         if self._client is not None:
@@ -139,10 +150,14 @@ class Api:
 
     def hide(self, text: str) -> str:
         """``text`` with every form of a secret replaced, control characters out, and at most SHOWN_CHARS long."""
-        for form in self._hidden:
-            text = text.replace(form, f"({self.key_variable})")
-        text = " ".join(_CONTROL.sub(" ", text).split())
+        text = " ".join(_CONTROL.sub(" ", self.hide_all(text)).split())
         return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+    def hide_all(self, text: str) -> str:
+        """``text``, whatever its length and lines, with every form of a secret replaced by its $VARIABLE."""
+        for form in self._hidden:
+            text = text.replace(form, f"${self.key_variable}")
+        return text
 
     def call(
         self,
@@ -165,7 +180,7 @@ class Api:
         """
         url = self.address + path
         if self.dry_run:
-            self.show(shown_request(method, url, body))
+            self.show(self.hide_all(shown_request(method, url, body, self.shown_headers)))
             return dict(pretend or {})
         if repeatable is None:
             repeatable = method != "POST"
@@ -185,7 +200,10 @@ class Api:
                 failures += 1
                 if failures >= ATTEMPTS:
                     raise PushFailed(self._unreachable(error, reached)) from None
-                self._wait(BACKOFF_SECONDS[failures - 1])
+                self._wait(
+                    BACKOFF_SECONDS[failures - 1],
+                    "did not answer in time" if reached else f"could not be reached ({_kind(error)})",
+                )
                 continue
             self._log(f"{response.status_code} {_phrase(response)}")
             status = response.status_code
@@ -200,7 +218,7 @@ class Api:
                         f"{self.service} is limiting requests (429 Too Many Requests) and {wait}: push again in a "
                         "few minutes"
                     )
-                self._wait(seconds)
+                self._wait(seconds, "is limiting requests (429 Too Many Requests)")
                 continue
             if status >= 500:
                 if not repeatable and status != 503:  # 503: not taken in at all; others may have made the draft
@@ -214,7 +232,7 @@ class Api:
                         f"{self.service} failed {ATTEMPTS} times ({status} {_phrase(response)}); nothing more "
                         "was done: push again later"
                     )
-                self._wait(BACKOFF_SECONDS[failures - 1])
+                self._wait(BACKOFF_SECONDS[failures - 1], f"failed ({status} {_phrase(response)})")
                 continue
             return response
 
@@ -245,10 +263,10 @@ class Api:
             lacks = "is wrong, or lacks a permission this needs" if status == 403 else "is wrong or was revoked"
             raise PushFailed(
                 f"{self.service} refused the key in {self.key_variable} ({status} {_phrase(response)}): "
-                f"it {lacks}; make or check one in {self.service}'s settings and set {self.key_variable} to it"
+                f"it {lacks}; set {self.key_variable} to {self.key_source or 'a key from ' + self.service}"
             )
-        if status == 404 and gone:
-            raise DraftGone(gone)
+        if status == 404 and gone and isinstance(_json_or_none(response), dict):
+            raise DraftGone(gone)  # the service's own "not found", in its JSON: not a wrong address or a proxy
         if status == 404:
             raise PushFailed(
                 f"{self.service} has nothing at {path} (404 Not Found): is {self.address_variable} "
@@ -282,7 +300,9 @@ class Api:
             )
         return self._client
 
-    def _wait(self, seconds: float) -> None:
+    def _wait(self, seconds: float, why: str) -> None:
+        if self.log is None and self.notice is not None and seconds >= NOTICED_WAIT_SECONDS:
+            self.notice(f"{self.service} {why}: waiting {seconds:.0f} seconds before asking again")
         self._log(f"waiting {seconds:g} s")
         sleep(seconds)
 
@@ -352,9 +372,12 @@ def retry_after(value: str | None) -> float:
     return BACKOFF_SECONDS[0]
 
 
-def shown_request(method: str, url: str, body: Mapping[str, Any] | None) -> str:
-    """A request as --dry-run prints it: the method and address, then its fields, long texts shortened."""
-    lines = [f"{method} {url}"]
+def shown_request(
+    method: str, url: str, body: Mapping[str, Any] | None, headers: Mapping[str, str] | None = None
+) -> str:
+    """A request as --dry-run prints it: the method and address, its headers, then its fields, long
+    texts shortened."""
+    lines = [f"{method} {url}", *(f"  {name}: {value}" for name, value in (headers or {}).items())]
     if body is not None:
         lines += ["  " + line for line in json.dumps(_shortened(body), indent=2, ensure_ascii=False).splitlines()]
     return "\n".join(lines)

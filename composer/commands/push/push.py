@@ -1,7 +1,8 @@
 """A push, gate and all: the issue composed for the service, checked, and made a draft there.
 
 Nothing reaches the service when the issue does not validate or `compose check` finds an error,
-nor when a setting or a key is missing: all of that is known before the first request. The draft
+nor when a setting or a key is missing: all of that is known before the first request. A dry run
+sends nothing, and needs no key: a missing one is shown as its $VARIABLE. The draft
 is made once, then updated: its id is remembered in drafts.json beside the issue, written only
 once the service confirmed it. A draft deleted, sent or scheduled in the service is reported, and
 a new one is made only with ``new`` (--new). Nothing is ever sent to the list nor scheduled.
@@ -38,6 +39,15 @@ class Pushed:
     remembered_in: Path | None  # drafts.json, when it was written
     dry_run: bool
     replaced: Draft | None  # with --new, the draft remembered before, left as it is in the service
+    unset: tuple[str, ...]  # a dry run's key variables that are not set (a real push needs them)
+
+    def unset_note(self) -> str:
+        """What a dry run says of the key variables it found unset."""
+        one = len(self.unset) == 1
+        return (
+            f"{' and '.join(self.unset)} {'is' if one else 'are'} not set (shown as ${' and $'.join(self.unset)} "
+            f"above): set {'it' if one else 'them'} in the environment before pushing for real"
+        )
 
 
 @dataclass
@@ -53,11 +63,18 @@ class PreparedPush:
     replaced: Draft | None  # with --new, the draft remembered until now
     test_to: tuple[str, ...]
     dry_run: bool
+    environ_set: frozenset[str]  # the service's key variables that are set
     _written: list[Path] = field(default_factory=list)
 
-    def push(self, show: Callable[[str], None], log: Callable[[str], None] | None = None) -> Pushed:
+    def push(
+        self,
+        show: Callable[[str], None],
+        log: Callable[[str], None] | None = None,
+        notice: Callable[[str], None] | None = None,
+    ) -> Pushed:
         """Make or update the draft (and ask for the test send). ``show`` gets the requests of a dry
-        run, ``log`` a line per request and answer. Raises PushFailed (DraftGone)."""
+        run, ``log`` a line per request and answer, ``notice`` a line before a long wait. Raises
+        PushFailed (DraftGone)."""
         service = self.service
         api = Api(
             service.name,
@@ -67,6 +84,9 @@ class PreparedPush:
             service.key_variable,
             self.connection.secrets,
             dry_run=self.dry_run,
+            shown_headers=self.connection.shown_headers,
+            key_source=service.key_source,
+            notice=notice,
             show=show,
             log=log,
         )
@@ -92,7 +112,8 @@ class PreparedPush:
             api.close()
         written = self._written[-1] if self._written else None
         made = self.previous is None
-        return Pushed(service.name, draft, made, self.test_to, written, self.dry_run, self.replaced)
+        unset = tuple(variable for variable in service.key_variables if variable not in self.environ_set)
+        return Pushed(service.name, draft, made, self.test_to, written, self.dry_run, self.replaced, unset)
 
     def _remember(self, draft: Draft) -> None:
         if not self.dry_run and remembered(self.path, self.service.key) != draft:
@@ -135,7 +156,8 @@ def prepare_push(
             f"{shown_path(composed.loaded.publication_path)}: {chosen.name} needs the sender of the draft: add sender: "
             "with name: and email: (the address your list sends from)"
         )
-    connection = chosen.connection(environ, publication)
+    connection = chosen.connection(environ, publication, dry_run=dry_run)
+    set_keys = frozenset(variable for variable in chosen.key_variables if environ.get(variable, "").strip())
     before = remembered(path, chosen.key)
     email = Email(
         subject=composed.subject,
@@ -149,7 +171,7 @@ def prepare_push(
     )
     warnings = [finding for finding in shown if finding.rule != "push-setting-missing"]
     previous, replaced = (None, before) if new else (before, None)
-    return PreparedPush(path, chosen, email, connection, warnings, previous, replaced, addresses, dry_run)
+    return PreparedPush(path, chosen, email, connection, warnings, previous, replaced, addresses, dry_run, set_keys)
 
 
 def _service(composed: Composed, key: str | None) -> Service:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypeGuard
 
 from ....core.models import Publication
-from ....errors import PushSettingsProblem
+from ....errors import DraftGone, PushFailed, PushSettingsProblem
 from ..drafts import MAX_ID_CHARS, Draft
-from ..http import Api
+from ..http import Api, Secret
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,19 @@ class Connection:
 
     address: str
     headers: dict[str, str]
-    secrets: list[str]  # the keys as read, hidden from every message with the headers
+    shown_headers: dict[str, str]  # as --dry-run prints them: each key as its $VARIABLE
+    secrets: list[str]  # hidden from every message: the keys read, and the headers made of them
+
+    @classmethod
+    def of(
+        cls, address: str, headers: dict[str, str], shown_headers: dict[str, str], keys: Sequence[Secret]
+    ) -> Connection:
+        """The connection, its secrets the ``keys`` read (not a dry run's placeholders) and, when every
+        key was read, the credentials of the Authorization header made of them (not its "Basic")."""
+        secrets = [key.value for key in keys if not key.missing]
+        if len(secrets) == len(keys) and "Authorization" in headers:
+            secrets.append(headers["Authorization"].split()[-1])
+        return cls(address, headers, shown_headers, secrets)
 
 
 class Service(ABC):
@@ -42,14 +54,17 @@ class Service(ABC):
     key: ClassVar[str]  # as esp: and --esp name it: "mailchimp"
     name: ClassVar[str]  # as editors know it: "Mailchimp"
     key_variable: ClassVar[str]  # the environment variable of its key, named when the key is refused
+    key_source: ClassVar[str]  # what to set it to: "an API key from Buttondown's settings (API)"
+    key_variables: ClassVar[tuple[str, ...]]  # every variable of a key it needs (--dry-run notes the unset)
     address_variable: ClassVar[str]  # the environment variable that replaces its API's address
     sends_tests: ClassVar[bool] = True  # the API sends a test of a draft (--test-to)
     needs_sender: ClassVar[bool] = False  # the draft needs publication.yaml's sender
+    draft_word: ClassVar[str] = "draft"  # what the service calls a draft: "campaign", "Single Send"
 
     @abstractmethod
-    def connection(self, environ: Mapping[str, str], publication: Publication) -> Connection:
+    def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
         """Read the keys (http.read_secret) and the address (http.service_address) from ``environ``;
-        PushSettingsProblem for a missing one, before any request."""
+        PushSettingsProblem for a missing one, before any request (a dry run takes a placeholder)."""
 
     @abstractmethod
     def create(self, api: Api, email: Email, confirmed: Callable[[Draft], None]) -> Draft:
@@ -64,6 +79,33 @@ class Service(ABC):
     def send_test(self, api: Api, draft: Draft, addresses: tuple[str, ...]) -> None:
         """Ask the service to send its own test of ``draft`` to ``addresses``."""
         raise PushSettingsProblem(f"{self.name} has no test send of a draft")  # sends_tests = False
+
+    def deleted(self, draft: Draft) -> str:
+        """The message of a remembered draft that the service no longer has."""
+        return f"the {self.draft_word} of this issue in {self.name}, {draft.web_address}, was deleted there"
+
+    def still_a_draft(self, draft: Draft, status: object, draft_status: str = "draft") -> None:
+        """Raise DraftGone unless the remembered ``draft``'s ``status`` in the service is ``draft_status``:
+        one sent, scheduled or being sent is not changed."""
+        if status != draft_status:
+            raise DraftGone(
+                f"the {self.draft_word} of this issue in {self.name}, {draft.web_address}, is no longer a draft "
+                f"(status: {status})"
+            )
+
+    def made_as_draft(self, draft: Draft, status: object, draft_status: str = "draft") -> None:
+        """Raise PushFailed unless the ``draft`` just made has ``status`` ``draft_status`` (never seen: said
+        all the same, in case the service ignored what composer asked)."""
+        if status != draft_status:
+            raise PushFailed(
+                f"{self.name} made the {self.draft_word} {draft.web_address} with status {status!r}, not as a "
+                f"draft: open it in {self.name} now and check that it is not scheduled"
+            )
+
+
+def in_publication(field: str, settings: Mapping[str, str]) -> str:
+    """A field a service refused, with the setting of publication.yaml it comes from, when one does."""
+    return f"{field} (publication.yaml's {settings[field]})" if field in settings else field
 
 
 def is_id(value: object) -> TypeGuard[str]:

@@ -1,9 +1,14 @@
 """Buttondown: an email of status "draft" (POST /v1/emails), updated with PATCH, tested with send-draft.
 
 The API version is pinned to 2026-04-01, the first whose new emails are drafts by default; composer
-asks for "draft" all the same. Buttondown makes the plain text from the HTML itself: it has no field
-for one. The preheader goes into the email's description, which Buttondown shows as its summary.
-(Fields as in Buttondown's OpenAPI description, github.com/buttondown/openapi, openapi.json.)
+asks for "draft" all the same. The issue's HTML is a whole document, so it goes in as it is: the
+email's template is "naked" ("the email body itself is used as the template, with no outside
+scaffolding provided by Buttondown"), and the body starts with the comment that tells Buttondown it
+is HTML, not Markdown to render (<!-- buttondown-editor-mode: fancy -->). Buttondown makes the plain
+text from the HTML itself: it has no field for one. The preheader goes into the email's description,
+which Buttondown shows as its summary. (Fields as in Buttondown's OpenAPI description,
+github.com/buttondown/openapi, openapi.json at 1ad66494: the email's body and template, and the
+templates described in enums.json.)
 """
 
 from __future__ import annotations
@@ -12,26 +17,31 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ....core.models import Publication
-from ....errors import DraftGone, PushFailed
+from ....errors import PushFailed
 from ..drafts import Draft
 from ..http import Api, read_secret, service_address
 from .base import Connection, Email, Service, is_id
 
 API_VERSION = "2026-04-01"
 APP = "https://buttondown.com/emails/"  # + the email's id: where the editor opens the draft
+TEMPLATE = "naked"  # the body is the whole email: no header, footer or styles of Buttondown's around it
+HTML_BODY = "<!-- buttondown-editor-mode: fancy -->"  # the body is HTML, not Markdown
 
 
 class Buttondown(Service):
     key = "buttondown"
     name = "Buttondown"
     key_variable = "BUTTONDOWN_API_KEY"
+    key_source = "an API key from Buttondown's settings (API)"
+    key_variables = (key_variable,)
     address_variable = "BUTTONDOWN_API_URL"
 
-    def connection(self, environ: Mapping[str, str], publication: Publication) -> Connection:
-        key = read_secret(environ, self.key_variable, "an API key from Buttondown's settings (API)")
+    def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
+        key = read_secret(environ, self.key_variable, self.key_source, dry_run=dry_run)
         address = service_address(environ, self.address_variable, "https://api.buttondown.com")
         headers = {"Authorization": f"Token {key.value}", "X-API-Version": API_VERSION}
-        return Connection(address, headers, [key.value])
+        shown = {"Authorization": f"Token ${self.key_variable}", "X-API-Version": API_VERSION}
+        return Connection.of(address, headers, shown, [key])
 
     def create(self, api: Api, email: Email, confirmed: Callable[[Draft], None]) -> Draft:
         answer = api.call(
@@ -44,22 +54,14 @@ class Buttondown(Service):
         )
         draft = _draft(answer)
         confirmed(draft)
-        if answer.get("status") != "draft":  # never seen; said, in case a version ignores the field
-            raise PushFailed(
-                f"Buttondown made the email {draft.web_address} with status {answer.get('status')!r}, not a draft: "
-                "look at it in Buttondown now"
-            )
+        self.made_as_draft(draft, answer.get("status"))
         return draft
 
     def update(self, api: Api, draft: Draft, email: Email) -> Draft:
-        gone = f"the draft of this issue in Buttondown, {draft.web_address}, was deleted there"
+        gone = self.deleted(draft)
         path = f"/v1/emails/{draft.id}"
         now = api.call("GET", path, what="the draft", pretend={"id": draft.id, "status": "draft"}, gone=gone)
-        status = now.get("status")
-        if status != "draft":
-            raise DraftGone(
-                f"the draft of this issue in Buttondown, {draft.web_address}, is no longer a draft ({status})"
-            )
+        self.still_a_draft(draft, now.get("status"))
         answer = api.call(
             "PATCH", path, _fields(email), what="the draft", pretend={"id": draft.id}, gone=gone, describe=_said
         )
@@ -77,7 +79,12 @@ class Buttondown(Service):
 
 
 def _fields(email: Email) -> dict[str, Any]:
-    return {"subject": email.subject, "body": email.html, "description": email.preheader}
+    return {
+        "subject": email.subject,
+        "body": HTML_BODY + email.html,
+        "template": TEMPLATE,
+        "description": email.preheader,
+    }
 
 
 def _draft(answer: dict[str, Any]) -> Draft:

@@ -31,19 +31,24 @@ class Listmonk(Service):
     key = "listmonk"
     name = "listmonk"
     key_variable = "LISTMONK_TOKEN"
+    key_source = "the token of an API user from listmonk's Admin > Users (and LISTMONK_USER to its name)"
+    key_variables = ("LISTMONK_USER", key_variable)
     address_variable = "LISTMONK_URL"
+    draft_word = "campaign"
 
     address = ""  # listmonk's own address, for the campaign's page in its admin (from connection())
     _sent: dict[str, Any] | None = None  # the campaign's fields as last put, for the test send
 
-    def connection(self, environ: Mapping[str, str], publication: Publication) -> Connection:
-        user = read_secret(environ, "LISTMONK_USER", "the name of an API user from listmonk's Admin > Users")
-        token = read_secret(environ, self.key_variable, "that API user's token from listmonk's Admin > Users")
+    def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
+        user = read_secret(
+            environ, "LISTMONK_USER", "the name of an API user from listmonk's Admin > Users", dry_run=dry_run
+        )
+        token = read_secret(environ, self.key_variable, "that API user's token", dry_run=dry_run)
         settings = publication.listmonk
         self.address = service_address(environ, self.address_variable, str(settings.url) if settings else "")
-        pair = f"{user.value}:{token.value}"
-        basic = base64.b64encode(pair.encode()).decode()
-        return Connection(self.address, {"Authorization": f"Basic {basic}"}, [token.value, pair])
+        basic = base64.b64encode(f"{user.value}:{token.value}".encode()).decode()
+        shown = {"Authorization": f"Basic base64($LISTMONK_USER:${self.key_variable})"}
+        return Connection.of(self.address, {"Authorization": f"Basic {basic}"}, shown, [user, token])
 
     def create(self, api: Api, email: Email, confirmed: Callable[[Draft], None]) -> Draft:
         fields = _campaign(email)
@@ -58,15 +63,11 @@ class Listmonk(Service):
         draft, status = self._draft(answer)
         confirmed(draft)
         self._sent = fields
-        if status != "draft":  # never seen: a new campaign is a draft
-            raise PushFailed(
-                f"listmonk made the campaign {draft.web_address} with status {status!r}, not a draft: look at it in "
-                "listmonk now"
-            )
+        self.made_as_draft(draft, status)
         return draft
 
     def update(self, api: Api, draft: Draft, email: Email) -> Draft:
-        gone = f"the campaign of this issue in listmonk, {draft.web_address}, was deleted there"
+        gone = self.deleted(draft)
         number = _number(draft)
         path = f"/api/campaigns/{number}"
 
@@ -84,11 +85,7 @@ class Listmonk(Service):
             gone=gone,
             describe=gone_or_said,
         )
-        _, status = self._draft(now)
-        if status != "draft":
-            raise DraftGone(
-                f"the campaign of this issue in listmonk, {draft.web_address}, is no longer a draft ({status})"
-            )
+        self.still_a_draft(draft, self._draft(now)[1])
         fields = _campaign(email)
         answer = api.call(
             "PUT",
@@ -109,9 +106,9 @@ class Listmonk(Service):
             "POST",
             f"/api/campaigns/{_number(draft)}/test",
             {**self._sent, "subscribers": list(addresses)},
-            what="the test send (listmonk sends it only to its subscribers)",
+            what="the test send",
             repeatable=True,  # a second test email is harmless
-            describe=_said,
+            describe=_said_of_test,
         )
 
     def _draft(self, answer: dict[str, Any]) -> tuple[Draft, object]:
@@ -158,6 +155,11 @@ def _quoted(name: str) -> str:
     if not any(character in _SPECIALS for character in name):
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _said_of_test(answer: Any) -> str | None:
+    """listmonk's own words of a refused test send, and why it may refuse one."""
+    return f"{_said(answer) or 'no reason given'} (listmonk sends tests only to addresses that are its subscribers)"
 
 
 def _said(answer: Any) -> str | None:

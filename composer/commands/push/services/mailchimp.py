@@ -14,36 +14,41 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ....core.models import Publication
-from ....errors import DraftGone, PushFailed, PushSettingsProblem
+from ....errors import PushFailed, PushSettingsProblem
 from ..drafts import Draft
 from ..http import Api, read_secret, service_address
-from .base import Connection, Email, Service, is_id
+from .base import Connection, Email, Service, in_publication, is_id
 
 _DATA_CENTRE = re.compile(r"-([a-z]{2,4}[0-9]{1,3})")
 DRAFT_STATUS = "save"  # Mailchimp's word for a campaign not sent nor scheduled
+# The campaign's fields that come from publication.yaml, as Mailchimp names them in its errors.
+SETTINGS = {
+    "recipients.list_id": "mailchimp: audience_id:",
+    "settings.from_name": "sender: name:",
+    "settings.reply_to": "sender: email:",
+}
+UNKNOWN_DATA_CENTRE = "DC"  # a dry run without the key: the address shows where its data centre goes
 
 
 class Mailchimp(Service):
     key = "mailchimp"
     name = "Mailchimp"
     key_variable = "MAILCHIMP_API_KEY"
+    key_source = "an API key from Mailchimp (Profile > Extras > API keys)"
+    key_variables = (key_variable,)
     address_variable = "MAILCHIMP_API_URL"
     needs_sender = True  # a campaign needs from_name and reply_to
+    draft_word = "campaign"
 
     data_centre = ""  # from the key, in connection()
 
-    def connection(self, environ: Mapping[str, str], publication: Publication) -> Connection:
-        key = read_secret(environ, self.key_variable, "an API key from Mailchimp (Profile > Extras > API keys)")
-        centre = _DATA_CENTRE.search(key.value[-8:])  # the end of the key only: its body is hex
-        if centre is None or not key.value.endswith(centre.group(0)):
-            raise PushSettingsProblem(
-                f"{self.key_variable} does not end in its data centre, such as -us21, as Mailchimp's keys do: "
-                "copy the whole key"
-            )
-        self.data_centre = centre.group(1)
+    def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
+        key = read_secret(environ, self.key_variable, self.key_source, dry_run=dry_run)
+        self.data_centre = UNKNOWN_DATA_CENTRE if key.missing else _data_centre(key.value)
         address = service_address(environ, self.address_variable, f"https://{self.data_centre}.api.mailchimp.com")
         basic = base64.b64encode(f"composer:{key.value}".encode()).decode()
-        return Connection(address, {"Authorization": f"Basic {basic}"}, [key.value])
+        shown = {"Authorization": f"Basic base64(composer:${self.key_variable})"}
+        return Connection.of(address, {"Authorization": f"Basic {basic}"}, shown, [key])
 
     def create(self, api: Api, email: Email, confirmed: Callable[[Draft], None]) -> Draft:
         answer = api.call(
@@ -60,7 +65,7 @@ class Mailchimp(Service):
         return draft
 
     def update(self, api: Api, draft: Draft, email: Email) -> Draft:
-        gone = f"the campaign of this issue in Mailchimp, {draft.web_address}, was deleted there"
+        gone = self.deleted(draft)
         path = f"/3.0/campaigns/{draft.id}"
         now = api.call(
             "GET",
@@ -70,11 +75,7 @@ class Mailchimp(Service):
             gone=gone,
             describe=_said,
         )
-        if now.get("status") != DRAFT_STATUS:
-            raise DraftGone(
-                f"the campaign of this issue in Mailchimp, {draft.web_address}, is no longer a draft "
-                f"({now.get('status')})"
-            )
+        self.still_a_draft(draft, now.get("status"), DRAFT_STATUS)
         answer = api.call(
             "PATCH",
             path,
@@ -118,7 +119,7 @@ class Mailchimp(Service):
             f"/3.0/campaigns/{draft.id}/content",
             {"html": email.html, "plain_text": email.text},
             what="the campaign's content",
-            gone=f"the campaign of this issue in Mailchimp, {draft.web_address}, was deleted there",
+            gone=self.deleted(draft),
             describe=_said,
         )
 
@@ -131,6 +132,17 @@ class Mailchimp(Service):
         return Draft(campaign_id, f"https://{self.data_centre}.admin.mailchimp.com/campaigns/show/?id={web_id}")
 
 
+def _data_centre(key: str) -> str:
+    """The data centre a Mailchimp key ends in (…-us21: us21)."""
+    centre = _DATA_CENTRE.search(key[-8:])  # the end of the key only: its body is hex
+    if centre is None or not key.endswith(centre.group(0)):
+        raise PushSettingsProblem(
+            f"{Mailchimp.key_variable} does not end in its data centre, such as -us21, as Mailchimp's keys do: "
+            "copy the whole key from Mailchimp again"
+        )
+    return centre.group(1)
+
+
 def _web_id(draft: Draft) -> int:
     number = draft.web_address.rpartition("id=")[2]
     return int(number) if number.isdigit() else 0
@@ -140,8 +152,8 @@ def _said(answer: Any) -> str | None:
     """Mailchimp's own words in an error (application/problem+json): detail, and each field's message."""
     if not isinstance(answer, dict):
         return None
-    words = [str(answer["detail"])] if answer.get("detail") else []
+    words = [str(answer["detail"]).rstrip(". ")] if answer.get("detail") else []
     for error in answer.get("errors") or []:
         if isinstance(error, dict):
-            words.append(f"{error.get('field') or 'campaign'}: {error.get('message')}")
+            words.append(f"{in_publication(str(error.get('field') or 'campaign'), SETTINGS)}: {error.get('message')}")
     return "; ".join(words) or None

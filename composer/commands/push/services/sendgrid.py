@@ -15,28 +15,36 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ....core.models import Publication
-from ....errors import DraftGone, PushFailed
+from ....errors import PushFailed
 from ..drafts import Draft
 from ..http import Api, read_secret, service_address
-from .base import Connection, Email, Service, is_id
+from .base import Connection, Email, Service, in_publication, is_id
 
 APP = "https://mc.sendgrid.com/single-sends/{id}/editor"  # where the editor opens the draft
 MAX_NAME_CHARS = 100  # SendGrid's limit for a Single Send's name
+# The Single Send's fields that come from publication.yaml, as SendGrid names them in its errors.
+SETTINGS = {
+    "send_to.list_ids": "sendgrid: list_ids:",
+    "email_config.sender_id": "sendgrid: sender_id:",
+    "email_config.suppression_group_id": "sendgrid: suppression_group_id:",
+}
 
 
 class SendGrid(Service):
     key = "sendgrid"
     name = "SendGrid"
     key_variable = "SENDGRID_API_KEY"
+    key_source = "an API key from SendGrid (Settings > API Keys) with Marketing access"
+    key_variables = (key_variable,)
     address_variable = "SENDGRID_API_URL"
     sends_tests = False
+    draft_word = "Single Send"
 
-    def connection(self, environ: Mapping[str, str], publication: Publication) -> Connection:
-        key = read_secret(
-            environ, self.key_variable, "an API key from SendGrid (Settings > API Keys) with Marketing access"
-        )
+    def connection(self, environ: Mapping[str, str], publication: Publication, *, dry_run: bool = False) -> Connection:
+        key = read_secret(environ, self.key_variable, self.key_source, dry_run=dry_run)
         address = service_address(environ, self.address_variable, "https://api.sendgrid.com")
-        return Connection(address, {"Authorization": f"Bearer {key.value}"}, [key.value])
+        shown = {"Authorization": f"Bearer ${self.key_variable}"}
+        return Connection.of(address, {"Authorization": f"Bearer {key.value}"}, shown, [key])
 
     def create(self, api: Api, email: Email, confirmed: Callable[[Draft], None]) -> Draft:
         answer = api.call(
@@ -49,24 +57,16 @@ class SendGrid(Service):
         )
         draft = _draft(answer)
         confirmed(draft)
-        if answer.get("status") != "draft":  # never seen: a new Single Send is a draft
-            raise PushFailed(
-                f"SendGrid made the Single Send {draft.web_address} with status {answer.get('status')!r}, not a "
-                "draft: look at it in SendGrid now"
-            )
+        self.made_as_draft(draft, answer.get("status"))
         return draft
 
     def update(self, api: Api, draft: Draft, email: Email) -> Draft:
-        gone = f"the Single Send of this issue in SendGrid, {draft.web_address}, was deleted there"
+        gone = self.deleted(draft)
         path = f"/v3/marketing/singlesends/{draft.id}"
         now = api.call(
             "GET", path, what="the Single Send", pretend={"id": draft.id, "status": "draft"}, gone=gone, describe=_said
         )
-        status = now.get("status")
-        if status != "draft":
-            raise DraftGone(
-                f"the Single Send of this issue in SendGrid, {draft.web_address}, is no longer a draft ({status})"
-            )
+        self.still_a_draft(draft, now.get("status"))
         answer = api.call(
             "PATCH",
             path,
@@ -114,7 +114,9 @@ def _said(answer: Any) -> str | None:
     if not isinstance(errors, list):
         return None
     words = [
-        f"{error['field']}: {error.get('message')}" if error.get("field") else str(error.get("message"))
+        f"{in_publication(str(error['field']), SETTINGS)}: {error.get('message')}"
+        if error.get("field")
+        else str(error.get("message"))
         for error in errors
         if isinstance(error, dict)
     ]

@@ -150,10 +150,13 @@ def build(
     problem nothing is written for that issue: each problem is printed as
     path:line:column: field: message, the other issues are built, and the exit status is 1.
     """
-    from .commands.build import Job, build_one, refuse_clashes, summary
-    from .core.folders import BUILD_FOLDER, publication_folder
-    from .core.load import issues_named
-    from .core.render import RenderOptions
+    from .core.stack import paused_collection
+
+    with paused_collection():  # the models, Jinja2, Markdown: see stack.py
+        from .commands.build import Job, build_one, refuse_clashes, summary
+        from .core.folders import BUILD_FOLDER, publication_folder
+        from .core.load import issues_named
+        from .core.render import RenderOptions
 
     paths = issues_named(files)
     options = RenderOptions(templates, service)

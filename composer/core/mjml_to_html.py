@@ -10,6 +10,9 @@ The traps, each handled here and tested in tests/test_mjml_to_html.py:
   and percent-encodes hrefs such as {{ unsubscribe_url }}: hrefs are set aside before it runs
   and put back byte for byte after.
 - cssutils logs a warning for every mso- property; its log is silenced below ERROR.
+- premailer imports `requests` (and cssutils `urllib.request`) only to fetch linked stylesheets,
+  which composer never lets them do: both stand in sys.modules as placeholders that import the real
+  module on first use (stack.defer_network_modules), a third of premailer's import time saved.
 - MRML writes markup the W3C validator rejects (tests/test_vnu.py), mended by repair():
   vertical-align as a <td> attribute (mj-button's cell), height="auto" on <img> (an image of
   unknown size), and a hidden preheader that screen readers would still read out; it also undoes
@@ -22,6 +25,7 @@ import logging
 import re
 
 from ..errors import IncompleteEmail, TemplateProblem
+from .stack import defer_network_modules, paused_collection
 
 INLINE_MARKER = "/* composer:inline */"
 
@@ -41,7 +45,8 @@ _PREHEADER = re.compile(r'(<body\b(?:[^>"]|"[^"]*")*>\s*<div)( style="display:no
 
 def compile_mjml(mjml: str) -> str:
     """The HTML MRML makes of ``mjml``, without any network font."""
-    import mjml as mrml
+    with paused_collection():
+        import mjml as mrml
 
     try:
         html: str = mrml.mjml2html(mjml, fonts={}, disable_comments=False)
@@ -155,7 +160,9 @@ def _check_whole(before: str, after: str, every_link_back: bool) -> None:
 
 
 def _premailer(html: str, css: str) -> str:
-    from premailer import Premailer
+    with paused_collection():
+        defer_network_modules()
+        from premailer import Premailer
 
     inlined: str = Premailer(
         html,

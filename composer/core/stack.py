@@ -59,13 +59,15 @@ def defer_network_modules() -> None:
 
 @contextmanager
 def paused_collection() -> Iterator[None]:
-    """No garbage collection inside (the imports of the stack); after, every object is frozen (kept
-    for the life of the process, never walked again) and collection is as it was."""
-    was_enabled = gc.isenabled()
+    """No garbage collection inside (the imports of the stack); after, if modules were imported, every
+    object is frozen (kept for the life of the process, never walked again). Then collection is as it
+    was. Nothing imported (the stack was loaded already): nothing frozen, so no garbage is kept."""
+    was_enabled, modules = gc.isenabled(), len(sys.modules)
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if len(sys.modules) > modules:
+            gc.freeze()
         if was_enabled:
             gc.enable()

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import cssutils
+import cssutils  # type: ignore[import-untyped]  # ships no type hints; premailer parses CSS with it
 import premailer.cache
 import pytest
 

@@ -175,9 +175,9 @@ def build_all(
     stamps = {folder: _read_stamps(folder, warnings) for folder in {job.output for job in jobs}}
     outcomes: list[Outcome] = []
     todo: list[tuple[Job, str | None]] = []
-    templates_digests: dict[tuple[Path, ...], str] = {}  # read each template set once per run, not per issue
+    seen = _Seen()
     for job in jobs:
-        fingerprint = _fingerprint(job, templates_digests)
+        fingerprint = _fingerprint(job, seen)
         stamp = stamps[job.output].get(job.path.stem)
         unchanged = fingerprint is not None and stamp is not None and stamp.fingerprint == fingerprint
         if not force and unchanged and stamp is not None and _outputs_intact(job, stamp):
@@ -328,7 +328,18 @@ def _reason(error: Exception) -> str:
     return error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
 
 
-def _fingerprint(job: Job, templates_digests: dict[tuple[Path, ...], str]) -> str | None:
+@dataclass
+class _Seen:
+    """What the issues of one run share, looked up once for all of them rather than once an issue
+    (a year of issues sits in one folder): the publication and templates of each issue folder, the
+    bytes of each publication.yaml, the digest of each template set."""
+
+    shared_files: dict[tuple[Path, Path | None], tuple[Path | None, tuple[Path, ...]]] = field(default_factory=dict)
+    publications: dict[Path, bytes] = field(default_factory=dict)
+    templates_digests: dict[tuple[Path, ...], str] = field(default_factory=dict)
+
+
+def _fingerprint(job: Job, seen: _Seen) -> str | None:
     """A digest of everything the email of ``job`` depends on."""
     toolchain = _toolchain_digest()
     if toolchain is None:
@@ -336,13 +347,20 @@ def _fingerprint(job: Job, templates_digests: dict[tuple[Path, ...], str]) -> st
     digest = hashlib.sha256(toolchain.encode())
     options = [job.options.service, job.with_mjml, job.with_eml, str(job.options.templates)]
     digest.update(json.dumps(options).encode())
-    publication = find_publication(job.path)
-    for path in (job.path, publication):
-        digest.update(_file_bytes(path) if path else b"-")
-    folders = template_dirs(job.path, job.options.templates)
-    if folders not in templates_digests:
-        templates_digests[folders] = _templates_digest(folders)
-    digest.update(templates_digests[folders].encode())
+    where = (job.path.parent, job.options.templates)
+    if where not in seen.shared_files:
+        seen.shared_files[where] = (find_publication(job.path), template_dirs(job.path, job.options.templates))
+    publication, folders = seen.shared_files[where]
+    digest.update(_file_bytes(job.path))
+    if publication is None:
+        digest.update(b"-")
+    else:
+        if publication not in seen.publications:
+            seen.publications[publication] = _file_bytes(publication)
+        digest.update(seen.publications[publication])
+    if folders not in seen.templates_digests:
+        seen.templates_digests[folders] = _templates_digest(folders)
+    digest.update(seen.templates_digests[folders].encode())
     return digest.hexdigest()
 
 

@@ -38,7 +38,7 @@ def main(folder: Path) -> int:
     print(f"\nSummary ({single['machine']}; Python {single['python']}, Node {single['node']}, mjml {single['mjml']})")
     for label, ratio, target in rows:
         verdict = "" if target is None else (" meets" if ratio <= target else " MISSES") + f" <= {target}"
-        print(f"  {label:<66} {ratio:5.2f}{verdict}")
+        print(f"  {label:<66} {ratio:6.3f}{verdict}")
     worst = max(judged.values())
     modes = ", ".join(f"{mode} {median:.0f}" for mode, median in judged.items())
     verdict = "meets" if worst <= TARGETS["preview_ms"] else "MISSES"

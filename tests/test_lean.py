@@ -150,3 +150,20 @@ def test_a_damaged_style_sheet_cache_is_parsed_again(
         build_all([job], force=True)
         assert (tmp_path / "out" / "issue.html").read_bytes() == html
     assert len(counted_sheet_parses) == 6  # the first, and once after each damage; the file rewritten each time
+
+
+def test_publication_yaml_is_validated_once_for_its_bytes(make_issue: MakeIssue) -> None:
+    from composer.core.load import load
+    from composer.errors import InvalidInput
+
+    issue = make_issue()
+    first = load(issue).publication
+    assert load(issue).publication is first  # the same bytes: validated once, shared (the model is frozen)
+    publication = issue.parent / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8").replace("The Daily Test", "The Daily Trial"))
+    assert load(issue).publication.name == "The Daily Trial"  # a save is read again
+    publication.write_text("name: The Daily Test\nurl: javascript:alert(1)\n", encoding="utf-8")
+    for _ in range(2):  # its problems too, every time it is loaded
+        with pytest.raises(InvalidInput) as raised:
+            load(issue)
+        assert any("url" in str(problem) for problem in raised.value.problems)

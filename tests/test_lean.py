@@ -167,3 +167,44 @@ def test_publication_yaml_is_validated_once_for_its_bytes(make_issue: MakeIssue)
         with pytest.raises(InvalidInput) as raised:
             load(issue)
         assert any("url" in str(problem) for problem in raised.value.problems)
+
+
+def test_the_kept_toolchain_digest_follows_every_change_of_composer_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from composer.commands import build
+
+    package = tmp_path / "package"
+    (package / "core").mkdir(parents=True)
+    module = package / "core" / "module.py"
+    module.write_text("A = 1\n", encoding="utf-8")
+    (package / "core" / "__pycache__").mkdir()
+    monkeypatch.setattr(build, "PACKAGE_FOLDER", package)
+    states = [build._toolchain_state()]
+    module.write_text("A = 2\n", encoding="utf-8")  # the same size: its time of change tells
+    os.utime(module, ns=(1, 1))
+    states.append(build._toolchain_state())
+    (package / "core" / "added.py").write_text("", encoding="utf-8")
+    states.append(build._toolchain_state())
+    (package / "core" / "added.py").unlink()
+    states.append(build._toolchain_state())
+    (package / "core" / "__pycache__" / "module.pyc").write_bytes(b"")  # bytecode is not the source
+    assert build._toolchain_state() == states[-1]
+    assert len(set(states)) == len(states), "a change of composer's files left the kept digest in use"
+
+
+def test_a_damaged_kept_toolchain_digest_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from composer.commands import build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build._toolchain_digest.cache_clear()
+    read = build._read_toolchain_digest()
+    assert build._toolchain_digest() == read
+    kept = tmp_path / "cache" / "composer" / "builds" / build.TOOLCHAIN_FILE
+    for damage in ('{"state": "', '{"state": "x", "digest": 1}', "[]", f'{{"state": "{build._toolchain_state()}"}}'):
+        kept.write_text(damage, encoding="utf-8")
+        build._toolchain_digest.cache_clear()
+        assert build._toolchain_digest() == read
+    build._toolchain_digest.cache_clear()

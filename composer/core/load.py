@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import types
@@ -320,6 +319,8 @@ _COMMENTED_OUT = "in YAML a '#' starts a comment, so the text after it was not r
 
 def _suggestion(model: type[BaseModel], key: Key) -> str | None:
     """The known key closest to the unknown last part of ``key``, if one is close enough."""
+    import difflib  # only for a misspelt key: not loaded by a good issue
+
     close = difflib.get_close_matches(str(key[-1]), _fields_at(model, key[:-1]), n=1, cutoff=0.6)
     return close[0] if close else None
 

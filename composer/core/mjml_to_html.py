@@ -198,7 +198,8 @@ def _inliner() -> Any:
             # What is left over is used only without keep_style_tags or with a <head> to put it in
             # (disable_leftover_css): never here. So only the rules are kept.
             parse = functools.partial(Premailer._parse_style_rules, self, css_body, ruleset_index)
-            return sheet_rules(css_body, ruleset_index, lambda: parse()[0]), []
+            settings = (self.strip_important, self.exclude_pseudoclasses, self.include_star_selectors)
+            return sheet_rules(css_body, (ruleset_index, *settings), lambda: parse()[0]), []
 
     return Inliner
 
@@ -209,20 +210,21 @@ Rule = tuple[tuple[int, ...], str, str]
 # The rules of each style sheet met in this process, by its text. The template's sheet is the same
 # for every issue of a publication, and premailer's own cache (128 entries, shared with every inline
 # style) loses it within an issue: cssutils would parse and re-serialise it for each one (~11 ms).
-_SHEETS: dict[tuple[str, int], list[Rule]] = {}
+_SHEETS: dict[tuple[str, tuple[int | bool, ...]], list[Rule]] = {}
 _MAX_SHEETS = 64  # several publications or template sets in one preview at most; bounded all the same
 _CACHE_FOLDER = "css"  # in composer's cache folder (output.cache_dir), beside the build stamps
 
 
-def sheet_rules(css: str, index: int, parse: Callable[[], list[Rule]]) -> list[Rule]:
-    """The rules of ``css`` (the ``index``-th sheet premailer reads), from this process's memory,
-    else from the cache on disk, else from ``parse`` (cssutils), kept in both for next time. The disk
-    cache spares a one-issue run the parse too; any trouble with it is a miss, never an error."""
-    key = (css, index)
+def sheet_rules(css: str, reading: tuple[int | bool, ...], parse: Callable[[], list[Rule]]) -> list[Rule]:
+    """The rules of ``css``, as premailer reads them with ``reading`` (the sheet's place, and the
+    settings that change its rules), from this process's memory, else from the cache on disk, else
+    from ``parse`` (cssutils), kept in both for next time. The disk cache spares a one-issue run the
+    parse too; any trouble with it is a miss, never an error."""
+    key = (css, reading)
     rules = _SHEETS.get(key)
     if rules is not None:
         return rules
-    cached = _cache_file(css, index)
+    cached = _cache_file(css, reading)
     rules = _read_rules(cached) if cached else None
     if rules is None:
         rules = [(tuple(specificity), selector, declarations) for specificity, selector, declarations in parse()]
@@ -235,14 +237,14 @@ def sheet_rules(css: str, index: int, parse: Callable[[], list[Rule]]) -> list[R
     return rules
 
 
-def _cache_file(css: str, index: int) -> Path | None:
+def _cache_file(css: str, reading: tuple[int | bool, ...]) -> Path | None:
     """Where the rules of ``css`` are kept: named by a digest of the sheet and of the versions of
     premailer and cssutils, whose upgrade may read it otherwise. None when the cache is unusable
     (the cache of compiled templates, in the same folder, warns of it)."""
     from importlib import metadata
 
     versions = [metadata.version(name) for name in ("premailer", "cssutils")]
-    key = hashlib.sha256(json.dumps([*versions, index, css]).encode()).hexdigest()[:32]
+    key = hashlib.sha256(json.dumps([*versions, *reading, css]).encode()).hexdigest()[:32]
     try:
         return cache_dir(_CACHE_FOLDER) / f"{key}.json"
     except CacheProblem:

@@ -34,9 +34,9 @@ from ..check import Finding
 
 # A save on its own is rebuilt as soon as the files have been quiet STEP_MS: what an editor sees
 # after saving. A save that comes within BURST_MS of the one before is part of a burst (an
-# autosave, a "save all"): the burst is rebuilt once, when the files have been quiet QUIET_MS, or
-# after DEBOUNCE_MS whatever happens. A single quiet time for both would make every save wait for
-# the longest (30 ms; a burst's saves can come 10-20 ms apart).
+# autosave, a "save all"): what follows its first save is rebuilt once, when the files have been
+# quiet QUIET_MS, or after DEBOUNCE_MS whatever happens. A single quiet time for both would make
+# every save wait for the longest (30 ms: a burst's saves can come 10-20 ms apart).
 STEP_MS = 5
 BURST_MS = 60
 QUIET_MS = 30

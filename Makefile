@@ -101,10 +101,14 @@ test: test-deps lint
 golden: test-deps
 	$(BIN)/python -m pytest tests/test_golden.py tests/test_errors.py --regenerate-golden
 
+# Each benchmark times compose against Node's mjml in this same invocation; the summary prints the ratios.
+BENCH_DIR := build/bench
 bench: test-deps
-	$(BIN)/python benchmarks/compose_vs_mjml.py
-	$(BIN)/python benchmarks/preview_latency.py
-	$(BIN)/python benchmarks/batch_vs_mjml.py
+	@mkdir -p $(BENCH_DIR)
+	$(BIN)/python benchmarks/compose_vs_mjml.py --json $(BENCH_DIR)/single.json
+	$(BIN)/python benchmarks/batch_vs_mjml.py --issues 300 --json $(BENCH_DIR)/batch.json
+	$(BIN)/python benchmarks/preview_latency.py --json $(BENCH_DIR)/preview.json
+	$(BIN)/python benchmarks/summary.py $(BENCH_DIR)
 
 # The README's pictures of the sample email (docs/*.png), redrawn after a template change: commit them.
 screenshots: test-deps

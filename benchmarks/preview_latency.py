@@ -15,7 +15,7 @@ What is measured (see benchmarks/README.md for the figures):
    page's clock, to within half the round trip. In the page, a requestAnimationFrame loop then notes the first rendering
    update in which the token is in the desktop frame's document. The frame's own paint timing
    (first-contentful-paint, a presentation time, moved onto the page's clock) says when that
-   document reached the screen: the figure judged against the target, 300 ms. The loop also
+   document reached the screen: the figure judged against the target, 100 ms. The loop also
    notes when the other views follow; an EventSource wrapper notes when the SSE message
    arrives; Resource Timing gives the fetches.
 4. On the server side, each stdout line of the preview is timestamped as it arrives. That gives
@@ -58,7 +58,7 @@ ROOT = BENCHMARKS.parent
 ISSUE = ROOT / "issues" / "2017-11-09.yaml"
 PUBLICATION = ROOT / "issues" / "publication.yaml"
 HEADLINE = "Pro-Government Forces Capture Last ISIS Stronghold in Syria"  # the sample's first headline
-TARGET_MS = 300.0
+TARGET_MS = 100.0  # issue 21's target, 300 ms before it
 MODES = {"atomic": "temp file + rename", "in place": "write in place"}  # the two kinds of save
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -175,9 +175,9 @@ def build_all(
     stamps = {folder: _read_stamps(folder, warnings) for folder in {job.output for job in jobs}}
     outcomes: list[Outcome] = []
     todo: list[tuple[Job, str | None]] = []
-    templates_digests: dict[tuple[Path, ...], str] = {}  # read each template set once per run, not per issue
+    seen = _Seen()
     for job in jobs:
-        fingerprint = _fingerprint(job, templates_digests)
+        fingerprint = _fingerprint(job, seen)
         stamp = stamps[job.output].get(job.path.stem)
         unchanged = fingerprint is not None and stamp is not None and stamp.fingerprint == fingerprint
         if not force and unchanged and stamp is not None and _outputs_intact(job, stamp):
@@ -328,7 +328,18 @@ def _reason(error: Exception) -> str:
     return error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
 
 
-def _fingerprint(job: Job, templates_digests: dict[tuple[Path, ...], str]) -> str | None:
+@dataclass
+class _Seen:
+    """What the issues of one run share, looked up once for all of them rather than once an issue
+    (a year of issues sits in one folder): the publication and templates of each issue folder, the
+    bytes of each publication.yaml, the digest of each template set."""
+
+    shared_files: dict[tuple[Path, Path | None], tuple[Path | None, tuple[Path, ...]]] = field(default_factory=dict)
+    publications: dict[Path, bytes] = field(default_factory=dict)
+    templates_digests: dict[tuple[Path, ...], str] = field(default_factory=dict)
+
+
+def _fingerprint(job: Job, seen: _Seen) -> str | None:
     """A digest of everything the email of ``job`` depends on."""
     toolchain = _toolchain_digest()
     if toolchain is None:
@@ -336,13 +347,20 @@ def _fingerprint(job: Job, templates_digests: dict[tuple[Path, ...], str]) -> st
     digest = hashlib.sha256(toolchain.encode())
     options = [job.options.service, job.with_mjml, job.with_eml, str(job.options.templates)]
     digest.update(json.dumps(options).encode())
-    publication = find_publication(job.path)
-    for path in (job.path, publication):
-        digest.update(_file_bytes(path) if path else b"-")
-    folders = template_dirs(job.path, job.options.templates)
-    if folders not in templates_digests:
-        templates_digests[folders] = _templates_digest(folders)
-    digest.update(templates_digests[folders].encode())
+    where = (job.path.parent, job.options.templates)
+    if where not in seen.shared_files:
+        seen.shared_files[where] = (find_publication(job.path), template_dirs(job.path, job.options.templates))
+    publication, folders = seen.shared_files[where]
+    digest.update(_file_bytes(job.path))
+    if publication is None:
+        digest.update(b"-")
+    else:
+        if publication not in seen.publications:
+            seen.publications[publication] = _file_bytes(publication)
+        digest.update(seen.publications[publication])
+    if folders not in seen.templates_digests:
+        seen.templates_digests[folders] = _templates_digest(folders)
+    digest.update(seen.templates_digests[folders].encode())
     return digest.hexdigest()
 
 
@@ -370,7 +388,60 @@ def _files_digest(files: Iterable[tuple[Path, Path]]) -> str:
 def _toolchain_digest() -> str | None:
     """composer's own code, the Python running it and every package it runs on: an upgrade of any of
     them, or an edit in development, rebuilds everything. None when the installed packages cannot be
-    told (composer run from a folder without being installed): then nothing is skipped."""
+    told (composer run from a folder without being installed): then nothing is skipped.
+
+    Reading every package's metadata and every file of composer costs a few milliseconds, a tenth
+    of a one-issue run's own work: the digest is kept in the cache folder with what the files looked
+    like (_toolchain_state), and read again only when that changed."""
+    state = _toolchain_state()
+    kept = _kept_toolchain(state)
+    if kept is not None:
+        return kept
+    digest = _read_toolchain_digest()
+    if digest is not None:
+        try:
+            kept_file = cache_dir("builds") / TOOLCHAIN_FILE
+            write_atomically(kept_file, json.dumps({"state": state, "digest": digest}) + "\n")
+        except (CacheProblem, OutputProblem):
+            pass  # read again next run; the stamps' own warning says the cache is unusable
+    return digest
+
+
+TOOLCHAIN_FILE = "toolchain.json"
+
+
+def _toolchain_state() -> str:
+    """A digest of what the toolchain's files look like, without reading them: each folder Python
+    imports from (a package installed, upgraded or removed renames a folder in it, which changes
+    the folder's time) and each file of composer, by its place, size and time of change."""
+    stats = [f"{sys.implementation.name} {sys.version} {sys.executable}"]
+    for entry in sys.path:
+        try:
+            found = os.stat(entry or ".")
+        except OSError:
+            continue
+        stats.append(f"{entry}\0{found.st_mtime_ns}\0{found.st_size}")
+    for folder, subfolders, files in os.walk(PACKAGE_FOLDER):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        stats.append(f"{folder}\0{os.stat(folder).st_mtime_ns}")
+        for name in sorted(files):
+            found = os.stat(os.path.join(folder, name))
+            stats.append(f"{name}\0{found.st_mtime_ns}\0{found.st_size}")
+    return hashlib.sha256("\n".join(stats).encode(errors="surrogateescape")).hexdigest()
+
+
+def _kept_toolchain(state: str) -> str | None:
+    """The digest kept for ``state`` by an earlier run; None when none is, or any trouble reading it."""
+    try:
+        kept = json.loads((cache_dir("builds") / TOOLCHAIN_FILE).read_text(encoding="utf-8"))
+        if kept["state"] == state and isinstance(kept["digest"], str):
+            return str(kept["digest"])
+    except (CacheProblem, OSError, ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
+def _read_toolchain_digest() -> str | None:
     versions = dependency_versions()
     if versions is None:
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import types
@@ -21,7 +20,7 @@ from ..limits import MAX_MARKDOWN_CHARACTERS, MAX_MARKDOWN_ELEMENTS
 from . import markdown
 from .folders import PUBLICATION_FILE, find_publication, in_a_command, shown_path
 from .models import EVERY_ITEM, WHAT_FOR, Issue, Publication, markdown_fields
-from .source import Document, Key, field_name, read_yaml
+from .source import Document, Key, field_name, read_input, read_yaml
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -61,7 +60,7 @@ def load(path: Path) -> Loaded:
             )
         )
     else:
-        publication = _validated(publication_path, Publication, problems, warnings)
+        publication = _publication(publication_path, problems, warnings)
     issue = _validated(path, Issue, problems, warnings)
     if problems:
         raise InvalidInput(problems)
@@ -127,6 +126,43 @@ def _not_an_issue(publication: Path) -> str:
 
 def _start_one(folder: Path) -> str:
     return f"`compose new --folder {in_a_command(folder)}` starts one"
+
+
+# publication.yaml as validated, by its shown path and bytes: one file serves every issue of a batch
+# and every save in the preview, and reading and validating it again would find the same. The
+# models are frozen and Problems too, so sharing them is safe.
+_PUBLICATIONS: dict[tuple[str, bytes], tuple[Publication | None, tuple[Problem, ...], tuple[Problem, ...]]] = {}
+_MAX_PUBLICATIONS = 16
+
+
+def _publication(path: Path, problems: list[Problem], warnings: list[Problem]) -> Publication | None:
+    """_validated(path, Publication, ...), remembered for the same bytes at the same shown path."""
+    try:
+        key = (shown_path(path), read_input(path))
+    except InvalidInput:
+        return _validated(path, Publication, problems, warnings)  # which says what is wrong with the file
+    if key in _PUBLICATIONS:
+        publication, found, noted = _PUBLICATIONS[key]
+        problems.extend(found)
+        warnings.extend(noted)
+        return publication
+    found_now: list[Problem] = []
+    noted_now: list[Problem] = []
+    validated = _validated(path, Publication, found_now, noted_now)
+    problems.extend(found_now)
+    warnings.extend(noted_now)
+    if _still(path, key[1]):  # not saved again while it was read: the bytes are those validated
+        if len(_PUBLICATIONS) >= _MAX_PUBLICATIONS:
+            _PUBLICATIONS.clear()
+        _PUBLICATIONS[key] = (validated, tuple(found_now), tuple(noted_now))
+    return validated
+
+
+def _still(path: Path, raw: bytes) -> bool:
+    try:
+        return read_input(path) == raw
+    except InvalidInput:
+        return False
 
 
 def _validated(path: Path, model: type[Model], problems: list[Problem], warnings: list[Problem]) -> Model | None:
@@ -283,6 +319,8 @@ _COMMENTED_OUT = "in YAML a '#' starts a comment, so the text after it was not r
 
 def _suggestion(model: type[BaseModel], key: Key) -> str | None:
     """The known key closest to the unknown last part of ``key``, if one is close enough."""
+    import difflib  # only for a misspelt key: not loaded by a good issue
+
     close = difflib.get_close_matches(str(key[-1]), _fields_at(model, key[:-1]), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -10,6 +10,12 @@ The traps, each handled here and tested in tests/test_mjml_to_html.py:
   and percent-encodes hrefs such as {{ unsubscribe_url }}: hrefs are set aside before it runs
   and put back byte for byte after.
 - cssutils logs a warning for every mso- property; its log is silenced below ERROR.
+- premailer imports `requests` (and cssutils `urllib.request`) only to fetch linked stylesheets,
+  which composer never lets them do: both stand in sys.modules as placeholders that import the real
+  module on first use (stack.defer_network_modules), a third of premailer's import time saved.
+- premailer parses our style sheet with cssutils for every email, and re-serialises each rule: the
+  same work for every issue of a publication. Its rules are kept once parsed (sheet_rules), in
+  memory and in composer's cache folder, keyed by the sheet's digest and the libraries' versions.
 - MRML writes markup the W3C validator rejects (tests/test_vnu.py), mended by repair():
   vertical-align as a <td> attribute (mj-button's cell), height="auto" on <img> (an image of
   unknown size), and a hidden preheader that screen readers would still read out; it also undoes
@@ -18,10 +24,19 @@ The traps, each handled here and tested in tests/test_mjml_to_html.py:
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
+import json
 import logging
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from ..errors import IncompleteEmail, TemplateProblem
+from ..errors import CacheProblem, IncompleteEmail, OutputProblem, TemplateProblem
+from .output import cache_dir, write_atomically
+from .stack import defer_network_modules, paused_collection
 
 INLINE_MARKER = "/* composer:inline */"
 
@@ -155,9 +170,7 @@ def _check_whole(before: str, after: str, every_link_back: bool) -> None:
 
 
 def _premailer(html: str, css: str) -> str:
-    from premailer import Premailer
-
-    inlined: str = Premailer(
+    inlined: str = _inliner()(
         html,
         css_text=[css],
         allow_network=False,
@@ -170,6 +183,87 @@ def _premailer(html: str, css: str) -> str:
         cssutils_logging_level=logging.ERROR,
     ).transform(pretty_print=False)
     return inlined
+
+
+@functools.cache
+def _inliner() -> Any:
+    """premailer's Premailer, imported (without its network modules) on first use, and told to take
+    the rules of each style sheet from sheet_rules."""
+    with paused_collection():
+        defer_network_modules()
+        from premailer import Premailer
+
+    class Inliner(Premailer):  # type: ignore[misc]  # premailer ships no type hints
+        def _parse_style_rules(self, css_body: str, ruleset_index: int) -> tuple[list[Rule], list[object]]:
+            # What is left over is used only without keep_style_tags or with a <head> to put it in
+            # (disable_leftover_css): never here. So only the rules are kept.
+            parse = functools.partial(Premailer._parse_style_rules, self, css_body, ruleset_index)
+            settings = (self.strip_important, self.exclude_pseudoclasses, self.include_star_selectors)
+            return sheet_rules(css_body, (ruleset_index, *settings), lambda: parse()[0]), []
+
+    return Inliner
+
+
+# premailer's rules of a style sheet: (specificity, selector, declarations), in the sheet's order.
+Rule = tuple[tuple[int, ...], str, str]
+
+# The rules of each style sheet met in this process, by its text. The template's sheet is the same
+# for every issue of a publication, and premailer's own cache (128 entries, shared with every inline
+# style) loses it within an issue: cssutils would parse and re-serialise it for each one (~11 ms).
+_SHEETS: dict[tuple[str, tuple[int | bool, ...]], list[Rule]] = {}
+_MAX_SHEETS = 64  # several publications or template sets in one preview at most; bounded all the same
+_CACHE_FOLDER = "css"  # in composer's cache folder (output.cache_dir), beside the build stamps
+
+
+def sheet_rules(css: str, reading: tuple[int | bool, ...], parse: Callable[[], list[Rule]]) -> list[Rule]:
+    """The rules of ``css``, as premailer reads them with ``reading`` (the sheet's place, and the
+    settings that change its rules), from this process's memory, else from the cache on disk, else
+    from ``parse`` (cssutils), kept in both for next time. The disk cache spares a one-issue run the
+    parse too; any trouble with it is a miss, never an error."""
+    key = (css, reading)
+    rules = _SHEETS.get(key)
+    if rules is not None:
+        return rules
+    cached = _cache_file(css, reading)
+    rules = _read_rules(cached) if cached else None
+    if rules is None:
+        rules = [(tuple(specificity), selector, declarations) for specificity, selector, declarations in parse()]
+        if cached:
+            with contextlib.suppress(OutputProblem):  # a full disk, a read-only cache: parsed again next run
+                write_atomically(cached, json.dumps({"rules": rules}))
+    if len(_SHEETS) >= _MAX_SHEETS:
+        _SHEETS.clear()
+    _SHEETS[key] = rules
+    return rules
+
+
+def _cache_file(css: str, reading: tuple[int | bool, ...]) -> Path | None:
+    """Where the rules of ``css`` are kept: named by a digest of the sheet and of the versions of
+    premailer and cssutils, whose upgrade may read it otherwise. None when the cache is unusable
+    (the cache of compiled templates, in the same folder, warns of it)."""
+    from importlib import metadata
+
+    versions = [metadata.version(name) for name in ("premailer", "cssutils")]
+    key = hashlib.sha256(json.dumps([*versions, *reading, css]).encode()).hexdigest()[:32]
+    try:
+        return cache_dir(_CACHE_FOLDER) / f"{key}.json"
+    except CacheProblem:
+        return None
+
+
+def _read_rules(path: Path) -> list[Rule] | None:
+    """The rules kept in ``path``; None when it is missing, unreadable or not what sheet_rules writes."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))["rules"]
+        rules = [(tuple(specificity), selector, declarations) for specificity, selector, declarations in kept]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if isinstance(kept, list) and all(
+        isinstance(selector, str) and isinstance(declarations, str) and all(type(n) is int for n in specificity)
+        for specificity, selector, declarations in rules
+    ):
+        return rules
+    return None
 
 
 def to_html(mjml: str) -> str:

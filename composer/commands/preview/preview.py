@@ -32,9 +32,16 @@ from ...i18n import languages
 from .. import check
 from ..check import Finding
 
-STEP_MS = 30  # a save is taken once the files have been quiet this long...
-DEBOUNCE_MS = 400  # ...or after this long, whatever happens: a burst of saves rebuilds once
-WATCHING_TIMEOUT_MS = 200  # how soon the watcher reports it is in place (and idles between saves)
+# A save on its own is rebuilt as soon as the files have been quiet STEP_MS: what an editor sees
+# after saving. A save that comes within BURST_MS of the one before is part of a burst (an
+# autosave, a "save all"): what follows its first save is rebuilt once, when the files have been
+# quiet QUIET_MS, or after DEBOUNCE_MS whatever happens. A single quiet time for both would make
+# every save wait for the longest (30 ms: a burst's saves can come 10-20 ms apart).
+STEP_MS = 5
+BURST_MS = 60
+QUIET_MS = 30
+DEBOUNCE_MS = 400
+WATCHING_TIMEOUT_MS = QUIET_MS  # how soon the watcher reports it is in place, then how often it wakes when idle
 WATCH_RETRY_SECONDS = 2.0  # after watching failed (a folder gone, the system's watch limit), try again this often
 
 
@@ -188,6 +195,8 @@ class Preview:
             in_templates = "templates" in Path(path).parts or any(map(Path(path).is_relative_to, template_folders))
             return name.endswith((".yaml", ".yml")) or in_templates
 
+        pending: set[Path] = set()  # the changed files of a burst not yet rebuilt
+        last_change = burst_start = 0.0
         for changes in watchfiles.watch(
             *self.watched(),
             debounce=DEBOUNCE_MS,
@@ -205,11 +214,22 @@ class Preview:
                 self.follow_folder()
                 self.rebuild(self.issues.values())
                 continue
-            if not changes:
-                continue
-            added = self.follow_folder()
-            touched = self.affected({Path(name).resolve() for _, name in changes})
-            self.rebuild([*added, *(state for state in touched if state not in added)])
+            now = time.monotonic()
+            if changes:
+                if not pending:
+                    burst_start = now
+                pending.update(Path(name).resolve() for _, name in changes)
+                in_burst = now - last_change < BURST_MS / 1000
+                last_change = now
+                if in_burst and now - burst_start < DEBOUNCE_MS / 1000:
+                    continue  # wait until the burst is over (an empty yield: QUIET_MS without a change)
+            if pending:
+                added = self.follow_folder()
+                touched = self.affected(pending)
+                pending = set()
+                self.rebuild([*added, *(state for state in touched if state not in added)])
+                if changes:  # a save made while it rebuilt comes that much later than this one: no pause
+                    last_change = time.monotonic()
 
     def _set_watch_problem(self, reason: str) -> None:
         with self.changed:

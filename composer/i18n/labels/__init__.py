@@ -111,7 +111,8 @@ def built_in(language: str) -> Labels | None:
     path = FOLDER / f"{language}.yaml"
     if not path.is_file():
         return None
-    return Labels.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    # libyaml (CSafeLoader), as source.py reads issues: the same data, five times faster than Python's
+    return Labels.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
 
 
 def for_language(given: Labels, lang: str) -> Labels:

@@ -378,7 +378,7 @@ _Domain = Annotated[Text, AfterValidator(_domain)]
 
 
 class Utm(Strict):
-    """utm: the tags every http(s) link of the email gets, for counting clicks by place (core/utm.py)."""
+    """utm: the tags every http(s) link of the email gets, for counting clicks by place (README: Counting clicks)."""
 
     source: _UtmValue  # the publication, as analytics reports name it: syria-deeply
     medium: _UtmValue = "email"

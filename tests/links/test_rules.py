@@ -9,7 +9,7 @@ from pathlib import Path
 
 from composer.commands.links import cache, rules
 from composer.commands.links.answer import Answer
-from composer.commands.links.ask import retry_after
+from composer.commands.web import retry_after
 from composer.errors import Place
 
 WHERE = Place("issue.yaml", 3, 5)

@@ -1,4 +1,4 @@
-"""http.py's pieces on their own: Retry-After, the forms a key takes, a request as --dry-run shows it."""
+"""http.py's pieces on their own: the forms a key takes, a request as --dry-run shows it."""
 
 from __future__ import annotations
 
@@ -9,12 +9,6 @@ import pytest
 
 from composer.commands.push import http
 from composer.errors import PushSettingsProblem
-
-
-def test_retry_after_reads_seconds_and_dates() -> None:
-    assert http.retry_after("1") == 1.0
-    assert http.retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # a date gone by: no wait
-    assert http.retry_after(None) == http.retry_after("soon") == http.BACKOFF_SECONDS[0]
 
 
 @pytest.mark.parametrize("prefix", ["", "x", "xy", "composer:", "anystring:", "Token "])

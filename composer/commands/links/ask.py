@@ -8,7 +8,6 @@ The only module of `compose check` that imports httpx: `compose check` without -
 
 from __future__ import annotations
 
-import email.utils
 import importlib.metadata
 import socket
 import ssl
@@ -23,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ...package import DISTRIBUTION
+from ..web import retry_after
 from .answer import HEAVY_BYTES, MAX_REDIRECTS, REDIRECTS, Answer
 from .pixels import HEAD_BYTES, pixel_size
 
@@ -242,17 +242,3 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(each))
         yield each
         pending += [each.__cause__, each.__context__]
-
-
-def retry_after(value: str | None, default: float) -> float:
-    """Seconds to wait from a Retry-After header (seconds, or an HTTP date); ``default`` without one."""
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return default
-        return max(0.0, when.timestamp() - time.time())
-    return default

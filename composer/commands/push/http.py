@@ -14,7 +14,6 @@ exceptions, whose texts composer does not control, are never chained into ours.
 from __future__ import annotations
 
 import base64
-import email.utils
 import json
 import re
 import time
@@ -27,6 +26,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 import httpx
 
 from ...errors import DraftGone, PushFailed, PushSettingsProblem
+from ..web import retry_after
 
 CONNECT_SECONDS = 10.0
 ANSWER_SECONDS = 60.0  # an issue's HTML is up to a few hundred KB: its upload and the answer may take a while
@@ -209,7 +209,7 @@ class Api:
             status = response.status_code
             if status == 429:
                 rate_limited += 1
-                seconds = retry_after(response.headers.get("Retry-After"))
+                seconds = retry_after(response.headers.get("Retry-After"), BACKOFF_SECONDS[0])
                 if seconds > MAX_RETRY_AFTER_SECONDS or rate_limited >= RATE_LIMITED_ATTEMPTS:
                     wait = (
                         f"asks to wait {seconds:.0f} seconds" if seconds > MAX_RETRY_AFTER_SECONDS else "still refuses"
@@ -356,20 +356,6 @@ def _json_or_none(response: _Answer) -> Any:
         return json.loads(response.content)
     except ValueError:
         return None
-
-
-def retry_after(value: str | None) -> float:
-    """Seconds to wait from a Retry-After header (seconds, or an HTTP date); the first backoff without one."""
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return BACKOFF_SECONDS[0]
-        return max(0.0, when.timestamp() - time.time())
-    return BACKOFF_SECONDS[0]
 
 
 def shown_request(

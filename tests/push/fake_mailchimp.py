@@ -14,10 +14,11 @@ import itertools
 import re
 import uuid
 from typing import Any
+from urllib.parse import parse_qs
 
 from werkzeug import Request
 
-from .fake_http import WHEN, Answer, FakeService, Route
+from .fake_http import WHEN, Answer, FakeService, Received, Route
 
 API_KEY = "0123456789abcdef0123456789abcd+/-us21"  # a test's secret; -us21 is its data centre
 AUDIENCE = "a1b2c3d4e5"
@@ -34,6 +35,7 @@ class FakeMailchimp(FakeService):
         self.campaigns: dict[str, dict[str, Any]] = {}
         self.test_sends: list[tuple[str, list[str]]] = []  # (campaign id, test_emails)
         self._web_ids = itertools.count(4200)
+        self._fields = ""  # the ?fields= of the request being answered
 
     def routes(self) -> list[Route]:
         campaign = "mailchimp-campaign"
@@ -81,9 +83,17 @@ class FakeMailchimp(FakeService):
         }
         return Answer(200, copy.deepcopy(self.campaigns[campaign_id]))
 
+    def _answer(self, request: Request, received: Received) -> Answer:
+        self._fields = parse_qs(received.query).get("fields", [""])[0]  # composer's requests come one at a time
+        return super()._answer(request, received)
+
     def _get(self, _: None, groups: tuple[str, ...]) -> Answer:
         campaign = self.campaigns.get(groups[0])
-        return Answer(200, copy.deepcopy(campaign)) if campaign else self._not_found()
+        if campaign is None:
+            return self._not_found()
+        # As Mailchimp does: ?fields=a,b answers only those fields (top-level names are all composer uses).
+        named = self._fields.split(",") if self._fields else list(campaign)
+        return Answer(200, {name: copy.deepcopy(campaign[name]) for name in named if name in campaign})
 
     def _update(self, body: dict[str, Any], groups: tuple[str, ...]) -> Answer:
         campaign = self.campaigns.get(groups[0])

@@ -3,6 +3,7 @@ what they were written from."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -14,10 +15,11 @@ from composer.core.pipeline import compose
 from composer.core.render import RenderOptions
 
 from ..conftest import SAMPLE
-from . import fake_listmonk, fake_sendgrid
+from . import fake_listmonk, fake_mailchimp, fake_sendgrid
 from .fake_buttondown import FakeButtondown
-from .fake_http import SCHEMAS
+from .fake_http import SCHEMAS, schema_errors
 from .fake_listmonk import FakeListmonk
+from .fake_mailchimp import FakeMailchimp
 from .fake_sendgrid import FakeSendGrid
 
 SINGLE_SEND = {
@@ -112,3 +114,32 @@ def test_fake_buttondown_refuses_a_body_it_would_wrap_or_render_as_markdown(http
     for wrong in ({"template": "modern"}, {"body": "<!doctype html><p>H</p>"}, {"status": "about_to_send"}):
         assert client.post("/v1/emails", json={**email, **wrong}).status_code == 400
     assert len(fake.problems) == 3 and len(fake.emails) == 1
+
+
+def test_fake_mailchimp_answers_only_the_fields_asked_and_holds_a_campaign_to_the_spec(httpserver: HTTPServer) -> None:
+    fake = FakeMailchimp()
+    key = base64.b64encode(f"composer:{fake.api_key}".encode()).decode()
+    client = httpx.Client(base_url=fake.install(httpserver), headers={"Authorization": f"Basic {key}"})
+    settings = {"subject_line": "S", "preview_text": "P", "title": "T", "from_name": "F", "reply_to": "r@example.com"}
+    made = client.post(
+        "/3.0/campaigns",
+        json={"type": "regular", "recipients": {"list_id": fake_mailchimp.AUDIENCE}, "settings": settings},
+    ).json()
+    assert client.get(f"/3.0/campaigns/{made['id']}", params={"fields": "id,web_id,status,type"}).json() == {
+        key: made[key] for key in ("id", "web_id", "status", "type")
+    }
+    assert fake.problems == []
+    # Mailchimp's spec requires type of every campaign: a GET that leaves it out is an answer the schema refuses.
+    client.get(f"/3.0/campaigns/{made['id']}", params={"fields": "id,web_id,status"})
+    assert [problem for problem in fake.problems if "'type' is a required property" in problem]
+
+
+def test_mailchimps_schemas_keep_the_spec_apart_from_what_composer_adds() -> None:
+    update = {"settings": {"subject_line": "S"}}  # the spec requires nothing of an update: composer does
+    assert schema_errors("mailchimp-update-campaign", update) != []
+    update_schema = json.loads((SCHEMAS / "mailchimp-update-campaign.schema.json").read_text(encoding="utf-8"))
+    assert "required" not in update_schema and update_schema["allOf"][0]["required"] == ["recipients", "settings"]
+    campaign = json.loads((SCHEMAS / "mailchimp-campaign.schema.json").read_text(encoding="utf-8"))
+    assert campaign["required"] == ["type"]
+    assert schema_errors("mailchimp-send-test", {"test_emails": ["e@example.com"], "send_type": "mime"}) != []
+    assert schema_errors("mailchimp-error", {"type": "t", "title": "T", "status": 400, "detail": "D"}) != []

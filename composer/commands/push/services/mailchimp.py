@@ -2,8 +2,8 @@
 
 The key's suffix names the account's data centre (…-us21: https://us21.api.mailchimp.com). A
 campaign is a draft while its status is "save"; composer changes no other. The audience comes from
-publication.yaml's mailchimp: audience_id, the sender from its sender:. (Fields as in Mailchimp's
-Marketing API description, github.com/mailchimp/mailchimp-client-lib-codegen, spec/marketing.json.)
+publication.yaml's mailchimp: audience_id, the sender from its sender:. (Fields as in the models of
+Mailchimp's generated SDKs; the schemas of tests/push/schemas/ name the files and commits.)
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class Mailchimp(Service):
         path = f"/3.0/campaigns/{draft.id}"
         now = api.call(
             "GET",
-            f"{path}?fields=id,web_id,status",
+            f"{path}?fields=id,web_id,status,type",  # type: the one field the spec requires of a campaign
             what="the campaign",
             pretend={"id": draft.id, "web_id": _web_id(draft), "status": DRAFT_STATUS},
             gone=gone,

@@ -237,11 +237,16 @@ ISSUES_A_TRIP = 6  # at most, in one task of the pool: ~30 ms of work, a short w
 
 
 def _parts(todo: list[T], workers: int) -> list[list[T]]:
-    """``todo`` in consecutive parts for the pool's tasks: small enough that every worker gets several
-    (the last ones finish together, and the progress bar moves), large enough that handing out a task
-    and sending its outcomes back (pickling, pipes, waking the parent) is not paid for every issue."""
-    size = max(1, min(ISSUES_A_TRIP, len(todo) // (workers * 4)))
-    return [todo[start : start + size] for start in range(0, len(todo), size)]
+    """``todo`` in consecutive parts for the pool's tasks: a few issues each, so that handing out a task
+    and sending its outcomes back (pickling, pipes, waking the parent) is not paid for every issue;
+    smaller towards the end (a quarter of each worker's share of what is left), so that the workers
+    finish together, one issue at a time, rather than one waiting for the other's last few."""
+    parts, start = [], 0
+    while start < len(todo):
+        size = max(1, min(ISSUES_A_TRIP, (len(todo) - start) // (workers * 4)))
+        parts.append(todo[start : start + size])
+        start += size
+    return parts
 
 
 def _die_with_parent(parent: int) -> None:

@@ -156,10 +156,11 @@ def build(
 
     with paused_collection():  # the models, Jinja2, Markdown: see stack.py
         from .commands.build import Job, build_one, refuse_clashes, summary
-        from .core.folders import BUILD_FOLDER, publication_folder
+        from .core.folders import BUILD_FOLDER, lookups_remembered, publication_folder
         from .core.load import issues_named
         from .core.render import RenderOptions
 
+    click.get_current_context().with_resource(lookups_remembered())  # each issue folder's shared files, looked up once
     paths = issues_named(files)
     options = RenderOptions(templates, service)
     if to_clipboard and len(paths) != 1:

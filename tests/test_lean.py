@@ -208,3 +208,43 @@ def test_a_damaged_kept_toolchain_digest_is_read_again(tmp_path: Path, monkeypat
         build._toolchain_digest.cache_clear()
         assert build._toolchain_digest() == read
     build._toolchain_digest.cache_clear()
+
+
+def test_a_build_looks_for_the_shared_files_once_per_issue_folder(
+    make_issue: MakeIssue, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from composer.core import folders, templates
+
+    from .conftest import run
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    issues = [make_issue(name=f"2020-02-0{day}.yaml") for day in range(1, 6)]
+    walks: list[Path] = []
+    walk_up = folders.folders_above
+
+    def counting(issue_path: Path) -> list[Path]:
+        walks.append(issue_path)
+        return walk_up(issue_path)
+
+    monkeypatch.setattr(folders, "folders_above", counting)
+    monkeypatch.setattr(templates, "folders_above", counting)
+    status, out, _ = run(issues[0].parent, "-j", "1", "--force")
+    assert status == 0 and out.endswith("5 built\n")
+    # publication.yaml for the output folder, the fingerprints and the loading, templates/ for the
+    # fingerprints and the rendering: each looked for once, for five issues.
+    assert len(walks) == 2, f"the folders above the issues were walked {len(walks)} times for 5 issues"
+    # Outside a build nothing is remembered: the preview sees a templates/ folder made meanwhile.
+    (issues[0].parent / "templates").mkdir()
+    assert templates.find_templates(issues[0])[0] == issues[0].parent / "templates"
+
+
+def test_a_pool_gets_the_issues_a_few_at_a_time_in_order() -> None:
+    from composer.commands.build import ISSUES_A_TRIP, _parts
+
+    year = list(range(300))
+    parts = _parts(year, 2)
+    assert [item for part in parts for item in part] == year
+    assert len(parts) < 300 // 4  # one trip between the processes for several issues
+    assert max(map(len, parts)) == ISSUES_A_TRIP
+    assert [len(part) for part in parts[-8:]] == [1] * 8  # the last ones alone: the workers end together
+    assert _parts(list(range(5)), 2) == [[0], [1], [2], [3], [4]]  # a few: one each, so both cores work

@@ -27,7 +27,7 @@ from ..errors import CacheProblem, Problem, TemplateProblem
 from ..i18n import languages, scripts
 from ..package import PACKAGE_FOLDER
 from . import markdown, utm
-from .folders import folders_above
+from .folders import folders_above, remembered
 from .output import cache_dir
 
 if TYPE_CHECKING:
@@ -50,6 +50,10 @@ def find_templates(issue_path: Path) -> list[Path]:
     side, needs no option. A partial override
     works: a template missing there is taken from composer's own.
     """
+    return list(remembered("templates", issue_path, lambda: _find_templates(issue_path)))
+
+
+def _find_templates(issue_path: Path) -> list[Path]:
     default = default_templates().resolve()
     for folder in folders_above(issue_path):
         candidate = folder / "templates"

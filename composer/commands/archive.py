@@ -183,7 +183,7 @@ def _read_manifest(site: Path, result: ArchiveResult) -> set[str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return set()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         data = None
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list):

@@ -314,7 +314,7 @@ def _read_stamps(output: Path, warnings: list[str]) -> dict[str, Stamp]:
         return {}
     try:
         return _parse_stamps(json.loads(text))
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         warnings.append(f"{stamps_file}: a damaged build cache, ignored; every issue is built and the file rewritten")
         return {}
 
@@ -462,7 +462,7 @@ def _kept_toolchain(state: str) -> str | None:
         kept = json.loads((cache_dir("builds") / TOOLCHAIN_FILE).read_text(encoding="utf-8"))
         if kept["state"] == state and isinstance(kept["digest"], str):
             return str(kept["digest"])
-    except (CacheProblem, OSError, ValueError, TypeError, KeyError):
+    except (CacheProblem, OSError, ValueError, TypeError, KeyError, RecursionError):
         pass
     return None
 

@@ -256,7 +256,7 @@ def _read_rules(path: Path) -> list[Rule] | None:
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))["rules"]
         rules = [(tuple(specificity), selector, declarations) for specificity, selector, declarations in kept]
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
     if isinstance(kept, list) and all(
         isinstance(selector, str) and isinstance(declarations, str) and all(type(n) is int for n in specificity)

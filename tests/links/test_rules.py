@@ -99,7 +99,8 @@ def test_the_cache_keeps_fine_answers_a_day_and_nothing_else(tmp_path: Path) -> 
 
 def test_a_damaged_cache_file_is_done_without(tmp_path: Path) -> None:
     path = tmp_path / "answers.json"
-    for text in ("{", "[]", json.dumps({"link https://a.org/": {"at": "then"}}), json.dumps({"x": 1})):
+    deep = "[" * 100_000 + "]" * 100_000  # deeper than Python's JSON parser follows
+    for text in ("{", "[]", json.dumps({"link https://a.org/": {"at": "then"}}), json.dumps({"x": 1}), deep):
         path.write_text(text, encoding="utf-8")
         assert cache.read(path) == {}
         cache.write(path, {("https://a.org/", False): Answer(status=200)})

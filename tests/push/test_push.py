@@ -241,6 +241,18 @@ def test_a_drafts_file_composer_cannot_read_stops_the_push_and_is_kept(
     assert buttondown.received == []
 
 
+def test_a_drafts_file_nested_past_reason_stops_the_push_with_a_message_not_a_crash(
+    push: PushRunner, issue: Path, buttondown: FakeButtondown
+) -> None:
+    drafts = issue.parent / "drafts.json"
+    drafts.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")  # under the size limit, too deep to parse
+    run = push(issue, "--esp", "buttondown")
+    assert run.status == 1
+    assert "composer cannot read its remembered drafts: it is nested far deeper than composer writes it" in run.stderr
+    assert "internal error" not in run.stderr
+    assert buttondown.received == []
+
+
 def test_a_404_that_is_not_the_service_s_own_says_to_check_the_address_not_that_the_draft_is_gone(
     push: PushRunner, issue: Path, buttondown: FakeButtondown
 ) -> None:

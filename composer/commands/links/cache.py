@@ -38,7 +38,7 @@ def read(path: Path, now: float | None = None) -> dict[Key, Answer]:
     now = time.time() if now is None else now
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     found: dict[Key, Answer] = {}
     if not isinstance(entries, dict):
@@ -69,7 +69,7 @@ def write(path: Path, answers: dict[Key, Answer], now: float | None = None) -> N
     now = time.time() if now is None else now
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         kept = {}
     if not isinstance(kept, dict):
         kept = {}

@@ -70,6 +70,8 @@ def _read(path: Path) -> dict[str, dict[str, dict[str, str]]]:
         raise _unreadable(path, f"it is not JSON here: {error.msg}", error.lineno, error.colno) from None
     except (UnicodeDecodeError, ValueError):
         raise _unreadable(path, "it is not JSON in UTF-8") from None
+    except RecursionError:  # [[[[…: nested past what Python's parser follows
+        raise _unreadable(path, "it is nested far deeper than composer writes it") from None
     drafts = document.get("drafts") if isinstance(document, dict) else None
     if not isinstance(drafts, dict) or not all(_is_entry(issue, services) for issue, services in drafts.items()):
         raise _unreadable(path, 'it is not a list of drafts as composer writes it ("drafts": issue, service, id)')

@@ -354,7 +354,7 @@ def _kind(error: httpx.TransportError) -> str:
 def _json_or_none(response: _Answer) -> Any:
     try:
         return json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than any answer of a service
         return None
 
 

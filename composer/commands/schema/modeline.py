@@ -206,7 +206,7 @@ def _same_schema(copy: Path, kind: Kind) -> bool:
     """The copy holds the shipped schema, whatever its line ends or encoding (a shell's ``>`` may change both)."""
     try:
         return bool(json.loads(read_input(copy)) == json.loads(schema.path(kind).read_bytes()))
-    except (InvalidInput, ValueError):  # unreadable, or not JSON: not the shipped schema either
+    except (InvalidInput, ValueError, RecursionError):  # unreadable, not JSON, nested past reason: not the shipped one
         return False
     except IsADirectoryError:  # read_input's open of a folder fails before it can say so
         return False

@@ -47,7 +47,7 @@ INLINE_MARKER = "/* composer:inline */"
 _OUR_STYLE = re.compile(r"<style type=\"text/css\">\s*" + re.escape(INLINE_MARKER) + r"(.*?)</style>", re.S)
 _MRML_STYLE = re.compile(r"<style(?=[\s>])")
 _IGNORE = ' data-premailer="ignore"'  # premailer removes it from the blocks it sees, not from <!--[if mso]>
-_HREF = re.compile(r'(\shref=")([^"]*)(")')
+_HREF = re.compile(r'href="([^"]*)"')  # an attribute when after a space: see _set_hrefs_aside
 _SET_ASIDE = re.compile(r'href="composer-href-(\d+)"')
 _DOCTYPE = "<!doctype html>"
 # A start tag whose quoted values may hold ">" (an image's alt text).
@@ -140,13 +140,7 @@ def inline_css(html: str) -> str:
     html = html[: match.start()] + html[match.end() :]
     html = _MRML_STYLE.sub("<style" + _IGNORE, html)
 
-    hrefs: list[str] = []
-
-    def set_aside(found: re.Match[str]) -> str:
-        hrefs.append(found.group(2))
-        return f"{found.group(1)}composer-href-{len(hrefs) - 1}{found.group(3)}"
-
-    html = _HREF.sub(set_aside, html)
+    html, hrefs = _set_hrefs_aside(html)
     inlined = _premailer(html, css)
     restored: list[int] = []
 
@@ -163,6 +157,24 @@ def inline_css(html: str) -> str:
 # "<p" counts "<pre" too, as str.count would; one pass over the text rather than one a tag (the
 # email's text is not ASCII, where str.count is slow).
 _COUNTED = re.compile(r"<(?:table|p|li|a )")
+
+
+def _set_hrefs_aside(html: str) -> tuple[str, list[str]]:
+    """``html`` with the value of every href attribute (an href=" after a space) replaced by
+    composer-href-N, and those values. The space is checked here, not in the pattern: a pattern
+    that starts with a literal is searched for fast (10 us for an email, against 100 for \\shref=)."""
+    hrefs: list[str] = []
+    pieces: list[str] = []
+    kept = start = 0
+    while found := _HREF.search(html, start):
+        if found.start() == 0 or not html[found.start() - 1].isspace():  # str.isspace() is what \s matches
+            start = found.start() + 1  # data-href="...": the next href=" may be inside its value
+            continue
+        pieces += (html[kept : found.start(1)], f"composer-href-{len(hrefs)}")
+        hrefs.append(found.group(1))
+        kept = start = found.end(1)
+    pieces.append(html[kept:])
+    return "".join(pieces), hrefs
 
 
 def _check_whole(before: str, after: str, every_link_back: bool) -> None:

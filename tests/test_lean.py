@@ -307,3 +307,19 @@ def test_classes_are_read_as_the_html_parser_reads_them() -> None:
 )
 def test_a_rule_is_left_out_only_for_a_class_its_selector_plainly_needs(selector: str, classes: set[str]) -> None:
     assert mjml_to_html._required_classes(selector) == classes
+
+
+def test_the_stamps_hold_the_digests_of_the_files_as_written(make_issue: MakeIssue, tmp_path: Path) -> None:
+    import hashlib
+
+    from .conftest import PUBLICATION
+
+    issue = make_issue(publication=PUBLICATION + "sender:\n  name: The Daily Test\n  email: desk@news.example.com\n")
+    job = Job(issue, tmp_path / "out", RenderOptions(), with_mjml=True, with_eml=True)
+    [outcome] = build_all([job], force=True).outcomes
+    assert outcome.status == "built", outcome.problems
+    on_disk = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (tmp_path / "out").iterdir()}
+    assert dict(outcome.outputs) == on_disk  # .html, .txt, .mjml and .eml: digested from memory, not read back
+    assert len(on_disk) == 4
+    [again] = build_all([job]).outcomes
+    assert again.status == "skipped"

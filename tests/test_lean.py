@@ -323,3 +323,20 @@ def test_the_stamps_hold_the_digests_of_the_files_as_written(make_issue: MakeIss
     assert len(on_disk) == 4
     [again] = build_all([job]).outcomes
     assert again.status == "skipped"
+
+
+def test_the_one_search_for_right_to_left_letters_misses_none() -> None:
+    # mark_lines skips a left-to-right text in which this search finds nothing: it must find every
+    # letter that could start a line the other way, in the Unicode data of this Python.
+    import unicodedata
+
+    from composer.i18n.languages import MAY_READ_RIGHT_TO_LEFT, mark_lines
+
+    missed = [
+        hex(point)
+        for point in range(sys.maxunicode + 1)
+        if unicodedata.bidirectional(chr(point)) in ("R", "AL") and not MAY_READ_RIGHT_TO_LEFT.match(chr(point))
+    ]
+    assert missed == []
+    assert mark_lines("English\nقالت Reuters", "en") == "English\n\u200eقالت Reuters"  # searched, then marked
+    assert mark_lines("English\nقالت", "en") == "English\nقالت"  # no English word on that line

@@ -248,3 +248,95 @@ def test_a_pool_gets_the_issues_a_few_at_a_time_in_order() -> None:
     assert max(map(len, parts)) == ISSUES_A_TRIP
     assert [len(part) for part in parts[-8:]] == [1] * 8  # the last ones alone: the workers end together
     assert _parts(list(range(5)), 2) == [[0], [1], [2], [3], [4]]  # a few: one each, so both cores work
+
+
+WITH_QUOTE = """\
+date: 2020-02-01
+summary: A quote, a list and a note.
+stories:
+  - headline: One
+    body: |
+      > Quoted, with a [link](https://example.com/a).
+
+      - first
+      - second
+"""
+
+
+@pytest.mark.parametrize("issue", [None, WITH_QUOTE])
+def test_premailer_runs_only_the_rules_that_may_match_and_the_email_is_the_same(
+    make_issue: MakeIssue, monkeypatch: pytest.MonkeyPatch, issue: str | None
+) -> None:
+    from premailer import premailer as premailer_module
+
+    from composer.core.pipeline import compose
+
+    path = make_issue(issue) if issue else SAMPLE
+    selectors: list[str] = []
+    select = premailer_module._create_cssselector
+
+    def counted(css: str) -> object:
+        selectors.append(css)
+        return select(css)
+
+    monkeypatch.setattr(premailer_module, "_create_cssselector", counted)
+    filtered = compose(path).html
+    run = set(selectors)
+    monkeypatch.setattr(mjml_to_html, "rules_that_may_match", lambda rules, classes: rules)
+    selectors.clear()
+    assert compose(path).html == filtered, "leaving out the rules that cannot match changed the email"
+    every_rule = set(selectors)
+    assert run < every_rule  # some rules were left out: their classes are on no element
+    assert ".text .credit" in every_rule - run  # neither issue credits a photo
+    assert (".quote" in run) == (issue is not None)
+
+
+def test_classes_are_read_as_the_html_parser_reads_them() -> None:
+    css = "/* composer:inline */ .quote { color: red } .text .note { color: blue } .gone { color: green }"
+    body = """<div CLASS='quote'>a</div><p class="text
+      x"><span class=note>b</span></p>"""
+    html = mjml_to_html.inline_css(f'<html><head><style type="text/css">{css}</style></head><body>{body}</body></html>')
+    assert 'class="quote" style="color:red"' in html
+    assert 'class="note" style="color:blue"' in html
+    assert "green" not in html
+
+
+@pytest.mark.parametrize(
+    ("selector", "classes"),
+    [(".text .label", {"text", "label"}), ("blockquote > ul > li", set()), ("a:not(.x)", set()), ("[class~=y]", set())],
+)
+def test_a_rule_is_left_out_only_for_a_class_its_selector_plainly_needs(selector: str, classes: set[str]) -> None:
+    assert mjml_to_html._required_classes(selector) == classes
+
+
+def test_the_stamps_hold_the_digests_of_the_files_as_written(make_issue: MakeIssue, tmp_path: Path) -> None:
+    import hashlib
+
+    from .conftest import PUBLICATION
+
+    issue = make_issue(publication=PUBLICATION + "sender:\n  name: The Daily Test\n  email: desk@news.example.com\n")
+    job = Job(issue, tmp_path / "out", RenderOptions(), with_mjml=True, with_eml=True)
+    [outcome] = build_all([job], force=True).outcomes
+    assert outcome.status == "built", outcome.problems
+    on_disk = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (tmp_path / "out").iterdir()}
+    assert dict(outcome.outputs) == on_disk  # .html, .txt, .mjml and .eml: digested from memory, not read back
+    assert len(on_disk) == 4
+    [again] = build_all([job]).outcomes
+    assert again.status == "skipped"
+
+
+def test_the_one_search_for_right_to_left_letters_misses_none() -> None:
+    # mark_lines skips a left-to-right text in which this search finds nothing: it must find every
+    # letter that could start a line the other way, in the Unicode data of this Python.
+    import unicodedata
+
+    from composer.i18n.languages import MAY_READ_RIGHT_TO_LEFT, mark_lines
+
+    missed = [
+        hex(point)
+        for point in range(sys.maxunicode + 1)
+        if unicodedata.bidirectional(chr(point)) in ("R", "AL") and not MAY_READ_RIGHT_TO_LEFT.match(chr(point))
+    ]
+    assert missed == []
+    assert mark_lines("English\nقالت Reuters", "en") == "English\n\u200eقالت Reuters"  # searched, then marked
+    assert mark_lines("English\nقالت", "en") == "English\nقالت"  # no English word on that line

@@ -398,6 +398,20 @@ def test_wrap_agrees_with_textwrap(words: list[str], width: int, indents: tuple[
     assert markdown.wrap(text, width, *indents) == expected
 
 
+@given(
+    words=st.lists(st.text(alphabet=NARROW_CHARACTERS, min_size=1, max_size=30), min_size=1, max_size=20),
+    spaces=st.lists(st.sampled_from([" ", "  ", "\t", " \f ", "\v\r"]), min_size=20, max_size=20),
+    width=st.integers(min_value=-5, max_value=60),
+)
+def test_wrap_reads_any_run_of_spaces_as_one(words: list[str], spaces: list[str], width: int) -> None:
+    spaced = "".join(word + space for word, space in zip(words, spaces, strict=False))
+    assert markdown.wrap("\t" + spaced, width, "> ", "  ") == markdown.wrap(" ".join(words), width, "> ", "  ")
+
+
+def test_a_line_narrower_than_its_indent_holds_one_word() -> None:
+    assert markdown.wrap("a b  c", 2, "> > > ", "   ") == "> > > a\n   b\n   c"
+
+
 def test_wrap_keeps_no_break_spaces_and_never_breaks_a_url() -> None:
     url = "https://example.com/" + "a" * 90
     assert markdown.wrap(f"See {url} now", 40) == f"See\n{url}\nnow"

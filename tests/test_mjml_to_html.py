@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import socket
 
 import mjml
@@ -274,3 +275,22 @@ def test_the_emails_label_is_its_title_as_written(title: str) -> None:
     bare = mjml.mjml2html(TITLED.format(title), fonts={})
     assert email_label(bare) != title
     assert email_label(mjml_to_html.repair(bare)) == title
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="x">',
+        'href="x"',
+        '<a data-href=" href="y">',
+        '<a\thref="{{ a }}"\nhref="b">',
+        '<a\u00a0href="c"> <a xhref="d" href="e">',
+        '<a href="unclosed',
+    ],
+)
+def test_hrefs_are_set_aside_where_an_attribute_starts(html: str) -> None:
+    attribute = re.compile(r'(\shref=")([^"]*)(")')  # what counts as an href: after any space
+    found = [match.group(2) for match in attribute.finditer(html)]
+    aside, hrefs = mjml_to_html._set_hrefs_aside(html)
+    assert hrefs == found
+    assert aside == attribute.sub(lambda match: f"{match[1]}composer-href-{found.index(match[2])}{match[3]}", html)

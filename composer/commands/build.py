@@ -143,7 +143,16 @@ def _build_one(job: Job, debug: bool) -> Outcome:
         message_ = internal_error_message(error, then="run it alone with --debug")
         problem = Problem.whole_file(str(job.path), message_)
         return Outcome(job.path, "crashed", (problem,), traceback=_traceback(debug))
-    files = tuple(path for path in (written.html, written.text, written.mjml, written.eml) if path)
+    # Each file's digest from the text written into it (write_atomically writes it as UTF-8, as is),
+    # rather than from the file read back.
+    eml_text = eml.decode("ascii") if eml is not None else ""
+    texts: list[tuple[Path | None, str]] = [
+        (written.html, composed.html),
+        (written.text, composed.text),
+        (written.mjml, composed.mjml),
+        (written.eml, eml_text),
+    ]
+    files = tuple(path for path, _ in texts if path)
     return Outcome(
         job.path,
         "built",
@@ -152,7 +161,7 @@ def _build_one(job: Job, debug: bool) -> Outcome:
         text_bytes=len(composed.text.encode()),
         read_minutes=composed.read_minutes,
         clipped_by_gmail=composed.clipped_by_gmail,
-        outputs=tuple((path.name, _digest(path) or "") for path in files),
+        outputs=tuple((path.name, hashlib.sha256(text.encode("utf-8")).hexdigest()) for path, text in texts if path),
         input_warnings=composed.loaded.warnings,
     )
 

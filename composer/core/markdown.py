@@ -391,18 +391,24 @@ def wrap(text: str, width: int = WIDTH, first: str = "", rest: str = "") -> str:
         return _wrap_by_columns(text, width, first, rest)
     lines = []
     for line in text.split("\n"):
-        words = _SPACES.split(line.strip(" \t\r\f\v"))
-        if words == [""]:
+        words = line.strip(" \t\r\f\v")
+        if "  " in words or "\t" in words or "\r" in words or "\f" in words or "\v" in words:
+            words = _SPACES.sub(" ", words)  # the words one space apart; most lines are already
+        if not words:
             lines.append(first.rstrip())
             continue
-        current = first + words[0]
-        for word in words[1:]:
-            if len(current) + 1 + len(word) <= width:
-                current += " " + word
-            else:
-                lines.append(current)
-                current = rest + word
-        lines.append(current)
+        # A line at a time (not a word at a time): as many words as fit, up to the last space that
+        # leaves the line within its room; a word longer than that alone on its line.
+        start, prefix = 0, first
+        while len(words) - start > width - len(prefix):
+            end = words.rfind(" ", start, start + max(0, width - len(prefix) + 1))  # no negative index
+            if end < start:
+                end = words.find(" ", start)
+                if end < 0:
+                    break
+            lines.append(prefix + words[start:end])
+            start, prefix = end + 1, rest
+        lines.append(prefix + words[start:])
     return "\n".join(lines)
 
 

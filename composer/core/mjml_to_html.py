@@ -16,6 +16,9 @@ The traps, each handled here and tested in tests/test_mjml_to_html.py:
 - premailer parses our style sheet with cssutils for every email, and re-serialises each rule: the
   same work for every issue of a publication. Its rules are kept once parsed (sheet_rules), in
   memory and in composer's cache folder, keyed by the sheet's digest and the libraries' versions.
+- premailer runs every rule's selector, an XPath over the whole email, matching or not: the email is
+  parsed here (as premailer would) and handed over as a tree, with the rules whose classes are on
+  no element left out (rules_that_may_match); the same email, ~0.2 ms sooner.
 - MRML writes markup the W3C validator rejects (tests/test_vnu.py), mended by repair():
   vertical-align as a <td> attribute (mj-button's cell), height="auto" on <img> (an image of
   unknown size), and a hidden preheader that screen readers would still read out; it also undoes
@@ -30,6 +33,7 @@ import hashlib
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,7 +47,7 @@ INLINE_MARKER = "/* composer:inline */"
 _OUR_STYLE = re.compile(r"<style type=\"text/css\">\s*" + re.escape(INLINE_MARKER) + r"(.*?)</style>", re.S)
 _MRML_STYLE = re.compile(r"<style(?=[\s>])")
 _IGNORE = ' data-premailer="ignore"'  # premailer removes it from the blocks it sees, not from <!--[if mso]>
-_HREF = re.compile(r'(\shref=")([^"]*)(")')
+_HREF = re.compile(r'href="([^"]*)"')  # an attribute when after a space: see _set_hrefs_aside
 _SET_ASIDE = re.compile(r'href="composer-href-(\d+)"')
 _DOCTYPE = "<!doctype html>"
 # A start tag whose quoted values may hold ">" (an image's alt text).
@@ -136,13 +140,7 @@ def inline_css(html: str) -> str:
     html = html[: match.start()] + html[match.end() :]
     html = _MRML_STYLE.sub("<style" + _IGNORE, html)
 
-    hrefs: list[str] = []
-
-    def set_aside(found: re.Match[str]) -> str:
-        hrefs.append(found.group(2))
-        return f"{found.group(1)}composer-href-{len(hrefs) - 1}{found.group(3)}"
-
-    html = _HREF.sub(set_aside, html)
+    html, hrefs = _set_hrefs_aside(html)
     inlined = _premailer(html, css)
     restored: list[int] = []
 
@@ -156,11 +154,35 @@ def inline_css(html: str) -> str:
     return _DOCTYPE + "\n" + inlined.removeprefix(_DOCTYPE).lstrip()
 
 
+# "<p" counts "<pre" too, as str.count would; one pass over the text rather than one a tag (the
+# email's text is not ASCII, where str.count is slow).
+_COUNTED = re.compile(r"<(?:table|p|li|a )")
+
+
+def _set_hrefs_aside(html: str) -> tuple[str, list[str]]:
+    """``html`` with the value of every href attribute (an href=" after a space) replaced by
+    composer-href-N, and those values. The space is checked here, not in the pattern: a pattern
+    that starts with a literal is searched for fast (10 us for an email, against 100 for \\shref=)."""
+    hrefs: list[str] = []
+    pieces: list[str] = []
+    kept = start = 0
+    while found := _HREF.search(html, start):
+        if found.start() == 0 or not html[found.start() - 1].isspace():  # str.isspace() is what \s matches
+            start = found.start() + 1  # data-href="...": the next href=" may be inside its value
+            continue
+        pieces += (html[kept : found.start(1)], f"composer-href-{len(hrefs)}")
+        hrefs.append(found.group(1))
+        kept = start = found.end(1)
+    pieces.append(html[kept:])
+    return "".join(pieces), hrefs
+
+
 def _check_whole(before: str, after: str, every_link_back: bool) -> None:
     """Raise IncompleteEmail unless premailer gave back the whole email: lxml's HTML parser silently
     drops what follows an element nested too deep or a text too long, footer and unsubscribe link
     included, so every link must be back and no table, paragraph or list item missing."""
-    lost = [tag for tag in ("<table", "<p", "<li", "<a ") if after.count(tag) < before.count(tag)]
+    counts_after, counts_before = Counter(_COUNTED.findall(after)), Counter(_COUNTED.findall(before))
+    lost = [tag for tag in counts_before if counts_after[tag] < counts_before[tag]]
     if every_link_back and not lost and after.rstrip().endswith("</html>"):
         return
     raise IncompleteEmail(
@@ -191,15 +213,37 @@ def _inliner() -> Any:
     the rules of each style sheet from sheet_rules."""
     with paused_collection():
         defer_network_modules()
+        from lxml import etree
         from premailer import Premailer
 
     class Inliner(Premailer):  # type: ignore[misc]  # premailer ships no type hints
+        html: Any  # the text given, or None while premailer works on the parsed tree
+        classes: set[str]  # every class of the email's elements, read by transform()
+
         def _parse_style_rules(self, css_body: str, ruleset_index: int) -> tuple[list[Rule], list[object]]:
             # What is left over is used only without keep_style_tags or with a <head> to put it in
             # (disable_leftover_css): never here. So only the rules are kept.
             parse = functools.partial(Premailer._parse_style_rules, self, css_body, ruleset_index)
             settings = (self.strip_important, self.exclude_pseudoclasses, self.include_star_selectors)
-            return sheet_rules(css_body, (ruleset_index, *settings), lambda: parse()[0]), []
+            rules = sheet_rules(css_body, (ruleset_index, *settings), lambda: parse()[0])
+            return rules_that_may_match(rules, self.classes), []
+
+        def transform(self, pretty_print: bool = True, **kwargs: Any) -> str:
+            # The page parsed here as premailer parses a text, to read its classes first (the rules
+            # that may match); premailer inlines into the tree, serialised here as it would.
+            html: str = self.html
+            stripped = html.strip()
+            tree = etree.fromstring(stripped, etree.HTMLParser()).getroottree()
+            page = tree.getroot()
+            self.classes = {name for value in page.xpath("//@class") for name in _CLASS_SEPARATORS.split(value)}
+            self.html = None
+            try:
+                Premailer.transform(self, page)
+            finally:
+                self.html = html
+            root = tree if stripped.startswith(tree.docinfo.doctype) else page
+            out = etree.tostring(root, method=self.method, pretty_print=pretty_print, encoding="utf-8", **kwargs)
+            return str(out.decode("utf-8"))
 
     return Inliner
 
@@ -235,6 +279,28 @@ def sheet_rules(css: str, reading: tuple[int | bool, ...], parse: Callable[[], l
         _SHEETS.clear()
     _SHEETS[key] = rules
     return rules
+
+
+_CLASS_SEPARATORS = re.compile(r"[ \t\r\n]+")  # what XPath's normalize-space, and so cssselect, splits on
+_PLAIN_SELECTOR = re.compile(r"[A-Za-z0-9_\-\s.>+~*]+")  # tags, classes and combinators, nothing else
+_CLASS_IN_SELECTOR = re.compile(r"\.([A-Za-z0-9_-]+)")
+
+
+def rules_that_may_match(rules: list[Rule], classes: set[str]) -> list[Rule]:
+    """``rules`` without those that select by a class no element has (``classes``: every class of
+    every element): premailer runs every rule's selector, an XPath over the whole email (~40 us for
+    one with a class), and an issue without quotes, credits or notes matches a third of the sheet's
+    class rules. A rule that matches nothing inlines nothing: the email is the same without it."""
+    return [rule for rule in rules if _required_classes(rule[1]) <= classes]
+
+
+@functools.lru_cache(maxsize=1024)
+def _required_classes(selector: str) -> frozenset[str]:
+    """The classes some element must have for ``selector`` to match anything; none (the rule is
+    always kept) for a selector with anything but tags, classes and combinators."""
+    if not _PLAIN_SELECTOR.fullmatch(selector):
+        return frozenset()
+    return frozenset(_CLASS_IN_SELECTOR.findall(selector))
 
 
 def _cache_file(css: str, reading: tuple[int | bool, ...]) -> Path | None:

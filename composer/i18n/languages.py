@@ -230,7 +230,16 @@ def mark_line(line: str, lang: str) -> str:
 
 def mark_lines(text: str, lang: str) -> str:
     """Every line of a plain text in ``lang`` through mark_line()."""
+    if not is_right_to_left(lang) and not MAY_READ_RIGHT_TO_LEFT.search(text):
+        return text  # no line can start with a right-to-left letter: one search, not a look at each line
     return "\n".join(mark_line(line, lang) for line in text.split("\n"))
+
+
+# Every character whose direction is right to left (R or AL: Hebrew, Arabic, Syriac, Thaana, N'Ko,
+# their presentation forms, the right-to-left scripts of the SMP, RLM), and a few unassigned ones.
+MAY_READ_RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
 
 
 def isolates_to_html(escaped: str) -> str:

@@ -199,6 +199,7 @@ _CJK = (
 _SOUTHEAST_ASIAN = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\uaa60-\uaa7f"
 _CJK_CHARACTER = re.compile(f"[{_CJK}]")
 _SOUTHEAST_ASIAN_CHARACTER = re.compile(f"[{_SOUTHEAST_ASIAN}]")
+_COUNTED_CHARACTER = re.compile(f"[{_CJK}{_SOUTHEAST_ASIAN}]")
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 
 # Reading rates in characters a minute; CLDR has none. The International Reading Speed Texts
@@ -221,9 +222,12 @@ def read_minutes(
     the scripts written without spaces at their rate (``characters_per_minute`` when the publication
     gives one, else the issue's language's); a mixed text adds the two."""
     text = "\n".join(texts)
-    cjk = len(_CJK_CHARACTER.findall(text))
-    letters = len(_SOUTHEAST_ASIAN_CHARACTER.findall(text))
-    words = len(_WORD.findall(_SOUTHEAST_ASIAN_CHARACTER.sub(" ", _CJK_CHARACTER.sub(" ", text))))
+    cjk = letters = 0
+    if _COUNTED_CHARACTER.search(text):  # one pass; none in English, Arabic, Russian...
+        cjk = len(_CJK_CHARACTER.findall(text))
+        letters = len(_SOUTHEAST_ASIAN_CHARACTER.findall(text))
+        text = _SOUTHEAST_ASIAN_CHARACTER.sub(" ", _CJK_CHARACTER.sub(" ", text))
+    words = len(_WORD.findall(text))
     language_rate = CHARACTERS_PER_MINUTE.get(lang.split("-")[0].lower(), _CJK_CHARACTERS_PER_MINUTE)
     cjk_rate = characters_per_minute or language_rate
     minutes = words / words_per_minute + cjk / cjk_rate + letters / (characters_per_minute or _LETTERS_PER_MINUTE)

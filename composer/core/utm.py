@@ -72,12 +72,19 @@ def has_utm(url: str) -> bool:
     return bool(_UTM_PARAMETER.search(unquote(query_and_fragment)))
 
 
+def holds_merge_tag(url: str) -> bool:
+    """Whether ``url`` holds a merge tag, as typed or percent-encoded (markdown-it writes a typed
+    %recipient.name% as %25recipient.name%25): then it is the service's to fill in, and left alone.
+    Erring that way, an address that only looks like one once decoded (…/%25AB%25) stays untagged too."""
+    return bool(_MERGE_TAG.search(url) or _MERGE_TAG.search(unquote(url)))
+
+
 def with_tags(url: str, tags: str) -> str:
     """``url`` with ``tags`` ("utm_source=…&utm_medium=…", encoded) added at the end of its query,
     before its fragment; the rest as written. Unchanged when it is not an http(s) address, when it
     carries a utm_ parameter already (so tagging twice changes nothing), when it holds a merge tag,
     or when it would grow past MAX_TAGGED_URL_CHARACTERS."""
-    if not _WEB_LINK.match(url) or has_utm(url) or _MERGE_TAG.search(url) or _MERGE_TAG.search(unquote(url)):
+    if not _WEB_LINK.match(url) or has_utm(url) or holds_merge_tag(url):
         return url
     address, hash_mark, fragment = url.partition("#")
     # No query yet: one starts; a query goes on after an "&", unless its "?" or "&" ends the address already.

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from composer.commands.archive import archive
 from composer.commands.check import check_files
-from composer.core import markdown, utm
+from composer.core import esp, markdown, utm
 from composer.core.models import Utm
 from composer.core.pipeline import Composed, compose
 from composer.limits import MAX_TAGGED_URL_CHARACTERS
@@ -80,7 +80,7 @@ def without_fragment(address: str) -> str:
 
 @given(web_addresses())
 def test_tags_go_at_the_end_of_the_query_and_everything_written_stays(address: str) -> None:
-    assume(not utm.holds_merge_tag(address))  # those are left as written: see the test below
+    assume(not esp.holds_merge_tag(address))  # those are left as written: see the test below
     tagged = utm.with_tags(address, TAGS)
     written, tagged_parts = urlsplit(address), urlsplit(tagged)
     assert (tagged_parts.scheme, tagged_parts.netloc, tagged_parts.path) == (
@@ -460,5 +460,5 @@ def test_an_address_in_chinese_or_japanese_is_never_cut_by_the_wrap(make_issue: 
     ],
 )
 def test_an_address_holding_a_merge_tag_even_encoded_is_left_as_written(address: str) -> None:
-    assert utm.holds_merge_tag(address)
+    assert esp.holds_merge_tag(address)
     assert utm.with_tags(address, TAGS) == address

@@ -6,7 +6,9 @@ MRML and premailer byte for byte (mjml_to_html.py sets hrefs aside while premail
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,19 @@ def links(service: str | None, unsubscribe_url: str | None, web_version_url: str
         tags.address_text or address,
         service,
     )
+
+
+# Any syntax of merge tag a service fills in (*|NAME|*, {{ name }}, {% tag %}, {$name}, [[name]], %name%),
+# loosely: an address holding one is the service's business (it may put an address of its own there).
+# Not a percent-escape (%C3%A9 is é, not Mailgun's %name%).
+_MERGE_TAG_IN_ADDRESS = re.compile(
+    r"\*\|[A-Z][A-Z0-9_:]*|\{\{|\{%|\{\$|\[\[|%(?![0-9A-Fa-f]{2})[A-Za-z][\w.-]{1,60}%",
+)
+
+
+def holds_merge_tag(url: str) -> bool:
+    """Whether the address ``url`` holds a merge tag, as typed or percent-encoded (markdown-it writes a
+    typed %recipient.name% as %25recipient.name%25): known only once the service has sent the email, so
+    neither tagged (utm.py) nor asked (check --links). Erring that way, an address that only looks like
+    one once decoded (…/%25AB%25) counts too."""
+    return bool(_MERGE_TAG_IN_ADDRESS.search(url) or _MERGE_TAG_IN_ADDRESS.search(unquote(url)))

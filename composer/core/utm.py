@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote
 
 from ..i18n import dates
 from ..limits import MAX_TAGGED_URL_CHARACTERS
+from . import esp
 from .models import Utm
 
 SUMMARY = "summary"
@@ -54,11 +55,6 @@ def call_to_action(number: int) -> str:
 _WEB_LINK = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://")
 # A parameter named utm_…, in the query or in the fragment (where single-page sites keep theirs).
 _UTM_PARAMETER = re.compile(r"(?:^|[?&;#])utm_", re.IGNORECASE)
-# Merge tags of every mailing service (check.py names them): the service fills them in, maybe with an
-# address of its own, so a link holding one is its business. Not a percent-escape (%C3%A9), for Mailgun's.
-_MERGE_TAG = re.compile(
-    r"\*\|[A-Z][A-Z0-9_:]*|\{\{|\{%|\{\$|\[\[|%(?![0-9A-Fa-f]{2})[A-Za-z][\w.-]{1,60}%",
-)
 
 
 def encoded(name: str, value: str) -> str:
@@ -72,19 +68,12 @@ def has_utm(url: str) -> bool:
     return bool(_UTM_PARAMETER.search(unquote(query_and_fragment)))
 
 
-def holds_merge_tag(url: str) -> bool:
-    """Whether ``url`` holds a merge tag, as typed or percent-encoded (markdown-it writes a typed
-    %recipient.name% as %25recipient.name%25): then it is the service's to fill in, and left alone.
-    Erring that way, an address that only looks like one once decoded (…/%25AB%25) stays untagged too."""
-    return bool(_MERGE_TAG.search(url) or _MERGE_TAG.search(unquote(url)))
-
-
 def with_tags(url: str, tags: str) -> str:
     """``url`` with ``tags`` ("utm_source=…&utm_medium=…", encoded) added at the end of its query,
     before its fragment; the rest as written. Unchanged when it is not an http(s) address, when it
     carries a utm_ parameter already (so tagging twice changes nothing), when it holds a merge tag,
     or when it would grow past MAX_TAGGED_URL_CHARACTERS."""
-    if not _WEB_LINK.match(url) or has_utm(url) or holds_merge_tag(url):
+    if not _WEB_LINK.match(url) or has_utm(url) or esp.holds_merge_tag(url):
         return url
     address, hash_mark, fragment = url.partition("#")
     # No query yet: one starts; a query goes on after an "&", unless its "?" or "&" ends the address already.

@@ -543,3 +543,16 @@ def test_a_picture_without_a_size_is_told_its_real_size_once(case: Path) -> None
     measured = [finding.place for finding in asked if finding.rule == "image-real-size"]
     assert measured and set(measured) <= set(offline)
     assert not [finding for finding in asked if finding.rule == "image-size" and finding.place in measured]
+
+
+def test_an_address_with_percent_escaped_letters_is_asked_not_taken_for_a_merge_tag(
+    make_issue: MakeIssue, web: FakeWeb
+) -> None:
+    # /caf%C3%A9 is "café": "%C3%" is no Mailgun tag (%name%), and the page is gone.
+    text = (
+        f"date: 2020-02-03\nsummary: 'See [this]({web.url('/caf%C3%A9')}).'\nstories:\n  - headline: A\n    body: B.\n"
+    )
+    path = make_issue(text, publication(web))
+    found = got(check(compose(path), settings()))
+    assert ("error", "link-broken", web.url("/caf%C3%A9"), path.name, 2, 22) in found
+    assert "/caf%C3%A9" in web.paths()

@@ -13,7 +13,6 @@ first bytes, cache.py remembers fine answers a day, rules.py says what each answ
 
 from __future__ import annotations
 
-import re
 import ssl
 import time
 from collections.abc import Callable
@@ -32,10 +31,6 @@ LONGEST_WAIT_SECONDS = 30.0  # the longest Retry-After honoured: longer, and the
 BACKOFF_SECONDS = 1.0  # before the one retry of a time-out, a lost connection or a 5xx
 
 Placed = tuple[Level, str, str, Place]  # as check.py's: level, rule, message, where
-
-# Any syntax of merge tag a service fills in (*|NAME|*, {{ name }}, {% tag %}, {$name}, [[name]],
-# %name%): an address holding one is only known once the service has sent the email.
-_MERGE_TAG = re.compile(r"\*\|[^|]*\|\*|\{\{|\{%|\{\$|\[\[|%[A-Za-z][\w.-]*%")
 
 
 def _nothing(*_: Any) -> None:
@@ -70,7 +65,7 @@ def targets(composed: Composed, document: Any, places: Places) -> list[Target]:
         # As the editor wrote it: asked without the UTM tags composer added (a check is not a reader's
         # click), and found at its place by that form.
         url = composed.as_written(str(element.get("src" if image else "href") or "").strip())
-        if not url or url in skipped or _MERGE_TAG.search(url) or (url, image) in found:
+        if not url or url in skipped or esp.holds_merge_tag(url) or (url, image) in found:
             continue
         if not url.lower().startswith(("http:", "https:", "mailto:")):
             continue  # an anchor (#top), tel:, or an address check's own rules already call no link

@@ -200,7 +200,11 @@ def check(composed: Composed, link_settings: LinkSettings | None = None) -> list
         asked = check_links(composed, document, places, link_settings)
         # A picture with no size: the size it really has says more than that it has none, at one place.
         measured = {where for _, rule, _, where in asked if rule == "image-real-size"}
-        found = [each for each in found if not (each[1] == "image-size" and each[3] in measured)] + asked
+        found = [
+            (level, rule, message, where)
+            for level, rule, message, where in found
+            if not (rule == "image-size" and where in measured)
+        ] + asked
     findings = [Finding.at(where, level, rule, message) for level, rule, message, where in _unique(found)]
     findings += _merge_tags_typed(composed, places)  # each at its own line: not through _unique
     findings += _bare_addresses(composed, places)

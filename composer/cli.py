@@ -562,9 +562,13 @@ def preview(
 
 def run() -> None:
     """The `compose` console script and `python -m composer`."""
+    from .core.regex_cache import keep_compiled_patterns, remember_compiled_patterns
+
+    remember_compiled_patterns()  # before the stack is imported: its patterns, compiled in an earlier run
     try:
         main(prog_name="compose")
     except SystemExit as done:
+        keep_compiled_patterns()
         _end_now(done.code)
         raise
     finally:

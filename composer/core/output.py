@@ -10,15 +10,20 @@ from pathlib import Path
 from ..errors import CacheProblem, OutputProblem
 
 
-def write_atomically(path: Path, content: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: readers see old or new, never half."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename: readers see old or new, never half.
+    A text is written as UTF-8 with its line ends as they are."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for sharing
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(content)
+            if isinstance(content, bytes):
+                with os.fdopen(handle, "wb") as binary:
+                    binary.write(content)
+            else:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                    stream.write(content)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)

@@ -186,7 +186,7 @@ def test_a_damaged_or_foreign_file_is_compiled_again(isolated: Path, monkeypatch
         re.compile("(unclosed")
 
 
-def test_the_file_keeps_at_most_its_bound_and_then_what_the_run_used(
+def test_the_file_keeps_what_the_run_used_first_then_older_patterns_within_its_bounds(
     isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(regex_cache, "MAX_PATTERNS", 20)
@@ -200,17 +200,40 @@ def test_the_file_keeps_at_most_its_bound_and_then_what_the_run_used(
     a_new_run(monkeypatch)
     for number in range(10):
         re.compile(f"new {number}")
-    re.compile("old 3")
+    re.compile("old 14")
     regex_cache.keep_compiled_patterns()
-    kept = kept_in(isolated)
-    assert set(kept) == {(f"new {number}", 0) for number in range(10)} | {("old 3", 0)}
+    kept = list(kept_in(isolated))
+    used = [(f"new {number}", 0) for number in range(10)] + [("old 14", 0)]
+    assert kept[:11] == used  # then as many of the older ones as fit, in their order
+    assert kept[11:] == [(f"old {number}", 0) for number in range(9)]
 
     a_new_run(monkeypatch)
     for number in range(100):  # a preview left running: bounded in memory as well
         re.compile(f"many {number}")
     assert len(kept_now().programmes) <= 2 * 20
     regex_cache.keep_compiled_patterns()
-    assert len(kept_in(isolated)) <= 20
+    assert len(kept_in(isolated)) == 20
+
+
+def test_an_issue_cannot_make_the_file_large(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Patterns built from an issue's text, each under the length bound, many of them.
+    monkeypatch.setattr(regex_cache, "WORTH_WRITING_SECONDS", 0.0)
+    regex_cache.remember_compiled_patterns()
+    re.compile(r"\d+ stack")
+    for number in range(400):
+        re.compile(f"(?<!\\w){number:04d}" + "ب" * (regex_cache.MAX_PATTERN_LENGTH - 20) + "(?!\\w)")
+    regex_cache.keep_compiled_patterns()
+    kept = kept_in(isolated)
+    assert (
+        sum(len(pattern) + len(programme[1]) for (pattern, _), programme in kept.items()) <= regex_cache.MAX_KEPT_SIZE
+    )
+    assert next(iter(kept)) == (r"\d+ stack", 0)  # the first used stays
+    assert cache_file(isolated).stat().st_size < regex_cache.MAX_FILE_BYTES
+
+    monkeypatch.setattr(regex_cache, "MAX_FILE_BYTES", 1000)  # a file larger than this is not even read
+    a_new_run(monkeypatch)
+    re.compile(r"\d+ stack")
+    assert regex_cache.compiled_here() == 1
 
 
 def test_what_is_never_kept(isolated: Path) -> None:

@@ -4,7 +4,6 @@ composer's folder in the user's cache (cache_dir). Which files an issue makes is
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from ..errors import CacheProblem, OutputProblem
@@ -13,6 +12,8 @@ from ..errors import CacheProblem, OutputProblem
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write to a temporary file beside ``path``, then rename: readers see old or new, never half.
     A text is written as UTF-8 with its line ends as they are."""
+    import tempfile  # here: `compose --help` reads the regex cache through this module, and writes nothing
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

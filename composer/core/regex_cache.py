@@ -15,9 +15,10 @@ A pattern compiled from the cache compares equal to one compiled by `re` (progra
 tests/test_regex_cache.py holds every pattern of a run to that.
 
 Only CPython 3.11 to 3.13, whose `re._compiler.compile` ends as _programme() does, are served;
-elsewhere nothing changes. The file is bounded (MAX_PATTERNS, MAX_PATTERN_LENGTH): a pattern built
-from an issue's text (a run of another script, a date) is compiled once per run like any other,
-and a file that would grow past the bound keeps only what this run used.
+elsewhere nothing changes. The file is bounded (MAX_PATTERNS, MAX_PATTERN_LENGTH, MAX_KEPT_SIZE,
+MAX_FILE_BYTES): patterns built from an issue's text (a run of another script, a date) are kept like
+any other, what this run used first, and no issue can make the file, or the next run's reading of
+it, large.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from ..errors import CacheProblem, OutputProblem
 from .output import cache_dir, write_atomically
 
 MAX_PATTERNS = 2_000  # a run of the stack compiles ~300; a check, a preview and --links add some
-MAX_PATTERN_LENGTH = 10_000  # characters; the stack's longest is ~700
+MAX_PATTERN_LENGTH = 2_000  # characters; the stack's longest is ~700
+MAX_KEPT_SIZE = 400_000  # characters of pattern and words of program, all kept together; the stack's ~50,000
+MAX_FILE_BYTES = 4_000_000  # a larger file is not read (what MAX_KEPT_SIZE allows marshals to ~2 MB)
 # The file is written again only when the patterns it lacked took this long to compile: rewriting it
 # costs ~1 ms, and some patterns differ from run to run (markdown-it joins a set's characters into a
 # class, in an order that changes with the hash seed), a miss of ~0.1 ms every run that no file helps.
@@ -99,9 +102,16 @@ def keep_compiled_patterns() -> None:
     kept = _kept
     if kept is None or kept.path is None or kept.new_seconds < WORTH_WRITING_SECONDS:
         return
-    programmes = kept.programmes
-    if len(programmes) > MAX_PATTERNS:
-        programmes = {key: programmes[key] for key in list(kept.used)[:MAX_PATTERNS]}
+    programmes: dict[Key, Programme] = {}
+    size = 0
+    for key in [*kept.used, *kept.programmes]:  # what this run used first, then what earlier runs kept
+        programme = kept.programmes.get(key)
+        if programme is None or key in programmes:
+            continue
+        size += len(key[0]) + len(programme[1])
+        if size > MAX_KEPT_SIZE or len(programmes) == MAX_PATTERNS:
+            break
+        programmes[key] = programme
     try:
         payload = marshal.dumps(programmes)
         write_atomically(kept.path, marshal.dumps((_FORMAT, _interpreter(), _digest(payload), payload)))
@@ -169,6 +179,8 @@ def _read(path: Path) -> dict[Key, Programme]:
     catches a damaged file that would still unmarshal: a program swapped for another's would match
     the wrong texts, where a program _sre rejects is only a miss."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return {}
         data = marshal.loads(path.read_bytes())
         if not (
             isinstance(data, tuple)

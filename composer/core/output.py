@@ -8,23 +8,26 @@ from pathlib import Path
 
 from ..errors import CacheProblem, OutputProblem
 
+# A temporary file is made only where none is (O_EXCL), never through a symbolic link, and closed in
+# any program composer starts; its mode is 0o666 less the umask, as any new file of the user's.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_NAME_TRIES = 100
+
 
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write to a temporary file beside ``path``, then rename: readers see old or new, never half.
     A text is written as UTF-8 with its line ends as they are."""
-    import tempfile  # here: `compose --help` reads the regex cache through this module, and writes nothing
-
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        temporary, handle = _new_file_beside(path)
         try:
-            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for sharing
-            if isinstance(content, bytes):
-                with os.fdopen(handle, "wb") as binary:
-                    binary.write(content)
-            else:
-                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                    stream.write(content)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(handle, view) :]
+            finally:
+                os.close(handle)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
@@ -33,10 +36,15 @@ def write_atomically(path: Path, content: str | bytes) -> None:
         raise OutputProblem.cannot_write(path, error) from None
 
 
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
+def _new_file_beside(path: Path) -> tuple[Path, int]:
+    """A new, empty file named .<name>.<random>.tmp in ``path``'s folder, and its descriptor."""
+    for _ in range(_NAME_TRIES):
+        temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+        try:
+            return temporary, os.open(temporary, _NEW_FILE, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path} after {_NAME_TRIES} tries")
 
 
 def cache_dir(*parts: str) -> Path:

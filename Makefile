@@ -106,7 +106,7 @@ BENCH_DIR := build/bench
 bench: test-deps
 	@mkdir -p $(BENCH_DIR)
 	$(BIN)/python benchmarks/compose_vs_mjml.py --json $(BENCH_DIR)/single.json
-	$(BIN)/python benchmarks/batch_vs_mjml.py --issues 300 --json $(BENCH_DIR)/batch.json
+	$(BIN)/python benchmarks/batch_vs_mjml.py --issues 300 --runs 5 --json $(BENCH_DIR)/batch.json
 	$(BIN)/python benchmarks/preview_latency.py --json $(BENCH_DIR)/preview.json
 	$(BIN)/python benchmarks/summary.py $(BENCH_DIR)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import CacheProblem, OutputProblem
 
-# A temporary file is made only where none is (O_EXCL), never through a symbolic link, and closed in
+# A temporary file is made only where no file is, never through a symbolic link, and closed in
 # any program composer starts; its mode is 0o666 less the umask, as any new file of the user's.
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _NAME_TRIES = 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,7 @@ class Composed:
         publication = self.loaded.publication
         return publication.sender.name if publication.sender else publication.name
 
-    @property
+    @functools.cached_property
     def html_bytes(self) -> int:
         return len(self.html.encode("utf-8"))
 

@@ -117,7 +117,11 @@ def read_input(path: Path, shown_as: str | None = None) -> bytes:
         if status.st_size > MAX_FILE_BYTES:
             raise too_large
         try:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            # The size fstat gave and one byte more (asking for MAX_FILE_BYTES at once would allocate
+            # that much for every file); then the rest, up to the limit, if the file grew meanwhile.
+            raw = handle.read(status.st_size + 1)
+            if len(raw) > status.st_size:
+                raw += handle.read(MAX_FILE_BYTES + 1 - len(raw))
         except OSError as error:
             raise refuse(f"cannot be read: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:  # it grew since fstat

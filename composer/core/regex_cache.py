@@ -134,7 +134,7 @@ def _compile(pattern: Any, flags: int = 0) -> Any:
         try:
             compiled = re._compiler._sre.compile(pattern, *programme)  # type: ignore[attr-defined]
         except (TypeError, ValueError, OverflowError, RuntimeError):  # not a program _sre accepts
-            del kept.programmes[key]
+            kept.programmes.pop(key, None)
         else:
             kept.used[key] = None
             return compiled

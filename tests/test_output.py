@@ -22,6 +22,14 @@ def umask() -> Iterator[None]:
     os.umask(before)
 
 
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An output folder of its own (tmp_path holds the tests' .git)."""
+    made = tmp_path / "build"
+    made.mkdir()
+    return made
+
+
 @pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_a_new_output_has_the_mode_the_umask_gives_a_new_file(
     tmp_path: Path, umask: None, mask: int, mode: int
@@ -37,10 +45,8 @@ def test_a_new_output_has_the_mode_the_umask_gives_a_new_file(
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "build"
-    folder.mkdir()
     target = folder / "issue.txt"
     target.write_text("the last good build\n")
 
@@ -55,10 +61,8 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_one(
 
 
 def test_a_temporary_name_taken_is_passed_over_and_a_link_in_its_place_never_followed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "build"
-    folder.mkdir()
     elsewhere = folder / "elsewhere.txt"
     elsewhere.write_text("not composer's")
     names = iter([b"\x00\x00\x00\x01", b"\x00\x00\x00\x01", b"\x00\x00\x00\x02"])

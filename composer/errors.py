@@ -104,6 +104,18 @@ class OutputProblem(ComposerError):
         return cls(f"{os.fspath(path)}: cannot write: {error.strerror or error}")
 
 
+class StandardOutputClosed(ComposerError):
+    """What composer prints on stdout can no longer be written: the program reading it stopped (a pipe
+    into `head`), or the file it goes to cannot grow (a full disk). Not a bug in composer; the files it
+    writes have their own errors (OutputProblem)."""
+
+    def __init__(self, error: OSError) -> None:
+        self.reader_gone = isinstance(error, BrokenPipeError)
+        super().__init__(
+            f"<standard output>: cannot write: {error.strerror or error}; make room, or send the output elsewhere"
+        )
+
+
 class OutputClash(ComposerError):
     """Two issues that would write the same output files (a/x.yaml and b/x.yaml into one folder)."""
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from .errors import ComposerError, Problem, internal_error_message
+from .errors import ComposerError, Problem, StandardOutputClosed, internal_error_message
 
 if TYPE_CHECKING:
     from .commands.build import Outcome
@@ -30,12 +30,19 @@ BUG = 2  # a bug in composer
 
 def data(text: str | bytes) -> None:
     """A command's product as it is, on stdout: check's JSON, a schema."""
-    click.echo(text, nl=False)
+    _to_stdout(text, newline=False)
 
 
 def outcome(line: str) -> None:
     """What a command did or made, on stdout: a script reads it."""
-    click.echo(line)
+    _to_stdout(line, newline=True)
+
+
+def _to_stdout(text: str | bytes, newline: bool) -> None:
+    try:
+        click.echo(text, nl=newline)
+    except OSError as error:  # a pipe whose reader stopped, a full disk: said once, by failed()
+        raise StandardOutputClosed(error) from None
 
 
 def note(line: str) -> None:
@@ -143,11 +150,29 @@ def finish(status: int) -> None:
 
 
 def failed(error: ComposerError, debug: bool) -> NoReturn:
-    """A command stopped by what the editor can mend: its problems (after the traceback, with --debug)."""
+    """A command stopped by what the editor can mend: its problems (after the traceback, with --debug).
+    A pipe whose reader stopped (`compose issues/ | head -1`) ends the command without a word, as
+    other command-line tools do: what it wanted was read."""
+    if isinstance(error, StandardOutputClosed) and error.reader_gone:
+        _stdout_to_nowhere()
+        sys.exit(FAILED)
     if debug:
         traceback.print_exc()
     problems(error.problems)
     sys.exit(FAILED)
+
+
+def _stdout_to_nowhere() -> None:
+    """Standard output pointed at os.devnull, so that the interpreter's last flush at exit does not
+    fail on the closed pipe again (and print an exception of its own)."""
+    import os
+
+    try:
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, sys.stdout.fileno())
+        os.close(nowhere)
+    except (OSError, ValueError):  # stdout without a descriptor (a test's capture): nothing to flush
+        pass
 
 
 def crashed(error: Exception, debug: bool) -> NoReturn:

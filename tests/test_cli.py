@@ -117,6 +117,35 @@ def test_python_dash_m_composer_works_the_same(tmp_path: Path) -> None:
     assert helped.returncode == 0 and "Usage: compose" in helped.stdout
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a file that is always full")
+def test_a_full_standard_output_is_said_plainly_and_the_files_are_written(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "composer", str(SAMPLE), "-o", str(tmp_path), "--force"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "<standard output>: cannot write: No space left on device; make room, or send the output elsewhere"
+    ]
+    assert (tmp_path / "2017-11-09.html").is_file() and (tmp_path / "2017-11-09.txt").is_file()
+
+
+def test_a_reader_that_stops_early_ends_compose_without_a_word(make_issue: MakeIssue, tmp_path: Path) -> None:
+    # `compose issues/ | head -1`: head reads one line and goes; what it wanted was read.
+    issues = [make_issue(name=f"issue-{number:02d}.yaml") for number in range(1, 13)]
+    command = [sys.executable, "-m", "composer", *map(str, issues), "-o", str(tmp_path / "out")]
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before the first line
+    with os.fdopen(writer, "w") as stdout:
+        result = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr == ""  # no "internal error", no "Exception ignored" from the last flush
+
+
 def test_templates_beside_the_issues_take_precedence(
     make_issue: MakeIssue, make_templates: MakeTemplates, tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 SLOW_SECONDS = 3.0  # longer than the tests' time-out, shorter than a test's patience
 
@@ -35,6 +35,18 @@ def jpeg(width: int, height: int, padding: int = 100) -> bytes:
         + b"\x03\x01\x22\0\x02\x11\x01\x03\x11\x01"
     )
     return b"\xff\xd8" + app0 + comment + frame + b"\0" * padding
+
+
+def with_orientation(picture: bytes, orientation: int, order: Literal["big", "little"] = "big") -> bytes:
+    """The JPEG ``picture`` with an EXIF segment after its JFIF one, as a phone writes it: a TIFF
+    header in byte ``order``, then one tag, the orientation (1 upright, 6 turned a quarter...)."""
+    mark = b"MM\0*" if order == "big" else b"II*\0"
+    tag = (0x0112).to_bytes(2, order) + (3).to_bytes(2, order) + (1).to_bytes(4, order)
+    tag += orientation.to_bytes(2, order) + b"\0\0"
+    exif = b"Exif\0\0" + mark + (8).to_bytes(4, order) + (1).to_bytes(2, order) + tag + b"\0\0\0\0"
+    app1 = b"\xff\xe1" + (2 + len(exif)).to_bytes(2, "big") + exif
+    after_jfif = 4 + int.from_bytes(picture[4:6], "big") if picture[2:4] == b"\xff\xe0" else 2
+    return picture[:after_jfif] + app1 + picture[after_jfif:]
 
 
 @dataclass

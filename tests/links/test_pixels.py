@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from composer.commands.links.pixels import HEAD_BYTES, pixel_size
-from tests.links.fake_web import jpeg, png
+from tests.links.fake_web import jpeg, png, with_orientation
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -79,3 +79,47 @@ def test_a_file_cut_short_or_of_another_kind_has_no_size(encoded: dict[str, byte
     assert pixel_size(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>') is None
     assert pixel_size(b"<!doctype html><title>Not a picture</title>") is None
     assert pixel_size(b"\xff\xd8" + b"\0" * HEAD_BYTES) is None  # damaged: no segment where one must be
+
+
+NATURAL_SIZE = """async (source) => {
+    const picture = new Image();
+    picture.src = source;
+    await picture.decode();
+    return [picture.naturalWidth, picture.naturalHeight];
+}"""
+
+
+def test_a_photo_stored_on_its_side_is_measured_as_the_browser_shows_it(
+    encoded: dict[str, bytes], browser: Browser
+) -> None:
+    # A phone stores a portrait photo as a landscape one, with an EXIF orientation that turns it upright.
+    page = browser.new_page()
+    try:
+        for order in ("big", "little"):
+            for orientation in range(1, 9):
+                picture = with_orientation(encoded["jpeg"], orientation, order)
+                source = "data:image/jpeg;base64," + base64.b64encode(picture).decode()
+                shown = tuple(page.evaluate(NATURAL_SIZE, source))
+                assert pixel_size(picture) == shown, (order, orientation)
+                turned = orientation >= 5
+                assert shown == ((HEIGHT, WIDTH) if turned else (WIDTH, HEIGHT)), (order, orientation)
+    finally:
+        page.close()
+
+
+def test_exif_that_is_cut_short_or_odd_leaves_the_size_as_stored() -> None:
+    turned = with_orientation(jpeg(4000, 3000), 6)
+    assert pixel_size(turned) == (3000, 4000)
+    start = turned.index(b"Exif")
+    for damaged in (
+        turned.replace(b"MM\0*", b"XX\0*", 1),  # no byte order
+        turned[: start + 6] + b"MM\0*" + (9999).to_bytes(4, "big") + turned[start + 14 :],  # a folder past the end
+        turned.replace(
+            (0x0112).to_bytes(2, "big") + (3).to_bytes(2, "big"),
+            (0x0112).to_bytes(2, "big") + (4).to_bytes(2, "big"),
+            1,
+        ),  # not a short
+        with_orientation(jpeg(4000, 3000), 9),  # no such orientation
+    ):
+        assert pixel_size(damaged) == (4000, 3000)
+    assert pixel_size(turned[: start + 20]) is None  # cut inside the EXIF segment: no frame, no size

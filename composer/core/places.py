@@ -33,18 +33,30 @@ class Places:
     def of(self, *texts: str) -> Place | None:
         """The place of the first of ``texts`` found in a value (tried in order, each as
         typed and percent-decoded, as markdown-it encodes hrefs), or None."""
-        for text in texts:
-            for wanted in dict.fromkeys((text, unquote(text))):
-                if len(wanted) < _SHORTEST:
-                    continue
-                for document in self.documents:
-                    for key, value in strings(document.data):
-                        if wanted not in value:
-                            continue
-                        place = document.find_in_value(key, wanted)
-                        if place:
-                            return Place(document.path, *place)
+        for wanted in _variants(texts):
+            for place in self._places_of(wanted):
+                return place
         return None
+
+    def every(self, *texts: str) -> list[Place]:
+        """Every place of the first of ``texts`` found (as of() chooses it), in the files' order: a
+        link typed in the summary and again in a story is mended at both."""
+        for wanted in _variants(texts):
+            found = list(self._places_of(wanted))
+            if found:
+                return found
+        return []
+
+    def _places_of(self, wanted: str) -> Iterator[Place]:
+        """Each place ``wanted`` is typed at, exactly so, value by value, in the files' order."""
+        for document in self.documents:
+            for key, value in strings(document.data):
+                if wanted not in value:
+                    continue
+                occurrence = 1
+                while location := document.find_in_value(key, wanted, occurrence):
+                    yield Place(document.path, *location)
+                    occurrence += 1
 
     def at(self, document: Document | None, *key: str) -> Place | None:
         """The place of the value of ``key`` in ``document``, or None when it has none."""
@@ -60,6 +72,15 @@ class Places:
         commented = re.compile(rf"#\s*{re.escape(key)}\s*:")
         line = next((number for number, text in enumerate(document.lines, 1) if commented.match(text)), 1)
         return Place(document.path, line, 1)
+
+
+def _variants(texts: tuple[str, ...]) -> Iterator[str]:
+    """Each of ``texts`` as typed, then percent-decoded (markdown-it encodes hrefs), long enough to
+    be looked for."""
+    for text in texts:
+        for wanted in dict.fromkeys((text, unquote(text))):
+            if len(wanted) >= _SHORTEST:
+                yield wanted
 
 
 def _read(path: Path, shown: str) -> Document | None:

@@ -556,3 +556,27 @@ def test_an_address_with_percent_escaped_letters_is_asked_not_taken_for_a_merge_
     found = got(check(compose(path), settings()))
     assert ("error", "link-broken", web.url("/caf%C3%A9"), path.name, 2, 22) in found
     assert "/caf%C3%A9" in web.paths()
+
+
+def test_an_address_typed_at_several_places_is_reported_at_each(make_issue: MakeIssue, web: FakeWeb) -> None:
+    # Mended in the summary only, the same dead link in the story would still be sent: both are named.
+    gone = web.url("/gone404")
+    text = (
+        f"date: 2020-02-03\nsummary: 'See [this]({gone}).'\nstories:\n  - headline: A\n"
+        f"    body: 'B, [again]({gone}) and [once more]({gone}).'\n"
+    )
+    path = make_issue(text, publication(web))
+    broken = sorted(
+        (finding.line, finding.column)
+        for finding in check(compose(path), settings())
+        if finding.rule == "link-broken" and gone in finding.message
+    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    typed = [
+        (number, column + 1)
+        for number, line in enumerate(lines, 1)
+        for column in range(len(line))
+        if line.startswith(gone, column)
+    ]
+    assert len(typed) == 3 and broken == typed
+    assert web.requests.count(("HEAD", "/gone404")) == 1  # asked once all the same

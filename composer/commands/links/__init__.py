@@ -55,7 +55,7 @@ class Settings:
 
 def targets(composed: Composed, document: Any, places: Places) -> list[Target]:
     """Every address the email carries (``document``: its HTML, parsed by lxml), once each, in order,
-    at the place it was typed first (the issue as a whole for a template's own)."""
+    at every place it was typed (the issue as a whole for a template's own)."""
     skipped = {esp.SERVICES[key].unsubscribe for key in esp.SERVICES} | {composed.links.web_version}
     if composed.links.service:
         skipped.add(composed.links.unsubscribe)
@@ -70,7 +70,8 @@ def targets(composed: Composed, document: Any, places: Places) -> list[Target]:
         if not url.lower().startswith(("http:", "https:", "mailto:")):
             continue  # an anchor (#top), tel:, or an address check's own rules already call no link
         declared = _declared(element) if image else None
-        found[(url, image)] = Target(url, places.of(url) or places.whole, image, declared)
+        first, *again = places.every(url) or [places.whole]
+        found[(url, image)] = Target(url, first, image, declared, tuple(again))
     return list(found.values())
 
 
@@ -98,7 +99,10 @@ def check_links(composed: Composed, document: Any, places: Places, settings: Set
 
 
 def _placed(target: Target, found: list[Found]) -> list[Placed]:
-    return [(level, rule, message, target.place) for level, rule, message in found]
+    """Each finding at every place the address was typed: mended at one, it would still be wrong at the next."""
+    return [
+        (level, rule, message, place) for place in (target.place, *target.typed_again) for level, rule, message in found
+    ]
 
 
 def _answers(keys: list[tuple[str, bool]], settings: Settings) -> dict[cache.Key, Any]:

@@ -31,6 +31,7 @@ class Target:
     place: Place
     image: bool = False
     declared: tuple[int, int] | None = None  # the <img>'s width and height, when it has both
+    typed_again: tuple[Place, ...] = ()  # the other places the same address was typed at
 
 
 def mailto(url: str) -> list[Found]:

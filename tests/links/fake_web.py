@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 SLOW_SECONDS = 3.0  # longer than the tests' time-out, shorter than a test's patience
+DRIP_SECONDS = 0.1  # between two bytes of a dripping answer: each well within the tests' time-out
+DRIP_BYTES = 80  # a dripping answer's slow part: 8 s in all, longer than a request is allowed
 
 
 def png(width: int, height: int, padding: int = 100) -> bytes:
@@ -183,6 +185,10 @@ def _handler(web: FakeWeb) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, method: str) -> None:
             path = self.path
+            if path.startswith("/drip/"):
+                with web.answering(method, path):
+                    self._drip(path)
+                return
             # Counted until the answer is ready, before a byte of it is sent: the checker cannot have
             # its answer, and ask anew, while this request is still counted.
             with web.answering(method, path):
@@ -196,6 +202,31 @@ def _handler(web: FakeWeb) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the checker read what it needed and hung up, as it should with a large picture
+
+        def _drip(self, path: str) -> None:
+            """/drip/headers: a header a byte at a time; /drip/picture: a PNG a byte at a time. Each
+            byte comes well within a read's time-out, and the whole answer takes DRIP_BYTES of them."""
+            if path == "/drip/headers":
+                start, slow, end = (
+                    b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nX-Slow: ",
+                    b"a" * DRIP_BYTES,
+                    b"\r\n\r\n",
+                )
+            else:
+                start, slow, end = (
+                    b"HTTP/1.0 200 OK\r\nContent-Type: image/png\r\n\r\n",
+                    png(300, 200)[:DRIP_BYTES],
+                    b"",
+                )
+            try:
+                self.wfile.write(start)
+                for byte in slow:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(DRIP_SECONDS)
+                self.wfile.write(end)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the checker gave up, as it should
 
         def _route(self, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
             if path.startswith("/hops/"):

@@ -580,3 +580,23 @@ def test_an_address_typed_at_several_places_is_reported_at_each(make_issue: Make
     ]
     assert len(typed) == 3 and broken == typed
     assert web.requests.count(("HEAD", "/gone404")) == 1  # asked once all the same
+
+
+@pytest.mark.trap("httpcore", "1.0.9")  # ask.py's _Deadline wraps the network backend httpx's transports hold
+def test_a_server_that_drips_its_answer_is_given_up_on(make_issue: MakeIssue, web: FakeWeb) -> None:
+    # Every byte comes within a read's time-out, and the answer would take DRIP_BYTES of them: httpx
+    # alone would wait for all (hours, for a server that never ends); a request has its whole time.
+    page, picture = web.url("/drip/headers"), web.url("/drip/picture")
+    text = (
+        f"date: 2020-02-03\nsummary: 'See [this]({page}).'\nstories:\n  - headline: A\n    body: B.\n"
+        f"    image:\n      src: {picture}\n      alt: A street\n      width: 300\n      height: 100\n"
+    )
+    path = make_issue(text, publication(web))
+    found = {
+        (finding.rule, finding.line)
+        for finding in check(compose(path), settings())
+        if finding.rule.startswith(("link", "image"))
+    }
+    assert ("link-timeout", 2) in found  # the page
+    assert ("link-timeout", 7) in found  # the picture: its size never came in time
+    assert not {rule for rule, _ in found} & {"image-proportions", "image-real-size"}

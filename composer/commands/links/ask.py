@@ -1,7 +1,10 @@
 """Asking the web about addresses, as the careful link checkers do: HEAD first (GET when HEAD is
 refused, and for pictures, whose first bytes tell their size), a time-out and one retry, Retry-After
 honoured, redirects followed one by one so that each is known, and never more than MAX_REQUESTS
-requests at once nor MAX_PER_HOST to one host.
+requests at once nor MAX_PER_HOST to one host. httpx's time-out is for each read, so a server that
+sends its headers or a picture a byte every few seconds would keep a request going for hours: each
+request also has a whole time allowed (WHOLE_REQUEST_TIMES the time-out), which every read and
+write of its connection is given no more than what is left of (_Deadline).
 
 The only module of `compose check` that imports httpx: `compose check` without --links never loads it.
 """
@@ -17,6 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -28,6 +32,9 @@ from .pixels import HEAD_BYTES, pixel_size
 
 MAX_REQUESTS = 16  # at once, in all
 MAX_PER_HOST = 4  # at once, to one host: a site's own server, not a crowd
+WHOLE_REQUEST_TIMES = (
+    3  # a request's whole time allowed, in time-outs: the answer's headers and a picture's first bytes
+)
 
 
 def user_agent() -> str:
@@ -98,6 +105,7 @@ def ask_all(
         ) as client,
         ThreadPoolExecutor(max_workers=MAX_REQUESTS, thread_name_prefix="composer-links") as pool,
     ):
+        _Deadline.install(client)
         futures = {
             pool.submit(_ask, client, hosts, url, image, asking): (url, image) for url, image in _by_turns(wanted)
         }
@@ -189,7 +197,11 @@ def _request(client: httpx.Client, hosts: _Hosts, method: str, url: str, image: 
     """The answer's status and headers; for a picture's 2xx, its first bytes too (at most HEAD_BYTES,
     and up to HEAVY_BYTES and one counted when the server does not say its length)."""
     accept = "image/*,*/*;q=0.5" if image else "text/html,application/xhtml+xml,*/*;q=0.8"
-    with hosts.slot(url), client.stream(method, url, headers={"Accept": accept}) as response:
+    with (
+        hosts.slot(url),
+        _Deadline.allowing(client),
+        client.stream(method, url, headers={"Accept": accept}) as response,
+    ):
         headers = response.headers
         declared = headers.get("Content-Length", "").strip()
         size = int(declared) if declared.isdigit() else None
@@ -242,3 +254,101 @@ def _causes(error: BaseException) -> Iterator[BaseException]:
         seen.add(id(each))
         yield each
         pending += [each.__cause__, each.__context__]
+
+
+class _Deadline:
+    """The whole time a request is allowed, kept for the thread that makes it: httpx reads and writes
+    a connection in the thread of the request it serves, so each read, write and connection is given
+    no more than what is left (at the end, next to nothing: httpcore then raises its own time-out,
+    which httpx reports as httpx.ReadTimeout and _failure as "timeout").
+
+    httpx has no such setting (encode/httpx#1450); httpcore takes a network backend, which httpx's
+    transports do not let one pass, so install() wraps the one each transport's connection pool
+    holds. Where a release of httpx or httpcore holds it elsewhere, requests keep their per-read
+    time-out only (a trap test in tests/links/test_links.py fails then, for whoever upgrades)."""
+
+    _current = threading.local()
+
+    @classmethod
+    def install(cls, client: httpx.Client) -> None:
+        transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+        for transport in transports:
+            pool = getattr(transport, "_pool", None)
+            backend = getattr(pool, "_network_backend", None)
+            if backend is not None and not isinstance(backend, _DeadlineBackend):
+                pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+
+    @classmethod
+    @contextmanager
+    def allowing(cls, client: httpx.Client) -> Iterator[None]:
+        """The requests made inside have WHOLE_REQUEST_TIMES the client's read time-out in all."""
+        read_timeout = client.timeout.read or TIMEOUT_FALLBACK_SECONDS
+        cls._current.until = time.monotonic() + WHOLE_REQUEST_TIMES * read_timeout
+        try:
+            yield
+        finally:
+            cls._current.until = None
+
+    @classmethod
+    def left(cls, timeout: float | None) -> float | None:
+        """``timeout``, or what is left of the request's whole time if that is less."""
+        until: float | None = getattr(cls._current, "until", None)
+        if until is None:
+            return timeout
+        left = max(until - time.monotonic(), _NEXT_TO_NOTHING)
+        return left if timeout is None else min(timeout, left)
+
+
+TIMEOUT_FALLBACK_SECONDS = 10.0  # a client without a read time-out (never composer's own)
+_NEXT_TO_NOTHING = 1e-6  # seconds: a read is still tried, so that httpcore raises its own time-out
+
+
+class _DeadlineStream:
+    """A connection whose every read and write ends by the request's deadline (what httpcore calls a
+    network stream: read, write, close, start_tls, get_extra_info)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return bytes(self._stream.read(max_bytes, _Deadline.left(timeout)))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _Deadline.left(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> Any:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, _Deadline.left(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    """httpcore's network backend, whose connections end by the request's deadline."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> _DeadlineStream:
+        stream = self._backend.connect_tcp(host, port, _Deadline.left(timeout), local_address, socket_options)
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> _DeadlineStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(path, _Deadline.left(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)

@@ -10,6 +10,7 @@ count() says every number (the commands use it too).
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Iterable
@@ -165,8 +166,6 @@ def failed(error: ComposerError, debug: bool) -> NoReturn:
 def _stdout_to_nowhere() -> None:
     """Standard output pointed at os.devnull, so that the interpreter's last flush at exit does not
     fail on the closed pipe again (and print an exception of its own)."""
-    import os
-
     try:
         nowhere = os.open(os.devnull, os.O_WRONLY)
         os.dup2(nowhere, sys.stdout.fileno())

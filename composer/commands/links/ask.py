@@ -32,9 +32,8 @@ from .pixels import HEAD_BYTES, pixel_size
 
 MAX_REQUESTS = 16  # at once, in all
 MAX_PER_HOST = 4  # at once, to one host: a site's own server, not a crowd
-WHOLE_REQUEST_TIMES = (
-    3  # a request's whole time allowed, in time-outs: the answer's headers and a picture's first bytes
-)
+# A request's whole time allowed, in time-outs: for the answer's headers and a picture's first bytes.
+WHOLE_REQUEST_TIMES = 3
 
 
 def user_agent() -> str:

@@ -34,6 +34,10 @@ MAX_UTM_EXCLUDED = 1_000  # domains under utm: exclude
 MAX_TAGGED_URL_CHARACTERS = 2_000  # a link longer than this once tagged keeps its address as written: some
 # browsers and mail apps cut longer ones (Internet Explorer and old Outlook stop at 2,083)
 
+# --- compose check --links ------------------------------------------------------------------------
+MAX_PLACES_OF_AN_ADDRESS = 20  # an address typed more often is reported at its first 20 places: an issue
+# of one link typed 30,000 times would otherwise print as many findings, each found by a scan of the file
+
 # --- what composer writes -------------------------------------------------------------------------
 MAX_EMAIL_BYTES = 5_000_000  # an email this big is a mistake (Gmail clips at 102 KB); refused, not written
 

@@ -7,6 +7,7 @@ their values. What no file holds (a template's own link) has no place: it is abo
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import ComposerError, Place
+from ..limits import MAX_PLACES_OF_AN_ADDRESS
 from .folders import shown_path
 from .load import Loaded
 from .source import Document, Key, read_yaml
@@ -39,10 +41,10 @@ class Places:
         return None
 
     def every(self, *texts: str) -> list[Place]:
-        """Every place of the first of ``texts`` found (as of() chooses it), in the files' order: a
-        link typed in the summary and again in a story is mended at both."""
+        """Every place of the first of ``texts`` found (as of() chooses it), in the files' order, up
+        to MAX_PLACES_OF_AN_ADDRESS: a link typed in the summary and again in a story is mended at both."""
         for wanted in _variants(texts):
-            found = list(self._places_of(wanted))
+            found = list(itertools.islice(self._places_of(wanted), MAX_PLACES_OF_AN_ADDRESS))
             if found:
                 return found
         return []

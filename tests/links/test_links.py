@@ -25,6 +25,7 @@ from composer import report
 from composer.commands import links
 from composer.commands.check import Finding, check
 from composer.core.pipeline import compose
+from composer.limits import MAX_PLACES_OF_AN_ADDRESS
 from tests.conftest import MakeIssue, run
 from tests.links.fake_web import SLOW_SECONDS, FakeWeb, Gauge, Meeting, Route, jpeg, png
 
@@ -600,3 +601,20 @@ def test_a_server_that_drips_its_answer_is_given_up_on(make_issue: MakeIssue, we
     assert ("link-timeout", 2) in found  # the page
     assert ("link-timeout", 7) in found  # the picture: its size never came in time
     assert not {rule for rule, _ in found} & {"image-proportions", "image-real-size"}
+
+
+def test_an_address_typed_very_often_is_reported_at_its_first_places_only(make_issue: MakeIssue, web: FakeWeb) -> None:
+    gone = web.url("/gone404")
+    summary = " ".join(f"[{number}]({gone})" for number in range(MAX_PLACES_OF_AN_ADDRESS + 15))
+    path = make_issue(
+        f"date: 2020-02-03\nsummary: '{summary}'\nstories:\n  - headline: A\n    body: B.\n", publication(web)
+    )
+    broken = [
+        finding
+        for finding in check(compose(path), settings())
+        if finding.rule == "link-broken" and gone in finding.message
+    ]
+    assert len(broken) == MAX_PLACES_OF_AN_ADDRESS
+    assert [finding.column for finding in broken] == sorted(
+        finding.column for finding in broken
+    )  # the first ones, in order

@@ -52,6 +52,20 @@ def test_comments_written_as_comments_are_accepted(in_tmp: Path, make_issue: Mak
     )
 
 
+def test_a_hash_alone_at_the_end_of_a_text_is_an_error_and_an_empty_comment_is_not(
+    in_tmp: Path, make_issue: MakeIssue
+) -> None:
+    # `Press #` would be sent as "Press": the '#' is the text's own. After two spaces it is YAML's
+    # empty comment, as style writes one, and the text is read as typed.
+    make_issue(story("To vote, press #", "    body: A paragraph.  #\n"))
+    code, _, stderr = run("issues/issue.yaml", "-o", "out")
+    assert code == 1
+    assert stderr == (
+        "issues/issue.yaml:4:30: stories[1].headline: the text stops at 'To vote, press', leaving out '#': in YAML "
+        "' #' starts a comment. Put the whole text in quotes: headline: \"To vote, press #\"\n"
+    )
+
+
 def test_the_sample_still_composes(in_tmp: Path) -> None:
     code, _, stderr = run(SAMPLE, "-o", "out")
     assert (code, stderr) == (0, "")

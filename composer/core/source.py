@@ -276,7 +276,7 @@ _SPECIAL_START = re.compile(r"\s*(?:-\s+)*(?:[^\s:#][^:]*:\s+)?(?P<character>[*&
 # What follows a value on its line when the rest of the line is a comment.
 # A '#' glued to what follows it (#7, #MeToo): text cut short, most likely. A comment written as one,
 # "# like this" after two spaces as the skeletons write them, is left alone.
-_COMMENT = re.compile(r"\s*(?P<text>#)(?=[^\s#])")
+_COMMENT = re.compile(r"\s*(?P<text>#)(?=[^\s#]|\s*\Z)")  # glued to a word, or alone at the line's end
 # A link holds no space, so what follows its ' #' is a comment for sure (`url: https://…  # placeholder`).
 _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*\Z")
 # The lists whose items are groups of keys, and what to call one of their items.
@@ -471,7 +471,8 @@ class _Builder:
     def refuse_cut_text(self, node: yaml.ScalarNode, key: Key) -> None:
         """`headline: Fee cuts for #1 carriers` is read as "Fee cuts for" and a comment: legal YAML, but
         the email would say "…fee cuts for". A '#' glued to what follows it is how text writes numbers
-        and hashtags, so it is an error at the '#'. A comment written as one (`  # like this`, a space
+        and hashtags, and one alone at the end (`Press #`) is the text's own too, so each is an error at
+        the '#'. A comment written as one (`  # like this`, a space
         after the '#', as the skeletons and the sample write them) is left alone, and so is anything
         after an address, which holds no space. Only after a plain value: in quotes or a '|' block the
         '#' is text, and the parser says where the value ends."""
@@ -479,6 +480,9 @@ class _Builder:
         comment = _COMMENT.match(rest)
         if not comment or not rest[:1].isspace() or _ADDRESS.match(node.value):
             return
+        if not rest[comment.start("text") + 1 :].strip() and comment.start("text") >= 2:
+            return  # `text  #`: an empty comment, two spaces before it as YAML style writes one
+
         column = node.end_mark.column + comment.start("text") + 1
         cut = rest[comment.start("text") :].rstrip()
         deliberate = _DELIBERATE_COMMENT.search(cut)  # `#1 carriers  # from Reuters`: that one stays a comment

@@ -166,7 +166,7 @@ def _attempt(client: httpx.Client, hosts: _Hosts, method: str, url: str, image: 
     retried = rate_limited = False
     while True:
         try:
-            reply = _request(client, hosts, method, url, image)
+            reply = _request(client, hosts, method, url, image, WHOLE_REQUEST_TIMES * asking.timeout)
         except httpx.InvalidURL:  # a Location no browser could follow (the editor's own address passed load's rules)
             return "invalid"
         except httpx.HTTPError as error:
@@ -192,13 +192,13 @@ def _attempt(client: httpx.Client, hosts: _Hosts, method: str, url: str, image: 
         return reply
 
 
-def _request(client: httpx.Client, hosts: _Hosts, method: str, url: str, image: bool) -> _Reply:
+def _request(client: httpx.Client, hosts: _Hosts, method: str, url: str, image: bool, whole: float) -> _Reply:
     """The answer's status and headers; for a picture's 2xx, its first bytes too (at most HEAD_BYTES,
-    and up to HEAVY_BYTES and one counted when the server does not say its length)."""
+    and up to HEAVY_BYTES and one counted when the server does not say its length), all within ``whole`` seconds."""
     accept = "image/*,*/*;q=0.5" if image else "text/html,application/xhtml+xml,*/*;q=0.8"
     with (
         hosts.slot(url),
-        _Deadline.allowing(client),
+        _Deadline.allowing(whole),
         client.stream(method, url, headers={"Accept": accept}) as response,
     ):
         headers = response.headers
@@ -279,10 +279,9 @@ class _Deadline:
 
     @classmethod
     @contextmanager
-    def allowing(cls, client: httpx.Client) -> Iterator[None]:
-        """The requests made inside have WHOLE_REQUEST_TIMES the client's read time-out in all."""
-        read_timeout = client.timeout.read or TIMEOUT_FALLBACK_SECONDS
-        cls._current.until = time.monotonic() + WHOLE_REQUEST_TIMES * read_timeout
+    def allowing(cls, seconds: float) -> Iterator[None]:
+        """The requests made inside have ``seconds`` in all."""
+        cls._current.until = time.monotonic() + seconds
         try:
             yield
         finally:
@@ -298,7 +297,6 @@ class _Deadline:
         return left if timeout is None else min(timeout, left)
 
 
-TIMEOUT_FALLBACK_SECONDS = 10.0  # a client without a read time-out (never composer's own)
 _NEXT_TO_NOTHING = 1e-6  # seconds: a read is still tried, so that httpcore raises its own time-out
 
 
